@@ -1,0 +1,74 @@
+"""watchlist: sanctions and terrorist-list screening, per jurisdiction, as of a date.
+
+>>> from watchlist import Screener
+>>> screener = Screener.default()
+>>> result = screener.screen("Талибан", jurisdiction="KZ", as_of="2024-06-01")
+>>> result.is_hit
+False
+"""
+
+from watchlist.dates import DateRange, PartialDate
+from watchlist.errors import (
+    InputError,
+    ListFormatError,
+    ListNotFoundError,
+    NoCoverageError,
+    StaleListError,
+    UnknownJurisdictionError,
+    WatchlistError,
+)
+from watchlist.jurisdictions import AppliedList, Jurisdiction
+from watchlist.model import (
+    AliasStrength,
+    Coverage,
+    Designation,
+    EndReason,
+    EntityKind,
+    Entry,
+    FeatureScore,
+    Hit,
+    Identifier,
+    ListInfo,
+    ListUse,
+    ListVersion,
+    Match,
+    Name,
+    Party,
+    ScreeningResult,
+)
+from watchlist.normalize import normalize_name
+from watchlist.screening import Screener
+from watchlist.timeline import Timeline
+
+__all__ = [
+    "AliasStrength",
+    "AppliedList",
+    "Coverage",
+    "DateRange",
+    "Designation",
+    "EndReason",
+    "EntityKind",
+    "Entry",
+    "FeatureScore",
+    "Hit",
+    "Identifier",
+    "InputError",
+    "Jurisdiction",
+    "ListFormatError",
+    "ListInfo",
+    "ListNotFoundError",
+    "ListUse",
+    "ListVersion",
+    "Match",
+    "Name",
+    "NoCoverageError",
+    "PartialDate",
+    "Party",
+    "Screener",
+    "ScreeningResult",
+    "StaleListError",
+    "Timeline",
+    "UnknownJurisdictionError",
+    "WatchlistError",
+    "normalize_name",
+]

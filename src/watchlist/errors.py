@@ -1,0 +1,131 @@
+"""Every error ``watchlist`` raises on purpose.
+
+Screening fails closed: when the library cannot say for certain which lists applied and
+what they held, it raises one of these instead of answering "no hits". The tree::
+
+    WatchlistError
+    ├── UnknownJurisdictionError (LookupError)  no such jurisdiction is configured
+    ├── NoCoverageError (LookupError)           no list version covers the as-of date
+    ├── StaleListError                          the newest version is older than the list allows
+    ├── ListNotFoundError (LookupError)         a list a jurisdiction needs is not loaded
+    ├── ListFormatError (ValueError)            a list file is missing, corrupt or unparseable
+    └── InputError (ValueError)                 a bad query, date, column or input row
+
+Each carries its context as attributes, so callers can act on it without parsing messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class WatchlistError(Exception):
+    """The root of every error ``watchlist`` raises on purpose."""
+
+
+class UnknownJurisdictionError(WatchlistError, LookupError):
+    """The jurisdiction asked for is not configured."""
+
+    def __init__(self, jurisdiction: str, known: Iterable[str]) -> None:
+        self.jurisdiction = jurisdiction
+        self.known = tuple(sorted(known))
+        msg = (
+            f"unknown jurisdiction {jurisdiction!r}; known jurisdictions: "
+            f"{', '.join(self.known) or '(none)'}"
+        )
+        super().__init__(msg)
+
+
+class NoCoverageError(WatchlistError, LookupError):
+    """No list version covers the as-of date, so a clear result would be a guess."""
+
+    def __init__(
+        self,
+        *,
+        as_of: dt.date,
+        list_id: str | None = None,
+        jurisdiction: str | None = None,
+        coverage_start: dt.date | None = None,
+    ) -> None:
+        self.as_of = as_of
+        self.list_id = list_id
+        self.jurisdiction = jurisdiction
+        self.coverage_start = coverage_start
+        if list_id is not None:
+            msg = (
+                f"list {list_id!r} does not cover {as_of.isoformat()}: "
+                f"its coverage starts {coverage_start.isoformat() if coverage_start else '?'}"
+            )
+        else:
+            msg = f"jurisdiction {jurisdiction!r} applies no list on {as_of.isoformat()}"
+        super().__init__(msg)
+
+
+class StaleListError(WatchlistError):
+    """The newest version of a list is older than its maximum age allows on the as-of date."""
+
+    def __init__(
+        self, *, list_id: str, as_of: dt.date, newest: dt.date, max_age_days: int
+    ) -> None:
+        self.list_id = list_id
+        self.as_of = as_of
+        self.newest = newest
+        self.max_age_days = max_age_days
+        msg = (
+            f"list {list_id!r} is stale for {as_of.isoformat()}: its newest version was "
+            f"published {newest.isoformat()} and it may be used for {max_age_days} days after; "
+            "load a newer version, or pass accept_stale=True (--accept-stale) to screen anyway"
+        )
+        super().__init__(msg)
+
+
+class ListNotFoundError(WatchlistError, LookupError):
+    """A list that a jurisdiction applies, or that was asked for, is not loaded."""
+
+    def __init__(self, list_id: str, known: Iterable[str], *, needed_by: str | None = None) -> None:
+        self.list_id = list_id
+        self.known = tuple(sorted(known))
+        self.needed_by = needed_by
+        reason = f" (applied by jurisdiction {needed_by!r})" if needed_by else ""
+        msg = (
+            f"list {list_id!r}{reason} is not loaded; loaded lists: "
+            f"{', '.join(self.known) or '(none)'}"
+        )
+        super().__init__(msg)
+
+
+class ListFormatError(WatchlistError, ValueError):
+    """A list file is missing, corrupt, or does not follow its format."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        record: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.record = record
+        where = str(self.path) if self.path is not None else "<list>"
+        if line is not None:
+            where += f":{line}"
+        if record is not None:
+            where += f" (record {record})"
+        msg = f"{where}: {reason}"
+        super().__init__(msg)
+
+
+class InputError(WatchlistError, ValueError):
+    """A query, a date, a parameter or an input row is not usable."""
+
+    def __init__(self, reason: str, *, field: str | None = None, value: object = None) -> None:
+        self.reason = reason
+        self.field = field
+        self.value = value
+        msg = f"{field}: {reason}" if field else reason
+        super().__init__(msg)

@@ -1,0 +1,117 @@
+"""The first scorer: word-by-word alignment of normalised names."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import attrs
+from rapidfuzz.distance import Levenshtein
+
+from watchlist.model import Entry, FeatureScore, Match, Name, Party
+from watchlist.normalize import name_tokens
+
+
+class Scorer(Protocol):
+    """What the Screener needs of a scorer."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def default_threshold(self) -> float: ...
+
+    def compare(self, query: Party, entry: Entry) -> Match: ...
+
+
+#: Two words closer than this (normalised Levenshtein similarity) count as a misspelling of
+#: each other; below it they count as different words.
+WORD_SIMILARITY_FLOOR = 0.75
+#: A listed person's word the query does not pair counts half: lists carry middle names and
+#: patronymics that customer records leave out. For organisations an unpaired word counts
+#: fully: "Pakistani" is what tells "Pakistani Taliban" from "Taliban".
+UNPAIRED_PERSON_WORD_WEIGHT = 0.5
+
+
+@attrs.frozen
+class TokenAlignmentScorer:
+    """Name similarity as the best pairing of query words with listed words.
+
+    Both names go through :func:`~watchlist.normalize.normalize_name`, so case, accents,
+    punctuation and Cyrillic script do not matter. Each query word is paired with at most one
+    listed word, most similar first, word order ignored; a pair counts by its Levenshtein
+    similarity when that is at least 0.75. The score is twice the paired similarity over the
+    number of words on both sides (Dice's coefficient on words), where a listed person's words
+    left unpaired count half, since lists carry middle names that customer records omit::
+
+        score = 2 * sum(pair similarity) / (query words + listed words - u * unpaired listed)
+
+    with ``u`` 0.5 for persons and 0 otherwise. So "Taliban" scores 1.0 against "Taliban" and
+    0.67 against "Pakistani Taliban", "Taliban Movement" 0.80 against "Taliban Islamic
+    Movement", and "Sirajuddin Haqqani" 0.89 against "Sirajuddin Jallaloudine Haqqani". An
+    entry's score is the best over every query name and every listed name. At the default
+    threshold of 0.80 a query must pair nearly every word on both sides to be a hit.
+    """
+
+    name: str = "token-alignment-v1"
+    default_threshold: float = 0.80
+
+    def compare(self, query: Party, entry: Entry) -> Match:
+        best: tuple[float, str, Name, str] | None = None
+        unpaired_weight = 1.0 - UNPAIRED_PERSON_WORD_WEIGHT if entry.kind == "person" else 1.0
+        for query_name in query.names:
+            query_words = name_tokens(query_name)
+            for listed in entry.names:
+                score, detail = align(query_words, name_tokens(listed.value), unpaired_weight)
+                if best is None or score > best[0]:
+                    best = (score, query_name, listed, detail)
+        assert best is not None  # an Entry always has a name, a Party always has one
+        score, query_name, listed, detail = best
+        strength = "" if listed.strength == "primary" else f" ({listed.strength} alias)"
+        feature = FeatureScore(
+            feature="name",
+            score=score,
+            weight=1.0,
+            detail=f"{query_name!r} against listed name {listed.value!r}{strength}: {detail}",
+        )
+        return Match(score=score, name=listed, query_name=query_name, features=(feature,))
+
+
+def align(
+    query_words: tuple[str, ...], listed_words: tuple[str, ...], unpaired_weight: float = 1.0
+) -> tuple[float, str]:
+    """The alignment score of two word sequences, and a sentence describing the pairing.
+
+    ``unpaired_weight`` is what each listed word left unpaired counts in the denominator.
+    """
+    if not query_words or not listed_words:
+        return 0.0, "nothing left to compare after normalisation"
+    candidates = sorted(
+        (
+            (Levenshtein.normalized_similarity(q, w), qi, wi)
+            for qi, q in enumerate(query_words)
+            for wi, w in enumerate(listed_words)
+        ),
+        key=lambda pair: (-pair[0], pair[1], pair[2]),
+    )
+    used_query: set[int] = set()
+    used_listed: set[int] = set()
+    pairs: list[tuple[float, int, int]] = []
+    for similarity, qi, wi in candidates:
+        if similarity < WORD_SIMILARITY_FLOOR:
+            break
+        if qi in used_query or wi in used_listed:
+            continue
+        used_query.add(qi)
+        used_listed.add(wi)
+        pairs.append((similarity, qi, wi))
+    unpaired_listed = len(listed_words) - len(pairs)
+    denominator = len(query_words) + len(pairs) + unpaired_weight * unpaired_listed
+    score = min(1.0, 2 * sum(similarity for similarity, _, _ in pairs) / denominator)
+    paired = ", ".join(
+        f"{query_words[qi]}={listed_words[wi]} {similarity:.2f}" for similarity, qi, wi in pairs
+    )
+    detail = (
+        f"{len(pairs)} of {len(query_words)} query words paired with "
+        f"{len(pairs)} of {len(listed_words)} listed words ({paired or 'none'})"
+    )
+    return score, detail
