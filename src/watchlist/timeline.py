@@ -54,11 +54,16 @@ class Timeline:
     def newest(self) -> ListVersion:
         return self.versions[-1]
 
+    @property
+    def coverage_start(self) -> dt.date:
+        """The first day the history describes: the oldest version's coverage start."""
+        return self.versions[0].info.coverage_start
+
     def check_covers(self, day: dt.date, *, accept_stale: bool = False) -> None:
         """Raise unless the data describes the list on ``day``."""
-        if day < self.info.coverage_start:
+        if day < self.coverage_start:
             raise NoCoverageError(
-                as_of=day, list_id=self.info.id, coverage_start=self.info.coverage_start
+                as_of=day, list_id=self.info.id, coverage_start=self.coverage_start
             )
         age = (day - self.newest.published).days
         if age > self.info.max_age_days and not accept_stale:

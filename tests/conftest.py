@@ -1,0 +1,28 @@
+"""Fixtures shared by every test module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from watchlist import Screener
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+#: The real official list files, read-only, beside the project (see ../shared/data/README.md).
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+LISTS = PROJECT_ROOT / "lists"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder of real official list files; its absence is a failure, never a skip."""
+    if not (SHARED_DATA / "README.md").is_file():
+        pytest.fail(f"the real list files are missing: expected them in {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def screener() -> Screener:
+    """A screener over the shipped curated lists."""
+    return Screener.default()
