@@ -9,6 +9,7 @@ False
 
 from watchlist.dates import DateRange, PartialDate
 from watchlist.errors import (
+    IncompleteListWarning,
     InputError,
     ListFormatError,
     ListNotFoundError,
@@ -16,6 +17,7 @@ from watchlist.errors import (
     StaleListError,
     UnknownJurisdictionError,
     WatchlistError,
+    WatchlistWarning,
 )
 from watchlist.jurisdictions import AppliedList, Jurisdiction
 from watchlist.model import (
@@ -34,6 +36,7 @@ from watchlist.model import (
     Match,
     Name,
     Party,
+    Rejection,
     ScreeningResult,
 )
 from watchlist.normalize import normalize_name
@@ -52,6 +55,7 @@ __all__ = [
     "FeatureScore",
     "Hit",
     "Identifier",
+    "IncompleteListWarning",
     "InputError",
     "Jurisdiction",
     "ListFormatError",
@@ -64,11 +68,13 @@ __all__ = [
     "NoCoverageError",
     "PartialDate",
     "Party",
+    "Rejection",
     "Screener",
     "ScreeningResult",
     "StaleListError",
     "Timeline",
     "UnknownJurisdictionError",
     "WatchlistError",
+    "WatchlistWarning",
     "normalize_name",
 ]

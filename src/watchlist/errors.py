@@ -11,6 +11,9 @@ what they held, it raises one of these instead of answering "no hits". The tree:
     ├── ListFormatError (ValueError)            a list file is missing, corrupt or unparseable
     └── InputError (ValueError)                 a bad query, date, column or input row
 
+    WatchlistWarning (UserWarning)
+    └── IncompleteListWarning                   a list loaded without some of its parts
+
 Each carries its context as attributes, so callers can act on it without parsing messages.
 """
 
@@ -129,3 +132,11 @@ class InputError(WatchlistError, ValueError):
         self.value = value
         msg = f"{field}: {reason}" if field else reason
         super().__init__(msg)
+
+
+class WatchlistWarning(UserWarning):
+    """The root of the warnings ``watchlist`` issues."""
+
+
+class IncompleteListWarning(WatchlistWarning):
+    """A list loaded, but without some of its parts (say ``sdn.csv`` without ``alt.csv``)."""

@@ -293,6 +293,19 @@ def _entries(values: Iterable[Entry]) -> tuple[Entry, ...]:
 
 
 @attrs.frozen
+class Rejection:
+    """A source record a reader could not use, kept so that nothing is dropped silently."""
+
+    reason: str
+    record: str | None = None
+    line: int | None = None
+
+
+def _rejections(values: Iterable[Rejection]) -> tuple[Rejection, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
 class ListVersion:
     """One published version of a list: its entries exactly as published, with its digest."""
 
@@ -303,6 +316,8 @@ class ListVersion:
     #: Where the version was read from.
     location: str
     entries: tuple[Entry, ...] = attrs.field(converter=_entries)
+    #: Records rejected by a reader run with ``errors="collect"``; empty otherwise.
+    rejected: tuple[Rejection, ...] = attrs.field(default=(), converter=_rejections)
 
 
 @attrs.frozen
