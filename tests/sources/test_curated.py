@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import LISTS
+from watchlist import ListFormatError
+from watchlist.sources import curated
+
+VALID = """\
+[list]
+id = "xx-test"
+title = "Test list"
+authority = "Test authority"
+jurisdiction = "XX"
+coverage = "excerpt"
+coverage_start = 2000-01-01
+published = 2026-11-28
+max_age_days = 30
+
+[[entries]]
+id = "one"
+kind = "organization"
+names = ["Первая организация", { value = "First Organisation", strength = "weak" }]
+sources = ["https://example.org/one"]
+  [[entries.designations]]
+  start = 2001-02-03
+  basis = "Decision 1"
+  source = "https://example.org/decision-1"
+  end = 2005-01-01
+  end_reason = "delisted"
+  end_basis = "Decision 2"
+  end_source = "https://example.org/decision-2"
+"""
+
+
+def write(tmp_path: Path, text: str | bytes) -> Path:
+    path = tmp_path / "list.toml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_file(tmp_path: Path) -> None:
+    version = curated.parse(write(tmp_path, VALID))
+    assert version.info.id == "xx-test"
+    assert version.info.coverage == "excerpt"
+    assert version.published == dt.date(2026, 11, 28)
+    (entry,) = version.entries
+    assert [name.strength for name in entry.names] == ["primary", "weak"]
+    assert entry.names[0].script == "Cyrl"
+    (designation,) = entry.designations
+    assert designation.end == dt.date(2005, 1, 1)
+    assert designation.end_reason == "delisted"
+    assert len(version.digest) == 64
+
+
+@pytest.mark.parametrize(
+    ("edit", "message", "line"),
+    [
+        (lambda t: t.replace('id = "xx-test"', 'id = "xx-test'), "not valid TOML", 2),
+        (lambda t: t.replace('kind = "organization"\n', ""), "missing kind", 12),
+        (lambda t: t.replace("end_reason =", "end_reson ="), "end_reson", 12),
+        (lambda t: t.replace("start = 2001-02-03", 'start = "2001-2-3"'), "TOML date", 12),
+        (lambda t: t.replace("end = 2005-01-01", "end = 2000-01-01"), "on or before", 12),
+        (
+            lambda t: t.replace('end_reason = "delisted"', 'end_reason = "forgotten"'),
+            "forgotten",
+            12,
+        ),
+        (lambda t: t.replace('kind = "organization"', 'kind = "planet"'), "unknown kind", 12),
+        (lambda t: t.replace('  end_basis = "Decision 2"\n', ""), "needs end_reason", 12),
+        (lambda t: t + t[t.index("[[entries]]") :], "duplicate entry id 'one'", 12),
+        (lambda t: t.replace("max_age_days = 30", "max_age_days = -1"), "bad [list]", 2),
+    ],
+)
+def test_malformed_files_name_their_path_and_line(
+    tmp_path: Path, edit: Callable[[str], str], message: str, line: int
+) -> None:
+    path = write(tmp_path, edit(VALID))
+    with pytest.raises(ListFormatError) as caught:
+        curated.parse(path)
+    assert message in str(caught.value)
+    assert caught.value.path == path
+    assert caught.value.line == line
+    assert str(path) in str(caught.value)
+
+
+def test_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ListFormatError, match="cannot read"):
+        curated.parse(tmp_path / "absent.toml")
+
+
+def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, VALID.encode("utf-8").replace("Первая".encode(), "Первая".encode("cp1251"))
+    )
+    with pytest.raises(ListFormatError, match="not UTF-8") as caught:
+        curated.parse(path)
+    assert caught.value.line == 14
+
+
+def test_a_list_without_entries(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID[: VALID.index("[[entries]]")])
+    with pytest.raises(ListFormatError, match="at least one"):
+        curated.parse(path)
+
+
+SHIPPED_LISTS = sorted(path for path in LISTS.glob("*.toml") if path.name != "jurisdictions.toml")
+
+
+@pytest.mark.parametrize("path", SHIPPED_LISTS, ids=lambda path: path.name)
+def test_every_shipped_list_parses_and_cites_its_sources(path: Path) -> None:
+    version = curated.parse(path)
+    assert version.entries
+    for entry in version.entries:
+        assert entry.sources, entry.id
+        for designation in entry.designations:
+            assert designation.source, entry.id
+            assert designation.basis, entry.id
+            if designation.end is not None:
+                assert designation.end_basis, entry.id
+                assert designation.end_source, entry.id
