@@ -57,7 +57,8 @@ def test_a_bad_jurisdictions_file_names_its_line(tmp_path: Path) -> None:
     path.write_text(
         path.read_text().replace(
             'name = "X"\n',
-            'name = "X"\n  [[jurisdictions.XX.lists]]\n  list = "b"\n  start = 2001-01-01\n  basis = "b"\n  source = "s"\n',
+            'name = "X"\n  [[jurisdictions.XX.lists]]\n  list = "b"\n'
+            '  start = 2001-01-01\n  basis = "b"\n  source = "s"\n',
         )
     )
     with pytest.raises(ListFormatError, match="missing key 'basis'") as caught:
