@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.resources
-from collections.abc import Iterable, Mapping
+import io
+import itertools
+import multiprocessing
+import pickle
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
@@ -156,6 +163,45 @@ class Screener:
             hits=hits,
         )
 
+    def screen_many(
+        self,
+        rows: Iterable[Party | str],
+        *,
+        jurisdiction: str,
+        as_of: str | dt.date | dt.datetime | None = None,
+        threshold: float | None = None,
+        accept_stale: bool = False,
+        workers: int = 1,
+    ) -> Iterator[ScreeningResult]:
+        """Screen a stream of parties; one result per row, in input order, as :meth:`screen` gives.
+
+        ``rows`` is read lazily and results are yielded as they are ready, so a stream of any
+        length is screened in constant memory. ``as_of`` is resolved once (default: today), so
+        a run that crosses midnight screens every row as of the same day.
+
+        Coverage is checked once, when this method is called, rather than on every row: an
+        unknown jurisdiction, an uncovered date or a stale list raises here, before anything is
+        read. A blank name raises :class:`~watchlist.errors.InputError` when its row is
+        reached, as :meth:`screen` would.
+
+        With ``workers`` above 1, rows are screened in that many processes, in chunks; each
+        process receives a copy of this screener once, when it starts, and only a bounded
+        number of chunks is in flight at a time. Processes are started with ``spawn``, so a
+        script that calls this must guard its entry point with ``if __name__ == "__main__":``.
+        """
+        day = dt.date.today() if as_of is None else to_date(as_of)
+        threshold = self.threshold if threshold is None else _check_threshold(threshold)
+        if workers < 1:
+            msg = f"workers must be at least 1, got {workers}"
+            raise InputError(msg, field="workers", value=workers)
+        self.lists_for(jurisdiction, day, accept_stale=accept_stale)
+        options = _ScreenOptions(
+            jurisdiction=jurisdiction, as_of=day, threshold=threshold, accept_stale=accept_stale
+        )
+        if workers == 1:
+            return (options.screen(self, row) for row in rows)
+        return _screen_in_processes(self, rows, options, workers)
+
     def lists_for(
         self,
         jurisdiction: str,
@@ -205,3 +251,89 @@ def _check_threshold(threshold: float) -> float:
         msg = f"the threshold must be in (0, 1], got {threshold}"
         raise InputError(msg, field="threshold", value=threshold)
     return threshold
+
+
+#: Rows per chunk sent to a worker process: large enough that the cost of sending a chunk and
+#: its results between processes is small beside screening it.
+CHUNK_SIZE = 256
+#: Chunks in flight per worker: enough to keep every worker busy while results are consumed,
+#: few enough that memory stays flat however long the input.
+CHUNKS_IN_FLIGHT_PER_WORKER = 2
+
+
+@attrs.frozen
+class _ScreenOptions:
+    """The parameters of one :meth:`Screener.screen_many` run, sent once to each worker."""
+
+    jurisdiction: str
+    as_of: dt.date
+    threshold: float
+    accept_stale: bool
+
+    def screen(self, screener: Screener, party: Party | str) -> ScreeningResult:
+        return screener.screen(
+            party,
+            jurisdiction=self.jurisdiction,
+            as_of=self.as_of,
+            threshold=self.threshold,
+            accept_stale=self.accept_stale,
+        )
+
+
+class _ScreenerPickler(pickle.Pickler):
+    """Pickles a Screener whole: its read-only mappings are sent as plain dicts and re-wrapped."""
+
+    def reducer_override(self, obj: object) -> Any:
+        if isinstance(obj, MappingProxyType):
+            return _read_only, (dict(obj),)
+        return NotImplemented
+
+
+def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+def _pickled(screener: Screener) -> bytes:
+    buffer = io.BytesIO()
+    _ScreenerPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(screener)
+    return buffer.getvalue()
+
+
+#: The screener and options of a worker process, set once by :func:`_start_worker`.
+_worker_state: tuple[Screener, _ScreenOptions] | None = None
+
+
+def _start_worker(pickled_screener: bytes, options: _ScreenOptions) -> None:
+    # One screener per worker process, set when the process starts.
+    global _worker_state
+    _worker_state = (pickle.loads(pickled_screener), options)
+
+
+def _screen_chunk(parties: list[Party]) -> list[ScreeningResult]:
+    assert _worker_state is not None, "worker process started without its screener"
+    screener, options = _worker_state
+    return [options.screen(screener, party) for party in parties]
+
+
+def _screen_in_processes(
+    screener: Screener, rows: Iterable[Party | str], options: _ScreenOptions, workers: int
+) -> Iterator[ScreeningResult]:
+    # Names become Parties here, in the caller's process, so that a blank name raises the same
+    # InputError, at the same row, as it does when screening one by one.
+    parties = (row if isinstance(row, Party) else Party(name=row) for row in rows)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(_pickled(screener), options),
+    )
+    in_flight: deque[Future[list[ScreeningResult]]] = deque()
+    try:
+        while chunk := list(itertools.islice(parties, CHUNK_SIZE)):
+            in_flight.append(pool.submit(_screen_chunk, chunk))
+            if len(in_flight) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER:
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
