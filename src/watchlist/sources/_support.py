@@ -1,0 +1,195 @@
+"""What the official-list readers share: digests, publication dates, rejections, country names.
+
+Each reader takes ``errors="raise"`` (the first bad record is a
+:class:`~watchlist.errors.ListFormatError`) or ``errors="collect"`` (bad records become
+:class:`~watchlist.model.Rejection` entries of the version, and reading goes on). Problems with
+the file as a whole (unreadable, malformed, of another format, without a publication date)
+always raise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from watchlist.dates import to_date
+from watchlist.errors import InputError, ListFormatError
+from watchlist.model import Entry, Rejection
+
+ErrorMode = Literal["raise", "collect"]
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file's bytes, in hex."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as error:
+        msg = f"cannot read list file: {error.strerror or error}"
+        raise ListFormatError(msg, path=path) from None
+    return digest.hexdigest()
+
+
+def given_date(value: dt.date | str, *, path: Path, what: str = "published") -> dt.date:
+    """A caller's or a file's date, or a ListFormatError naming the file."""
+    try:
+        return to_date(value)
+    except InputError as error:
+        msg = f"bad {what} date: {error.reason}"
+        raise ListFormatError(msg, path=path) from None
+
+
+def line_of(path: Path, needle: str) -> int | None:
+    """The number of the first line of ``path`` containing ``needle``, to point at a bad record.
+
+    Only called once a record has failed, so the extra pass costs nothing on good files.
+    """
+    if not needle:
+        return None
+    wanted = needle.encode("utf-8")
+    try:
+        with path.open("rb") as stream:
+            for number, line in enumerate(stream, start=1):
+                if wanted in line:
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+class Rejections:
+    """Raises or collects record-level errors, as the caller's ``errors`` mode asks."""
+
+    def __init__(self, errors: ErrorMode) -> None:
+        if errors not in ("raise", "collect"):
+            msg = f"errors must be 'raise' or 'collect', got {errors!r}"
+            raise InputError(msg, field="errors", value=errors)
+        self._collect = errors == "collect"
+        self.rejected: list[Rejection] = []
+
+    def handle(self, error: ListFormatError) -> None:
+        if not self._collect:
+            raise error
+        self.rejected.append(Rejection(reason=error.reason, record=error.record, line=error.line))
+
+
+class UniqueEntries:
+    """Entries in file order, refusing a second record with an id already seen."""
+
+    def __init__(self, path: Path, rejections: Rejections) -> None:
+        self._path = path
+        self._rejections = rejections
+        self._seen: set[str] = set()
+        self.entries: list[Entry] = []
+
+    def add(self, entry: Entry, *, line: int | None = None) -> None:
+        if entry.id in self._seen:
+            msg = f"duplicate entry id {entry.id!r}"
+            where = line or line_of(self._path, entry.id)
+            self._rejections.handle(
+                ListFormatError(msg, path=self._path, line=where, record=entry.id)
+            )
+            return
+        self._seen.add(entry.id)
+        self.entries.append(entry)
+
+    def extend(self, entries: Iterable[Entry]) -> None:
+        for entry in entries:
+            self.add(entry)
+
+
+def check_not_empty(entries: list[Entry], *, path: Path, allow_empty: bool) -> None:
+    """An official list with no entry is never real: refuse it unless the caller allows it."""
+    if not entries and not allow_empty:
+        msg = "the list has no entries (pass allow_empty=True if an empty list is expected)"
+        raise ListFormatError(msg, path=path)
+
+
+# Country names and demonyms as the official lists write them, to ISO 3166-1 alpha-2. Only
+# unambiguous values are here: "Congolese" (DR Congo or Congo?) and qualified phrases such as
+# "Possibly Ethiopian" are not, and readers keep such values in the entry's remarks.
+_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "AF": ("Afghanistan", "Afghan"),
+    "BA": ("Bosnia and Herzegovina", "Bosnian"),
+    "BH": ("Bahrain", "Bahraini"),
+    "BY": ("Belarus", "Belarusian"),
+    "CD": ("Democratic Republic of the Congo", "Congo, Democratic Republic of the", "DRC"),
+    "CF": ("Central African Republic",),
+    "CG": ("Congo", "Republic of the Congo"),
+    "CI": ("Côte d'Ivoire", "Cote d'Ivoire", "Ivorian"),
+    "CN": ("China", "Chinese"),
+    "DE": ("Germany", "German"),
+    "DZ": ("Algeria", "Algerian"),
+    "EG": ("Egypt", "Egyptian"),
+    "ER": ("Eritrea", "Eritrean"),
+    "ET": ("Ethiopia", "Ethiopian"),
+    "FR": ("France", "French"),
+    "GB": ("United Kingdom of Great Britain and Northern Ireland", "United Kingdom", "UK",
+           "British"),
+    "GE": ("Georgia", "Georgian"),
+    "GM": ("The Gambia", "Gambia", "Gambian"),
+    "GW": ("Guinea-Bissau",),
+    "HT": ("Haiti", "Haitian"),
+    "ID": ("Indonesia", "Indonesian"),
+    "IN": ("India", "Indian"),
+    "IQ": ("Iraq", "Iraqi"),
+    "IR": ("Iran", "Iran (Islamic Republic of)", "Iranian"),
+    "JO": ("Jordan", "Jordanian"),
+    "KE": ("Kenya", "Kenyan"),
+    "KP": ("Democratic People's Republic of Korea", "DPRK", "North Korea", "North Korean"),
+    "KW": ("Kuwait", "Kuwaiti"),
+    "KZ": ("Kazakhstan", "Kazakh"),
+    "LB": ("Lebanon", "Lebanese"),
+    "LR": ("Liberia", "Liberian"),
+    "LY": ("Libya", "Libyan"),
+    "MA": ("Morocco", "Moroccan"),
+    "ML": ("Mali", "Malian"),
+    "MR": ("Mauritania", "Mauritanian"),
+    "MY": ("Malaysia", "Malaysian"),
+    "NG": ("Nigeria", "Nigerian"),
+    "NO": ("Norway", "Norwegian"),
+    "OM": ("Oman", "Omani"),
+    "PH": ("Philippines", "Filipino"),
+    "PK": ("Pakistan", "Pakistani"),
+    "PS": ("State of Palestine", "Palestine", "Palestinian"),
+    "QA": ("Qatar", "Qatari"),
+    "RU": ("Russian Federation", "Russia", "Russian"),
+    "RW": ("Rwanda", "Rwandan"),
+    "SA": ("Saudi Arabia", "Saudi Arabian", "Saudi"),
+    "SD": ("Sudan", "Sudanese"),
+    "SE": ("Sweden", "Swedish"),
+    "SN": ("Senegal", "Senegalese"),
+    "SO": ("Somalia", "Somali"),
+    "SS": ("South Sudan", "South Sudanese"),
+    "SY": ("Syrian Arab Republic", "Syria", "Syrian"),
+    "TD": ("Chad", "Chadian"),
+    "TJ": ("Tajikistan", "Tajik"),
+    "TN": ("Tunisia", "Tunisian"),
+    "TR": ("Türkiye", "Turkey", "Turkish"),
+    "TT": ("Trinidad and Tobago",),
+    "TZ": ("United Republic of Tanzania", "Tanzania", "Tanzanian"),
+    "UA": ("Ukraine", "Ukrainian"),
+    "UG": ("Uganda", "Ugandan"),
+    "US": ("United States of America", "United States", "US", "USA", "American"),
+    "UZ": ("Uzbekistan", "Uzbek"),
+    "YE": ("Yemen", "Yemeni"),
+}  # fmt: skip
+_COUNTRY_CODES = {name.casefold(): code for code, names in _COUNTRIES.items() for name in names}
+
+
+def country_code(value: str | None) -> str | None:
+    """The ISO alpha-2 code of a country name or demonym the table knows, else ``None``."""
+    if not value:
+        return None
+    return _COUNTRY_CODES.get(" ".join(value.split()).casefold())
+
+
+def join_remarks(parts: Iterable[str | None]) -> str | None:
+    """Remark sentences in order, one a line, or ``None`` when there are none."""
+    text = "\n".join(part.strip() for part in parts if part and part.strip())
+    return text or None
