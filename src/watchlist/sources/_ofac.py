@@ -1,0 +1,272 @@
+"""What OFAC's three formats share: list descriptions, country names, dates and identifiers.
+
+OFAC writes countries as English short names of its own (``Korea, North``, ``Burma``,
+``Congo, Democratic Republic of the``) and dates as ``17 Apr 1979``, ``Apr 1979`` or ``1979``,
+with ``circa`` and ranges (``1966 to 1970``). These helpers turn them into ISO alpha-2 codes
+and :mod:`watchlist.dates` values. Whatever they cannot read confidently they return as
+``None``: the reader then keeps the text in the entry's remarks and adds no structured value,
+so nothing is guessed and nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from watchlist.dates import BirthDate, DateRange, PartialDate
+from watchlist.errors import InputError, ListFormatError
+from watchlist.model import AliasStrength, Coverage, Identifier, ListInfo, Name
+
+SDN_ID = "us-ofac-sdn"
+CONSOLIDATED_ID = "us-ofac-consolidated"
+#: OFAC updates its lists several times a month; a copy older than two weeks is stale.
+MAX_AGE_DAYS = 14
+_AUTHORITY = "U.S. Department of the Treasury, Office of Foreign Assets Control"
+_TITLES = {
+    SDN_ID: "Specially Designated Nationals and Blocked Persons List",
+    CONSOLIDATED_ID: "Consolidated Sanctions List (non-SDN lists)",
+}
+_SOURCES = {
+    SDN_ID: "https://sanctionslistservice.ofac.treas.gov/",
+    CONSOLIDATED_ID: "https://sanctionslistservice.ofac.treas.gov/",
+}
+
+
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
+def name(value: str, strength: AliasStrength) -> Name:
+    """A :class:`Name`; ASCII names (nearly all of OFAC's) skip the per-letter script census."""
+    if value.isascii():
+        return Name(value, strength, "Latn" if _ASCII_LETTER.search(value) else "Zyyy")
+    return Name(value, strength)
+
+
+def list_info(list_id: str, published: dt.date) -> ListInfo:
+    """The description of an OFAC list whose version was published on ``published``.
+
+    Each version covers the list from its own publication date; a timeline of versions
+    covers the list from its oldest version.
+    """
+    return ListInfo(
+        id=list_id,
+        title=_TITLES[list_id],
+        authority=_AUTHORITY,
+        jurisdiction="US",
+        coverage=Coverage.COMPLETE,
+        coverage_start=published,
+        max_age_days=MAX_AGE_DAYS,
+        source=_SOURCES[list_id],
+    )
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def combined_digest(parts: Iterable[tuple[str, str]]) -> str:
+    """One SHA-256 over several files, from ``(file name, hex SHA-256)`` pairs in a fixed order.
+
+    A single file's digest is its own SHA-256, so a lone file has the digest ``sha256sum``
+    prints. For several files it is the SHA-256 of the UTF-8 lines ``name\\0hexdigest\\n``.
+    """
+    parts = list(parts)
+    if len(parts) == 1:
+        return parts[0][1]
+    text = "".join(f"{name}\0{digest}\n" for name, digest in parts)
+    return sha256_of(text.encode())
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        msg = f"cannot read list file: {error.strerror or error}"
+        raise ListFormatError(msg, path=path) from None
+
+
+# OFAC's spellings, as they occur in the SDN and consolidated files 2018-2025 (nationality,
+# citizenship, document countries, address countries), keyed in lower case. Kosovo has no ISO
+# code; XK is the user-assigned code the EU and most banks use.
+_COUNTRIES = {
+    "afghanistan": "AF", "albania": "AL", "algeria": "DZ", "andorra": "AD", "angola": "AO",
+    "antigua and barbuda": "AG", "argentina": "AR", "armenia": "AM", "aruba": "AW",
+    "australia": "AU", "austria": "AT", "azerbaijan": "AZ", "bahamas, the": "BS",
+    "bahamas": "BS", "bahrain": "BH", "bangladesh": "BD", "barbados": "BB", "belarus": "BY",
+    "belgium": "BE", "belize": "BZ", "benin": "BJ", "bermuda": "BM", "bhutan": "BT",
+    "bolivia": "BO", "bosnia and herzegovina": "BA", "botswana": "BW", "brazil": "BR",
+    "brunei": "BN", "bulgaria": "BG", "burkina faso": "BF", "burma": "MM", "burundi": "BI",
+    "cabo verde": "CV", "cape verde": "CV", "cambodia": "KH", "cameroon": "CM", "canada": "CA",
+    "cayman islands": "KY", "central african republic": "CF", "chad": "TD", "chile": "CL",
+    "china": "CN", "colombia": "CO", "comoros": "KM", "congo, democratic republic of the": "CD",
+    "congo, republic of the": "CG", "costa rica": "CR", "cote d ivoire": "CI",
+    "cote d'ivoire": "CI", "croatia": "HR", "cuba": "CU", "curacao": "CW", "cyprus": "CY",
+    "czech republic": "CZ", "czechia": "CZ", "denmark": "DK", "djibouti": "DJ",
+    "dominica": "DM", "dominican republic": "DO", "ecuador": "EC", "egypt": "EG",
+    "el salvador": "SV", "equatorial guinea": "GQ", "eritrea": "ER", "estonia": "EE",
+    "eswatini": "SZ", "ethiopia": "ET", "fiji": "FJ", "finland": "FI", "france": "FR",
+    "gabon": "GA", "the gambia": "GM", "gambia, the": "GM", "georgia": "GE", "germany": "DE",
+    "ghana": "GH", "gibraltar": "GI", "greece": "GR", "grenada": "GD", "guatemala": "GT",
+    "guernsey": "GG", "guinea": "GN", "guinea-bissau": "GW", "guyana": "GY", "haiti": "HT",
+    "honduras": "HN", "hong kong": "HK", "hungary": "HU", "iceland": "IS", "india": "IN",
+    "indonesia": "ID", "iran": "IR", "iraq": "IQ", "ireland": "IE", "man, isle of": "IM",
+    "israel": "IL", "italy": "IT", "jamaica": "JM", "japan": "JP", "jersey": "JE",
+    "jordan": "JO", "kazakhstan": "KZ", "kenya": "KE", "korea, north": "KP",
+    "korea, south": "KR", "kosovo": "XK", "kuwait": "KW", "kyrgyzstan": "KG", "laos": "LA",
+    "latvia": "LV", "lebanon": "LB", "lesotho": "LS", "liberia": "LR", "libya": "LY",
+    "liechtenstein": "LI", "lithuania": "LT", "luxembourg": "LU", "macau": "MO",
+    "macedonia, the former yugoslav republic of": "MK",
+    "north macedonia, the republic of": "MK", "north macedonia": "MK", "madagascar": "MG",
+    "malawi": "MW", "malaysia": "MY", "maldives": "MV", "mali": "ML", "malta": "MT",
+    "marshall islands": "MH", "mauritania": "MR", "mauritius": "MU", "mexico": "MX",
+    "micronesia, federated states of": "FM", "moldova": "MD", "monaco": "MC",
+    "mongolia": "MN", "montenegro": "ME", "morocco": "MA", "mozambique": "MZ",
+    "namibia": "NA", "nauru": "NR", "nepal": "NP", "netherlands": "NL", "new zealand": "NZ",
+    "nicaragua": "NI", "niger": "NE", "nigeria": "NG", "norway": "NO", "oman": "OM",
+    "pakistan": "PK", "palau": "PW", "palestinian": "PS", "panama": "PA",
+    "papua new guinea": "PG", "paraguay": "PY", "peru": "PE", "philippines": "PH",
+    "poland": "PL", "portugal": "PT", "qatar": "QA", "romania": "RO", "russia": "RU",
+    "rwanda": "RW", "saint kitts and nevis": "KN", "saint lucia": "LC",
+    "saint vincent and the grenadines": "VC", "samoa": "WS", "san marino": "SM",
+    "saudi arabia": "SA", "senegal": "SN", "serbia": "RS", "seychelles": "SC",
+    "sierra leone": "SL", "singapore": "SG", "slovakia": "SK", "slovenia": "SI",
+    "solomon islands": "SB", "somalia": "SO", "south africa": "ZA", "south sudan": "SS",
+    "spain": "ES", "sri lanka": "LK", "sudan": "SD", "suriname": "SR", "sweden": "SE",
+    "switzerland": "CH", "syria": "SY", "taiwan": "TW", "tajikistan": "TJ", "tanzania": "TZ",
+    "thailand": "TH", "timor-leste": "TL", "togo": "TG", "tonga": "TO",
+    "trinidad and tobago": "TT", "tunisia": "TN", "turkey": "TR", "turkiye": "TR",
+    "turkmenistan": "TM", "tuvalu": "TV", "uganda": "UG", "ukraine": "UA",
+    "united arab emirates": "AE", "united kingdom": "GB", "u.k.": "GB", "uk": "GB",
+    "united states": "US", "usa": "US", "uruguay": "UY", "uzbekistan": "UZ",
+    "vanuatu": "VU", "venezuela": "VE", "vietnam": "VN", "virgin islands, british": "VG",
+    "yemen": "YE", "zambia": "ZM", "zimbabwe": "ZW",
+}  # fmt: skip
+
+
+def country_code(name: str | None) -> str | None:
+    """The ISO alpha-2 code of a country as OFAC names it, or None for a name not in the table."""
+    if not name:
+        return None
+    return _COUNTRIES.get(name.strip().lower())
+
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_DATE = r"(?:(\d{1,2}) )?(?:([A-Za-z]{3}) )?(\d{4})"
+_DATE_RE = re.compile(_DATE)
+_BIRTH_RE = re.compile(rf"(?:circa )?{_DATE}(?:(?: to |-){_DATE})?")
+
+
+def _partial(day: str | None, month: str | None, year: str) -> PartialDate | None:
+    month_number = _MONTHS.get(month.lower()) if month else None
+    if month is not None and month_number is None:
+        return None
+    try:
+        return PartialDate(int(year), month_number, int(day) if day else None)
+    except InputError:
+        return None
+
+
+def parse_date(text: str | None) -> PartialDate | None:
+    """``17 Apr 1979``, ``Apr 1979`` or ``1979`` as a partial date; None if it is none of these."""
+    if not text:
+        return None
+    match = _DATE_RE.fullmatch(text.strip())
+    return _partial(*match.groups()) if match else None
+
+
+def parse_birth_date(text: str) -> BirthDate | None:
+    """A date of birth as OFAC writes it, ``circa`` and ranges included; None if unreadable.
+
+    ``circa 1951`` becomes the year 1951 (the word stays in the remarks); ``1966 to 1970``
+    and ``circa 1964-1966`` become a :class:`~watchlist.dates.DateRange`.
+    """
+    match = _BIRTH_RE.fullmatch(text.strip())
+    if match is None:
+        return None
+    day, month, year, end_day, end_month, end_year = match.groups()
+    start = _partial(day, month, year)
+    if start is None or end_year is None:
+        return start
+    end = _partial(end_day, end_month, end_year)
+    if end is None:
+        return None
+    try:
+        return DateRange(start, end)
+    except InputError:
+        return None
+
+
+# Document types, as OFAC names them, that identify a party, by the kind this library uses
+# (see lists/README.md). Types that do not identify (websites, e-mail addresses, phone
+# numbers, sanctions notes) stay in the remarks only.
+ID_KINDS = {
+    "Passport": "passport",
+    "Diplomatic Passport": "passport",
+    "National ID No.": "national_id",
+    "Cedula No.": "national_id",
+    "D.N.I.": "national_id",
+    "C.U.I.P.": "national_id",
+    "C.U.R.P.": "national_id",
+    "CURP #": "national_id",
+    "SSN": "national_id",
+    "Personal ID Card": "national_id",
+    "Identification Number": "national_id",
+    "National Foreign ID Number": "national_id",
+    "Birth Certificate Number": "national_id",
+    "Tax ID No.": "tax_id",
+    "NIT #": "tax_id",
+    "RUC #": "tax_id",
+    "RIF #": "tax_id",
+    "R.F.C.": "tax_id",
+    "V.A.T. Number": "tax_id",
+    "Vessel Registration Identification": "imo",
+    "Registration Number": "registration",
+    "Registration ID": "registration",
+    "Business Registration Number": "registration",
+    "Business Registration Document #": "registration",
+    "Company Number": "registration",
+    "UK Company Number": "registration",
+    "Commercial Registry Number": "registration",
+    "Public Registration Number": "registration",
+    "Government Gazette Number": "registration",
+    "Legal Entity Number": "registration",
+    "Unified Social Credit Code (USCC)": "registration",
+    "Chamber of Commerce Number": "registration",
+    "Central Registration System Number": "registration",
+    "Trade License No.": "registration",
+    "C.R. No.": "registration",
+    "Folio Mercantil No.": "registration",
+    "Matricula Mercantil No": "registration",
+    "Economic Register Number (CBLS)": "registration",
+}
+_IMO_RE = re.compile(r"IMO (\d{7})")
+_ID_REST_RE = re.compile(
+    r"(?P<value>.*?)(?: \((?P<country>[^()]*)\))?(?: issued [^()]*?)?(?: expires [^()]*?)?"
+)
+
+
+def identifier(kind: str, number: str, country: str | None = None) -> Identifier | None:
+    """A typed identifier; an IMO number written ``IMO 9187629`` under any type is an IMO."""
+    number = number.strip()
+    if not number:
+        return None
+    imo = _IMO_RE.fullmatch(number)
+    if imo is not None:
+        return Identifier("imo", imo[1])
+    return Identifier(kind, number, country_code(country))
+
+
+def identifier_from_text(kind: str, text: str) -> Identifier | None:
+    """``AM5421691 (Pakistan) expires 11 Aug 2013`` as an identifier of ``kind``."""
+    match = _ID_REST_RE.fullmatch(text)
+    if match is None:
+        return None
+    return identifier(kind, match["value"], match["country"])
