@@ -29,6 +29,7 @@ from watchlist.jurisdictions import Jurisdiction, load_jurisdictions
 from watchlist.matching import Scorer, TokenAlignmentScorer
 from watchlist.model import Hit, ListUse, ListVersion, Party, ScreeningResult
 from watchlist.sources import curated
+from watchlist.store import Store
 from watchlist.timeline import Timeline
 
 JURISDICTIONS_FILE = "jurisdictions.toml"
@@ -88,9 +89,21 @@ class Screener:
 
     @classmethod
     def from_directory(
-        cls, path: Path | str, *, scorer: Scorer | None = None, threshold: float | None = None
+        cls,
+        path: Path | str,
+        *,
+        scorer: Scorer | None = None,
+        threshold: float | None = None,
+        store: Store | Path | str | None = None,
+        jurisdictions: Path | str | None = None,
     ) -> Screener:
-        """A screener over every ``*.toml`` list in ``path`` and its ``jurisdictions.toml``."""
+        """A screener over every ``*.toml`` list in ``path`` and its ``jurisdictions.toml``.
+
+        ``store`` (a :class:`~watchlist.store.Store` or its directory) adds every list version
+        recorded there, such as the official lists' history. ``jurisdictions`` reads the
+        jurisdictions from another file instead, say a bank's own, naming official list ids
+        such as ``us-ofac-sdn``.
+        """
         path = Path(path)
         if not path.is_dir():
             msg = "not a directory of lists"
@@ -100,10 +113,12 @@ class Screener:
             for file in sorted(path.glob("*.toml"))
             if file.name != JURISDICTIONS_FILE
         ]
+        if store is not None:
+            versions.extend((store if isinstance(store, Store) else Store(store)).load_all())
+        jurisdictions_file = path / JURISDICTIONS_FILE if jurisdictions is None else jurisdictions
         return cls.from_versions(
-            versions, load_jurisdictions(path / JURISDICTIONS_FILE), scorer=scorer,
-            threshold=threshold,
-        )  # fmt: skip
+            versions, load_jurisdictions(jurisdictions_file), scorer=scorer, threshold=threshold
+        )
 
     @classmethod
     def from_versions(
