@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from watchlist.dates import to_date
 from watchlist.errors import InputError
 from watchlist.model import ListUse
-from watchlist.screening import Screener
+from watchlist.screening import Screener, shipped_lists_dir
+from watchlist.store import Store
 
 
 def add_screening_options(parser: argparse.ArgumentParser) -> None:
@@ -17,18 +18,13 @@ def add_screening_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--as-of",
-        type=_as_of,
+        type=parse_date,
         default=None,
         metavar="DATE",
         help="screen against the lists as they stood on DATE (2024, 2024-06 or 2024-06-01; "
         "default: today)",
     )
-    parser.add_argument(
-        "--lists",
-        metavar="DIR",
-        default=None,
-        help="directory of curated lists with jurisdictions.toml (default: the shipped lists)",
-    )
+    add_list_options(parser)
     parser.add_argument(
         "--threshold",
         type=float,
@@ -42,17 +38,51 @@ def add_screening_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _as_of(text: str) -> object:
+def add_list_options(parser: argparse.ArgumentParser, *, store_default: str = "none") -> None:
+    """``--lists``, ``--store`` and ``--jurisdictions``: where the lists come from."""
+    parser.add_argument(
+        "--lists",
+        metavar="DIR",
+        default=None,
+        help="directory of curated lists with jurisdictions.toml (default: the shipped lists)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="DIR",
+        default=None,
+        help="also use every list version recorded in this version store "
+        f"(default: {store_default})",
+    )
+    parser.add_argument(
+        "--jurisdictions",
+        metavar="FILE",
+        default=None,
+        help="read the jurisdictions from FILE instead, e.g. a bank's own naming official "
+        "list ids such as us-ofac-sdn (default: jurisdictions.toml beside the lists)",
+    )
+
+
+def parse_date(text: str) -> object:
+    """An argparse ``type`` for dates: a bad date is a usage error."""
     try:
         return to_date(text)
     except InputError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def load_screener(args: argparse.Namespace) -> Screener:
-    if args.lists is None:
-        return Screener.default(threshold=args.threshold)
-    return Screener.from_directory(args.lists, threshold=args.threshold)
+def load_screener(args: argparse.Namespace, *, store: Store | None = None) -> Screener:
+    """The screener the options describe; ``store`` is used when ``--store`` is not given."""
+    if args.store is not None:
+        store = Store(args.store)
+    threshold = getattr(args, "threshold", None)
+    if args.lists is None and store is None and args.jurisdictions is None:
+        return Screener.default(threshold=threshold)
+    return Screener.from_directory(
+        shipped_lists_dir() if args.lists is None else args.lists,
+        threshold=threshold,
+        store=store,
+        jurisdictions=args.jurisdictions,
+    )
 
 
 def describe_lists(lists_used: Iterable[ListUse]) -> list[str]:

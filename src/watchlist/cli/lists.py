@@ -1,0 +1,201 @@
+"""``watchlist lists``: the lists available, their versions, coverage and age.
+
+``watchlist lists add LIST_ID FILE --published DATE`` records a version in the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from watchlist.cli._common import add_list_options, parse_date
+from watchlist.jurisdictions import Jurisdiction, load_jurisdictions
+from watchlist.model import Coverage, ListInfo
+from watchlist.screening import JURISDICTIONS_FILE, shipped_lists_dir
+from watchlist.sources import curated
+from watchlist.sources.registry import OFFICIAL_LISTS
+from watchlist.store import Store, default_store_path
+
+_LIST_IDS = ", ".join([*OFFICIAL_LISTS, "opensanctions-<dataset>"])
+
+
+def register(commands: Any, epilog: str) -> None:
+    parser = commands.add_parser(
+        "lists",
+        help="show the lists, their versions, coverage and age; add a version",
+        description="Show every list available (the curated lists and the version store): "
+        "its versions, coverage and age in days. 'lists add' records a new version.",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_list_options(parser, store_default=f"the per-user store, {default_store_path()}")
+    parser.add_argument(
+        "--as-of",
+        type=parse_date,
+        default=None,
+        metavar="DATE",
+        help="count ages as of DATE (default: today)",
+    )
+    parser.set_defaults(run=run_show)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    add = actions.add_parser(
+        "add",
+        help="record a list file as a version in the store",
+        description="Record FILE as a version of LIST_ID in the version store: copied in, "
+        "named by its SHA-256, with its publication date. Adding the same file again "
+        "changes nothing. A file of the wrong format for the list is refused. "
+        f"List ids: {_LIST_IDS}.",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add.add_argument("list_id", metavar="LIST_ID", help=f"the list: {_LIST_IDS}")
+    add.add_argument(
+        "file",
+        metavar="FILE",
+        help="the list file (for an OFAC CSV set, sdn.csv or cons_prim.csv, with its "
+        "companion files beside it)",
+    )
+    add.add_argument(
+        "--published",
+        type=parse_date,
+        default=None,
+        metavar="DATE",
+        help="the publication date; required for the OFAC CSV set, which states none",
+    )
+    add.add_argument(
+        "--store",
+        dest="add_store",
+        metavar="DIR",
+        default=None,
+        help=f"the version store (default: {default_store_path()})",
+    )
+    add.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="accept a file with no entries (never real for the official lists)",
+    )
+    add.set_defaults(run=run_add)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    store_dir = args.add_store or args.store
+    store = Store.default() if store_dir is None else Store(store_dir)
+    before = {version.digest for version in store.versions(args.list_id)}
+    version = store.add(
+        args.list_id, args.file, published=args.published, allow_empty=args.allow_empty
+    )
+    done = "already stored" if version.digest in before else "added"
+    print(
+        f"{done}: {args.list_id} published {version.published.isoformat()}, "
+        f"{len(version.entries)} entries, sha256:{version.digest} in {store.path}"
+    )
+    return 0
+
+
+@attrs.frozen
+class _Row:
+    info: ListInfo
+    origin: str
+    #: (published, digest, where) of each version, oldest first.
+    versions: tuple[tuple[dt.date, str, str], ...]
+
+
+def run_show(args: argparse.Namespace) -> int:
+    today = args.as_of or dt.date.today()
+    lists_dir = shipped_lists_dir() if args.lists is None else Path(args.lists)
+    rows = _curated_rows(lists_dir)
+    store = Store.default() if args.store is None else Store(args.store)
+    rows.extend(_store_rows(store))
+    jurisdictions = load_jurisdictions(
+        lists_dir / JURISDICTIONS_FILE if args.jurisdictions is None else args.jurisdictions
+    )
+    print("\n".join(_render(rows, jurisdictions, today)))
+    return 0
+
+
+def _curated_rows(lists_dir: Path) -> list[_Row]:
+    rows = []
+    for file in sorted(lists_dir.glob("*.toml")):
+        if file.name == JURISDICTIONS_FILE:
+            continue
+        version = curated.parse(file)
+        rows.append(
+            _Row(
+                info=version.info,
+                origin=f"curated, {lists_dir}",
+                versions=((version.published, version.digest, file.name),),
+            )
+        )
+    return rows
+
+
+def _store_rows(store: Store) -> list[_Row]:
+    rows = []
+    for list_id in store.lists():
+        versions = store.versions(list_id)
+        newest = versions[-1]
+        info = ListInfo(
+            id=list_id,
+            title=newest.title,
+            authority="",
+            jurisdiction="",
+            coverage=newest.coverage,
+            coverage_start=min(version.coverage_start for version in versions),
+            max_age_days=newest.max_age_days,
+        )
+        rows.append(
+            _Row(
+                info=info,
+                origin=f"store, {store.path}",
+                versions=tuple(
+                    (
+                        version.published,
+                        version.digest,
+                        ", ".join(
+                            file.name
+                            if file.name == file.original
+                            else f"{file.name} (from {file.original})"
+                            for file in version.files
+                        )
+                        + f"; {version.entries} entries",
+                    )
+                    for version in versions
+                ),
+            )
+        )
+    return rows
+
+
+def _render(rows: list[_Row], jurisdictions: dict[str, Jurisdiction], today: dt.date) -> list[str]:
+    if not rows:
+        return ["no lists"]
+    lines = []
+    for row in sorted(rows, key=lambda row: row.info.id):
+        info = row.info
+        newest = row.versions[-1][0]
+        age = (today - newest).days
+        stale = f", STALE (usable {info.max_age_days} days)" if age > info.max_age_days else ""
+        excerpt = " (excerpt: results say so)" if info.coverage is Coverage.EXCERPT else ""
+        applied = sorted(
+            code
+            for code, jurisdiction in jurisdictions.items()
+            if any(applied.list_id == info.id for applied in jurisdiction.lists)
+        )
+        lines.extend(
+            [
+                f"{info.id}: {info.title} [{row.origin}]",
+                f"  coverage {info.coverage}{excerpt} from {info.coverage_start.isoformat()}; "
+                f"{len(row.versions)} version(s), newest {newest.isoformat()}, "
+                f"age {age} days{stale}",
+                f"  applied by: {', '.join(applied) or '(no jurisdiction)'}",
+            ]
+        )
+        lines.extend(
+            f"    {published.isoformat()}  sha256:{digest}  {where}"
+            for published, digest, where in row.versions
+        )
+    return lines
