@@ -5,13 +5,22 @@ stripped, or ``й`` would lose its breve and become ``и``):
 
 1. Unicode NFKC, so full-width and compatibility forms become their plain letters;
 2. case folding;
-3. Cyrillic to Latin, by the table below (close to ICAO Doc 9303 and BGN/PCGN);
+3. Cyrillic to Latin, by the table below (close to ICAO Doc 9303 and BGN/PCGN), and the
+   Arabic-script alef forms and ta marbuta to ``a`` (anyascii drops a bare alef, which would
+   turn امیر, Amir, into ``myr``);
 4. combining marks stripped (``é`` to ``e``, Arabic vowel signs dropped);
 5. every other script to Latin, with anyascii (ISC licence);
 6. apostrophes dropped (``O'Brien`` is ``obrien``), every other non-alphanumeric character a space;
 7. white space collapsed.
 
 The result is lower-case ASCII letters, digits and single spaces.
+
+Cyrillic has no single Latin form: a passport, a list and a bank's core system may each have
+used a different scheme. :func:`cyrillic_spellings` gives a Cyrillic name under each scheme
+banks meet (ICAO Doc 9303, BGN/PCGN, GOST 7.79-2000 systems A and B, MVD-310 and the popular
+"Wikipedia" forms such as ``Dmitry``), so that Хаккани reaches Khakkani, Hakkani and Xakkani,
+and й reaches i, y and j. Matching compares every spelling and keeps the best; it never
+reverse-transliterates Latin into Cyrillic.
 """
 
 from __future__ import annotations
@@ -33,7 +42,33 @@ _CYRILLIC = {
     "є": "ie", "і": "i", "ї": "i", "ґ": "g", "ў": "u", "ә": "a", "ғ": "g", "қ": "k",
     "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
 }  # fmt: skip
-_CYRILLIC_TABLE = str.maketrans(_CYRILLIC)
+_ARABIC_VOWEL_LETTERS = {"ا": "a", "آ": "a", "أ": "a", "إ": "i", "ٱ": "a", "ة": "a"}
+_CYRILLIC_TABLE = str.maketrans({**_CYRILLIC, **_ARABIC_VOWEL_LETTERS})
+
+_CYRILLIC_VOWELS = "аеёиоуыэюяєії"
+_BASE = {key: value for key, value in _CYRILLIC.items() if len(key) == 1}
+
+
+def _scheme(overrides: dict[str, str], *, iotated_e: bool = False) -> tuple[dict[int, str], bool]:
+    return str.maketrans({**_BASE, **overrides}), iotated_e
+
+
+# Each scheme as it differs from the table above. Where a scheme writes "ye" for е at the start
+# of a word and after a vowel or a sign (BGN/PCGN, Wikipedia), ``iotated_e`` says so.
+_SCHEMES = {
+    "ICAO Doc 9303": _scheme({"ъ": "ie"}),
+    "BGN/PCGN": _scheme({"й": "y", "ю": "yu", "я": "ya", "ё": "yo"}, iotated_e=True),
+    "MVD-310": _scheme({"й": "y", "ю": "yu", "я": "ya"}),
+    "GOST 7.79-2000 B": _scheme(
+        {"й": "j", "х": "x", "ц": "cz", "щ": "shh", "ю": "yu", "я": "ya", "ё": "yo"}
+    ),
+    # System A's diacritics (ž, č, š, ŝ, û, â, ë) lose their marks at step 4.
+    "GOST 7.79-2000 A": _scheme(dict(zip("йхцжчшщюяё", "jhczcssuae", strict=True))),
+    "Wikipedia": _scheme({"й": "y", "ю": "yu", "я": "ya", "ё": "yo"}, iotated_e=True),
+}
+_IOTATED_E = re.compile(rf"(?:(?<=[{_CYRILLIC_VOWELS}ъьй])|(?<![^\W\d_]))е")
+_GOST_B_SOFT_C = re.compile("ц(?=[еиыйeiyj])")
+_ADJECTIVE_ENDING = re.compile(r"(?:ий|ый)\b")
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc\u02bb`\u00b4")
 _NON_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
@@ -66,6 +101,28 @@ def normalize_name(text: str) -> str:
         text = anyascii(text).lower()
     text = text.translate(_APOSTROPHES)
     return _NON_ALPHANUMERIC.sub(" ", text).strip()
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def cyrillic_spellings(text: str) -> tuple[str, ...]:
+    """Every distinct normalised spelling of ``text`` under the Cyrillic schemes above.
+
+    The first is always :func:`normalize_name` of ``text``; a name with no Cyrillic letter has
+    only that one.
+    """
+    default = normalize_name(text)
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if not any("\u0400" <= char <= "\u04ff" for char in folded):
+        return (default,)
+    spellings = dict.fromkeys([default])
+    for name, (table, iotated_e) in _SCHEMES.items():
+        variant = _IOTATED_E.sub("ye", folded) if iotated_e else folded
+        if name == "GOST 7.79-2000 B":
+            variant = _GOST_B_SOFT_C.sub("c", variant)
+        if name == "Wikipedia":
+            variant = _ADJECTIVE_ENDING.sub("y", variant)
+        spellings[normalize_name(variant.translate(table))] = None
+    return tuple(spellings)
 
 
 def name_tokens(text: str) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from watchlist.errors import (
     UnknownJurisdictionError,
 )
 from watchlist.jurisdictions import Jurisdiction, load_jurisdictions
-from watchlist.matching import Scorer, TokenAlignmentScorer
+from watchlist.matching import FeatureScorer, Scorer
 from watchlist.model import Hit, ListUse, ListVersion, Party, ScreeningResult
 from watchlist.sources import curated
 from watchlist.store import Store
@@ -68,7 +68,7 @@ class Screener:
 
     timelines: Mapping[str, Timeline] = attrs.field(converter=_timelines)
     jurisdictions: Mapping[str, Jurisdiction] = attrs.field(converter=_jurisdictions)
-    scorer: Scorer = attrs.field(factory=TokenAlignmentScorer)
+    scorer: Scorer = attrs.field(factory=FeatureScorer)
     threshold: float = attrs.field(
         default=attrs.Factory(lambda self: self.scorer.default_threshold, takes_self=True)
     )
@@ -134,7 +134,7 @@ class Screener:
         for version in versions:
             by_list.setdefault(version.info.id, []).append(version)
         timelines = {list_id: Timeline.from_versions(group) for list_id, group in by_list.items()}
-        scorer = scorer or TokenAlignmentScorer()
+        scorer = scorer or FeatureScorer()
         return cls(
             timelines=timelines,
             jurisdictions=jurisdictions,

@@ -1,4 +1,7 @@
-"""The first scorer: word-by-word alignment of normalised names."""
+"""The scorers: the default :class:`FeatureScorer`, and the first, :class:`TokenAlignmentScorer`.
+
+The first scorer is kept as the baseline the matching benchmark measures improvement against.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,14 @@ from typing import Protocol
 import attrs
 from rapidfuzz.distance import Levenshtein
 
-from watchlist.model import Entry, FeatureScore, Match, Name, Party
+from watchlist.matching.features import (
+    birth_date_feature,
+    identifier_feature,
+    kind_feature,
+    name_feature,
+    nationality_feature,
+)
+from watchlist.model import EntityKind, Entry, FeatureScore, Match, Name, Party
 from watchlist.normalize import name_tokens
 
 
@@ -115,3 +125,96 @@ def align(
         f"{len(pairs)} of {len(listed_words)} listed words ({paired or 'none'})"
     )
     return score, detail
+
+
+#: The default threshold of :class:`FeatureScorer`, calibrated on the labelled pairs of
+#: ``benchmarks/bench_matching.py`` (see the calibration table in the README).
+DEFAULT_THRESHOLD = 0.80
+
+
+@attrs.frozen
+class FeatureScorer:
+    """Names compared word by word, then moved by the other evidence both sides carry.
+
+    The name feature (:func:`~watchlist.matching.features.name_feature`) pairs the words of
+    every query name with those of every listed name, through every Cyrillic transliteration
+    scheme, known variant spellings and phonetic keys, and keeps the best pair of names. Dates
+    of birth, nationalities, identifiers and the kind of party then add to or take from that
+    score (:mod:`watchlist.matching.features`); the final score is kept in [0, 1].
+    """
+
+    name: str = "watchlist-features-v1"
+    default_threshold: float = DEFAULT_THRESHOLD
+
+    def compare(self, query: Party, entry: Entry) -> Match:
+        name, query_name, listed = name_feature(
+            query.names, entry.names, query_kind=query.kind, listed_kind=entry.kind
+        )
+        evidence = [
+            feature
+            for feature in (
+                birth_date_feature(query.birth_date, entry.birth_dates),
+                nationality_feature(query.nationalities, entry.nationalities),
+                identifier_feature(query.identifiers, entry.identifiers),
+                kind_feature(query.kind, entry.kind),
+            )
+            if feature is not None
+        ]
+        score = name.score + sum(feature.weight for feature in evidence)
+        return Match(
+            score=min(1.0, max(0.0, score)),
+            name=listed,
+            query_name=query_name,
+            features=(name, *evidence),
+        )
+
+
+Comparable = str | Party | Entry
+
+
+def _as_party(value: Comparable) -> Party:
+    if isinstance(value, Party):
+        return value
+    if isinstance(value, str):
+        return Party(name=value)
+    birth_date = value.birth_dates[0] if len(value.birth_dates) == 1 else None
+    return Party(
+        name=value.names[0].value,
+        kind=value.kind,
+        aliases=[name.value for name in value.names[1:]],
+        birth_date=birth_date,
+        nationalities=value.nationalities,
+        identifiers=value.identifiers,
+    )
+
+
+def _as_entry(value: Comparable) -> Entry:
+    if isinstance(value, Entry):
+        return value
+    if isinstance(value, str):
+        return Entry(id="candidate", kind=EntityKind.UNKNOWN, names=[value])
+    return Entry(
+        id="candidate",
+        kind=value.kind,
+        names=list(value.names),
+        birth_dates=[value.birth_date] if value.birth_date is not None else [],
+        nationalities=value.nationalities,
+        identifiers=value.identifiers,
+    )
+
+
+_DEFAULT_SCORER = FeatureScorer()
+
+
+def compare(query: Comparable, candidate: Comparable) -> Match:
+    """How well ``query`` matches ``candidate``, with the explanation, by the default scorer.
+
+    Each side is a name, a :class:`~watchlist.model.Party` or an
+    :class:`~watchlist.model.Entry`. An Entry used as the query keeps its date of birth only
+    when it lists exactly one.
+
+    >>> match = compare("Sirajuddin Haqqani", "SIRAJUDDIN JALLALOUDINE HAQQANI")
+    >>> match.score >= FeatureScorer().default_threshold
+    True
+    """
+    return _DEFAULT_SCORER.compare(_as_party(query), _as_entry(candidate))

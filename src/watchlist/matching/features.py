@@ -1,0 +1,242 @@
+"""The features of a match: each returns a score in [0, 1] and a sentence saying why.
+
+The name feature gives the base score. Every other feature is evidence that moves it: its
+``weight`` in the :class:`~watchlist.model.FeatureScore` is the amount it adds (positive) or
+takes away (negative), and the final score is the name score plus those amounts, kept in
+[0, 1]. A feature with nothing to compare (no date of birth on one side) is left out rather
+than scored. Agreement never lowers a score and disagreement never raises one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapidfuzz.distance import Levenshtein
+
+from watchlist.dates import BirthDate, PartialDate
+from watchlist.matching.align import align
+from watchlist.matching.names import PreparedName, Role, prepare
+from watchlist.model import AliasStrength, EntityKind, FeatureScore, Identifier, Name
+
+#: A weak alias ("low quality" on the lists) is too vague to identify a party alone.
+WEAK_ALIAS_FACTOR = 0.9
+#: Birth dates: the same day; compatible partial dates or ranges; more than a year apart.
+BIRTH_DATE_EXACT = 0.05
+BIRTH_DATE_COMPATIBLE = 0.02
+BIRTH_DATE_CONFLICT = -0.15
+#: Nationality: shared; both known and none shared.
+NATIONALITY_SHARED = 0.02
+NATIONALITY_CONFLICT = -0.05
+#: Identifiers: one equal; same kind (and country) but every value different.
+IDENTIFIER_EQUAL = 0.3
+IDENTIFIER_CONFLICT = -0.1
+#: A person screened against an organisation, or the other way round.
+KIND_CONFLICT = -0.2
+
+_ORGANISATION_KINDS = frozenset({EntityKind.ORGANIZATION, EntityKind.VESSEL, EntityKind.AIRCRAFT})
+
+
+def person_rules(
+    query_kind: EntityKind, listed_kind: EntityKind, query: PreparedName, listed: PreparedName
+) -> bool:
+    """Whether two names are compared as persons' names (tolerant of missing middle names).
+
+    A side that says it is a person decides; then a side that says it is an organisation,
+    vessel or aircraft; with neither kind known, names that carry a legal form or a generic
+    organisation word ("LLC", "Movement") are organisations' and others persons'.
+    """
+    if EntityKind.PERSON in (query_kind, listed_kind):
+        return True
+    if query_kind in _ORGANISATION_KINDS or listed_kind in _ORGANISATION_KINDS:
+        return False
+    return not (query.looks_like_organisation or listed.looks_like_organisation)
+
+
+def name_similarity(query: PreparedName, listed: PreparedName, *, person: bool) -> float:
+    """The name score of two prepared names: the best over their spellings, in [0, 1].
+
+    Symmetric. For organisations, the whole names (words run together) are also compared by
+    Levenshtein similarity, and the better of the two scores kept.
+    """
+    best = 0.0
+    for query_tokens in query.spellings:
+        for listed_tokens in listed.spellings:
+            score = align(query_tokens, listed_tokens, person=person)[0]
+            if score > best:
+                best = score
+                if best == 1.0:
+                    return best
+    if not person and query.joined and listed.joined:
+        best = max(best, Levenshtein.normalized_similarity(query.joined, listed.joined))
+    return best
+
+
+def name_feature(
+    query_names: Sequence[str],
+    listed_names: Sequence[Name],
+    *,
+    query_kind: EntityKind,
+    listed_kind: EntityKind,
+) -> tuple[FeatureScore, str, Name]:
+    """The names compared word by word: the best pair of a query name and a listed name."""
+    best: tuple[float, str, Name, bool] | None = None
+    for query_name in query_names:
+        query = prepare(query_name)
+        for listed_name in listed_names:
+            listed = prepare(listed_name.value)
+            person = person_rules(query_kind, listed_kind, query, listed)
+            score = name_similarity(query, listed, person=person)
+            if listed_name.strength is AliasStrength.WEAK:
+                score *= WEAK_ALIAS_FACTOR
+            if best is None or score > best[0]:
+                best = (score, query_name, listed_name, person)
+    if best is None:
+        msg = "a comparison needs a name on each side"
+        raise ValueError(msg)
+    score, query_name, listed_name, person = best
+    detail = _explain_names(prepare(query_name), prepare(listed_name.value), person=person)
+    strength = {
+        AliasStrength.PRIMARY: "primary name",
+        AliasStrength.STRONG: "alias",
+        AliasStrength.WEAK: f"weak alias, score x{WEAK_ALIAS_FACTOR}",
+    }[listed_name.strength]
+    sentence = f"{query_name!r} against listed {listed_name.value!r} ({strength}): {detail}"
+    return FeatureScore("name", score, 1.0, sentence), query_name, listed_name
+
+
+def _explain_names(query: PreparedName, listed: PreparedName, *, person: bool) -> str:
+    best: tuple[float, tuple[tuple[int, int, float], ...], int, int] | None = None
+    for qi, query_tokens in enumerate(query.spellings):
+        for li, listed_tokens in enumerate(listed.spellings):
+            score, pairs = align(query_tokens, listed_tokens, person=person)
+            if best is None or score > best[0]:
+                best = (score, pairs, qi, li)
+    if best is None:
+        return "nothing left to compare after normalisation"
+    score, pairs, qi, li = best
+    query_tokens, listed_tokens = query.spellings[qi], listed.spellings[li]
+    paired = ", ".join(
+        f"{query_tokens[i].text}={listed_tokens[j].text} {similarity:.2f}"
+        for i, j, similarity in pairs
+    )
+    used_query = {i for i, _, _ in pairs}
+    used_listed = {j for _, j, _ in pairs}
+    unpaired = [
+        f"{token.text} ({token.role.value})" if token.role is not Role.NAME else token.text
+        for tokens, used in ((query_tokens, used_query), (listed_tokens, used_listed))
+        for index, token in enumerate(tokens)
+        if index not in used
+    ]
+    rules = "person" if person else "organisation"
+    sentence = f"words paired {paired or 'none'}"
+    if unpaired:
+        sentence += f"; unpaired {', '.join(unpaired)}"
+    whole = ""
+    if not person and query.joined and listed.joined:
+        whole_score = Levenshtein.normalized_similarity(query.joined, listed.joined)
+        if whole_score > score:
+            whole = f"; whole names {whole_score:.2f} alike"
+    return f"{sentence}{whole} ({rules} rules)"
+
+
+def birth_date_feature(query: BirthDate | None, listed: Sequence[BirthDate]) -> FeatureScore | None:
+    """Dates of birth: the same day, compatible (a year or range that holds the other), or
+    more than a year apart from every listed date (a conflict)."""
+    if query is None or not listed:
+        return None
+    listed_text = ", ".join(str(each) for each in listed)
+    for each in listed:
+        if _is_day(query) and _is_day(each) and query == each:
+            return FeatureScore(
+                "birth_date", 1.0, BIRTH_DATE_EXACT,
+                f"{query} is a listed date of birth (+{BIRTH_DATE_EXACT})",
+            )  # fmt: skip
+    for each in listed:
+        if query.first_day <= each.last_day and each.first_day <= query.last_day:
+            return FeatureScore(
+                "birth_date", 0.75, BIRTH_DATE_COMPATIBLE,
+                f"{query} fits listed date of birth {each} (+{BIRTH_DATE_COMPATIBLE})",
+            )  # fmt: skip
+    gap = min(_year_gap(query, each) for each in listed)
+    if gap <= 1:
+        return FeatureScore(
+            "birth_date", 0.5, 0.0,
+            f"{query} is within a year of listed {listed_text}: neither for nor against",
+        )  # fmt: skip
+    return FeatureScore(
+        "birth_date", 0.0, BIRTH_DATE_CONFLICT,
+        f"{query} is {gap} years from every listed date of birth ({listed_text}) "
+        f"({BIRTH_DATE_CONFLICT})",
+    )  # fmt: skip
+
+
+def _is_day(value: BirthDate) -> bool:
+    return isinstance(value, PartialDate) and value.day is not None
+
+
+def _year_gap(a: BirthDate, b: BirthDate) -> int:
+    if a.last_day < b.first_day:
+        return b.first_day.year - a.last_day.year
+    return a.first_day.year - b.last_day.year
+
+
+def nationality_feature(query: Sequence[str], listed: Sequence[str]) -> FeatureScore | None:
+    """Nationalities or countries: one shared, or both known and none shared."""
+    if not query or not listed:
+        return None
+    shared = sorted(set(query) & set(listed))
+    if shared:
+        return FeatureScore(
+            "nationality", 1.0, NATIONALITY_SHARED,
+            f"both {', '.join(shared)} (+{NATIONALITY_SHARED})",
+        )  # fmt: skip
+    return FeatureScore(
+        "nationality", 0.0, NATIONALITY_CONFLICT,
+        f"query {', '.join(query)} against listed {', '.join(listed)} ({NATIONALITY_CONFLICT})",
+    )  # fmt: skip
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Z]")
+
+
+def _identifier_value(identifier: Identifier) -> str:
+    return _NOT_ALPHANUMERIC.sub("", identifier.value.upper())
+
+
+def _same_document_kind(a: Identifier, b: Identifier) -> bool:
+    return a.kind == b.kind and (a.country is None or b.country is None or a.country == b.country)
+
+
+def identifier_feature(
+    query: Sequence[Identifier], listed: Sequence[Identifier]
+) -> FeatureScore | None:
+    """Identifiers (passport, national ID, tax number, IMO number): one equal is strong
+    evidence; the same kind of document with every number different counts against."""
+    comparable = [(q, w) for q in query for w in listed if _same_document_kind(q, w)]
+    if not comparable:
+        return None
+    for q, w in comparable:
+        if _identifier_value(q) == _identifier_value(w):
+            return FeatureScore(
+                "identifier", 1.0, IDENTIFIER_EQUAL,
+                f"{q} equals listed {w} (+{IDENTIFIER_EQUAL})",
+            )  # fmt: skip
+    q, w = comparable[0]
+    return FeatureScore(
+        "identifier", 0.0, IDENTIFIER_CONFLICT,
+        f"{q.kind} numbers differ: query {q.value} against listed {w.value} "
+        f"({IDENTIFIER_CONFLICT})",
+    )  # fmt: skip
+
+
+def kind_feature(query: EntityKind, listed: EntityKind) -> FeatureScore | None:
+    """The kind of party: a person against an organisation (or the reverse) counts against."""
+    if EntityKind.UNKNOWN in (query, listed) or query == listed:
+        return None
+    if EntityKind.PERSON not in (query, listed):
+        return None
+    return FeatureScore(
+        "kind", 0.0, KIND_CONFLICT,
+        f"a {query.value} against a listed {listed.value} ({KIND_CONFLICT})",
+    )  # fmt: skip

@@ -1,0 +1,192 @@
+"""Names prepared once for matching: words with a role, a weight, a variant group and a key.
+
+Preparing a name is the costly part of matching, and every listed name and every query name is
+prepared once (the result is cached), so comparing two prepared names only pairs words.
+
+A prepared name holds one or more *spellings*, each a tuple of :class:`Token`:
+
+- one per Cyrillic transliteration scheme (:func:`~watchlist.normalize.cyrillic_spellings`);
+- for a spelling with Arabic particles (``al``, ``bin``, ``abu``, ``abdul`` ...), the same words
+  with each particle joined to the word after it, so that "Abd al-Rahman" meets "Abdalrahman"
+  and "Al Qaida" meets "Alqaida".
+
+Each word has a role from ``terms.toml`` (honorific, legal form, generic organisation word,
+joining word, particle, first half of a compound name), or is a patronymic (``-ovich``,
+``-ovna``, ``-ogly`` ...), an initial (one letter), or an ordinary name word. The role sets its
+weight: an ordinary word weighs 1, a title such as "Mullah" 0.2. Low-weight words still count
+and are still shown in explanations; nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import importlib.resources
+import tomllib
+from collections.abc import Mapping
+
+import attrs
+
+from watchlist.matching.phonetic import phonetic_key
+from watchlist.normalize import cyrillic_spellings, script_of
+
+
+class Role(enum.StrEnum):
+    """What a word does in a name; the role sets the word's weight."""
+
+    NAME = "name"
+    HONORIFIC = "honorific"
+    LEGAL_FORM = "legal form"
+    GENERIC = "generic word"
+    STOPWORD = "joining word"
+    PARTICLE = "particle"
+    COMPOUND = "compound-name prefix"
+    PATRONYMIC = "patronymic"
+    INITIAL = "initial"
+
+
+#: A patronymic counts half: customer records often leave it out.
+PATRONYMIC_WEIGHT = 0.5
+#: An initial stands for a word, but many words share it.
+INITIAL_WEIGHT = 0.5
+_PATRONYMIC_ENDINGS = ("ovich", "evich", "ovna", "evna", "ichna", "ogly", "ogli", "kyzy", "qizi")
+#: Scripts written without short vowels: their transliterations are consonant skeletons.
+_ABJADS = frozenset({"Arab", "Hebr"})
+
+
+@attrs.frozen
+class Token:
+    """One word of a prepared name."""
+
+    text: str
+    role: Role
+    weight: float
+    #: The first spelling of the word's variant group (``muhammad`` for ``mohammed``), or the
+    #: word itself.
+    canonical: str
+    #: The consonant skeleton of :func:`~watchlist.matching.phonetic.phonetic_key`.
+    key: str
+    #: Whether the word comes from a script written without short vowels (Arabic, Hebrew).
+    abjad: bool
+
+
+@attrs.frozen
+class PreparedName:
+    """A name ready to be compared: its spellings, and facts about it the scorer uses."""
+
+    value: str
+    spellings: tuple[tuple[Token, ...], ...]
+    #: Whether a legal form or a generic organisation word shows the name is an organisation's.
+    looks_like_organisation: bool
+    #: The first spelling's words (particles joined) run together: organisations are also
+    #: compared as whole names ("Hizb Allah" against "Hizballah").
+    joined: str
+
+
+@attrs.frozen
+class _Vocabulary:
+    roles: Mapping[str, tuple[Role, float]]
+    variants: Mapping[str, str]
+
+
+_ROLE_SECTIONS = {
+    "honorific": Role.HONORIFIC,
+    "legal_form": Role.LEGAL_FORM,
+    "generic": Role.GENERIC,
+    "stopword": Role.STOPWORD,
+    "particle": Role.PARTICLE,
+    "compound": Role.COMPOUND,
+}
+
+
+@functools.cache
+def _vocabulary() -> _Vocabulary:
+    package = importlib.resources.files("watchlist.matching")
+    terms = tomllib.loads(package.joinpath("terms.toml").read_text(encoding="utf-8"))
+    roles: dict[str, tuple[Role, float]] = {}
+    # The first section naming a word wins ("as" is a legal form before it is a particle).
+    for section, role in _ROLE_SECTIONS.items():
+        weight = float(terms[section]["weight"])
+        for word in terms[section]["words"]:
+            roles.setdefault(word, (role, weight))
+    variant_data = tomllib.loads(package.joinpath("variants.toml").read_text(encoding="utf-8"))
+    variants: dict[str, str] = {}
+    for group in variant_data["groups"]:
+        for spelling in group:
+            variants.setdefault(spelling, group[0])
+    return _Vocabulary(roles=roles, variants=variants)
+
+
+def role_of(word: str) -> tuple[Role, float]:
+    """The role and weight of one normalised word."""
+    known = _vocabulary().roles.get(word)
+    if known is not None:
+        return known
+    if len(word) == 1:
+        return Role.INITIAL, INITIAL_WEIGHT
+    if len(word) > 6 and word.endswith(_PATRONYMIC_ENDINGS):
+        return Role.PATRONYMIC, PATRONYMIC_WEIGHT
+    return Role.NAME, 1.0
+
+
+def canonical_spelling(word: str) -> str:
+    """The first spelling of the variant group ``word`` belongs to, or ``word`` itself."""
+    return _vocabulary().variants.get(word, word)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _token(text: str, abjad: bool) -> Token:
+    role, weight = role_of(text)
+    return Token(
+        text=text,
+        role=role,
+        weight=weight,
+        canonical=canonical_spelling(text),
+        key=phonetic_key(text),
+        abjad=abjad,
+    )
+
+
+_JOINING_ROLES = frozenset({Role.PARTICLE, Role.COMPOUND})
+
+
+def _joined_particles(words: list[str]) -> list[str]:
+    """``abd al rahman`` as ``abdalrahman``: each run of particles joined to the next word."""
+    joined: list[str] = []
+    pending = ""
+    for word in words:
+        if role_of(word)[0] in _JOINING_ROLES:
+            pending += word
+        else:
+            joined.append(pending + word)
+            pending = ""
+    if pending:
+        joined.append(pending)
+    return joined
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def prepare(value: str) -> PreparedName:
+    """``value`` prepared for matching (cached: each distinct name is prepared once)."""
+    abjad = script_of(value) in _ABJADS
+    spellings: dict[tuple[str, ...], None] = {}
+    for spelling in cyrillic_spellings(value):
+        words = spelling.split()
+        spellings[tuple(words)] = None
+        spellings[tuple(_joined_particles(words))] = None
+    token_spellings = tuple(
+        tuple(_token(word, abjad) for word in words) for words in spellings if words
+    )
+    looks_like_organisation = any(
+        token.role in (Role.LEGAL_FORM, Role.GENERIC)
+        for tokens in token_spellings
+        for token in tokens
+    )
+    first = token_spellings[0] if token_spellings else ()
+    joined = "".join(token.text for token in first if token.role is not Role.STOPWORD)
+    return PreparedName(
+        value=value,
+        spellings=token_spellings,
+        looks_like_organisation=looks_like_organisation,
+        joined=joined,
+    )

@@ -1,0 +1,52 @@
+"""A consonant-skeleton key that lets transliterations of one name meet.
+
+Transliteration schemes disagree mostly on vowels (Usama/Osama, Qaida/Qaeda), on how they write
+one sound with two letters (Khakkani/Hakkani/Xakkani, Zhukov/Jukov), and on doubled letters
+(Haqqani/Haqani). The key drops all three differences: digraphs become one symbol, ``q`` is
+``k``, vowels (and the half-vowels ``w`` and ``y``, which Arabic writes as long vowels) are
+dropped except that a word starting with a vowel keeps one ``a``, and runs of one symbol
+collapse. So Mohammed, Muhammad and the Arabic-script ``mhmd`` share the key ``mhmd``; Haqqani,
+Hakkani, Khakkani and ``hqna`` share ``hkn``.
+
+A shared key is evidence, not proof (Hassan and Hussein share ``hsn``): the scorer counts it
+as a near match only where a vowel-less script makes it the best evidence there is, and as
+half-way between the spelling similarity and a match elsewhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# Longest first, so "shch" is not read as "sh" + "ch".
+_DIGRAPHS = (
+    ("shch", "S"), ("sch", "S"), ("tch", "C"), ("dzh", "J"), ("kh", "H"), ("gh", "g"),
+    ("zh", "J"), ("dj", "J"), ("ch", "C"), ("sh", "S"), ("ph", "f"), ("th", "t"), ("ts", "Z"),
+    ("tz", "Z"), ("ck", "k"), ("ou", "u"),
+)  # fmt: skip
+_DIGRAPH_PATTERN = re.compile("|".join(re.escape(digraph) for digraph, _ in _DIGRAPHS))
+_DIGRAPH_MAP = dict(_DIGRAPHS)
+_LETTERS = str.maketrans(
+    {"q": "k", "x": "H", "h": "H", "c": "k", "w": "a", "j": "J", "e": "a", "i": "a", "o": "a",
+     "u": "a", "y": "a"}
+)  # fmt: skip
+# "j" before a consonant or at the end is the Cyrillic short i of GOST 7.79 (Ajrat = Ayrat);
+# a final "h" after a vowel is silent (Hizballah = Hizballa).
+_SHORT_I = re.compile(r"j(?![aeiouy])")
+_SILENT_H = re.compile(r"(?<=[aeiou])h$")
+_VOWEL_RUN = re.compile(r"a+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def phonetic_key(token: str) -> str:
+    """The consonant skeleton of one normalised (lower-case ASCII) word."""
+    if not token:
+        return ""
+    text = _SILENT_H.sub("", _SHORT_I.sub("y", token)) or token
+    text = _DIGRAPH_PATTERN.sub(lambda match: _DIGRAPH_MAP[match.group(0)], text)
+    # "w" is read as a vowel: Arabic transliteration writes long u with it (akhwnd = akhund).
+    text = text.translate(_LETTERS)
+    lead = "a" if text[0] == "a" else ""
+    skeleton = _VOWEL_RUN.sub("", text)
+    collapsed = [symbol for i, symbol in enumerate(skeleton) if i == 0 or skeleton[i - 1] != symbol]
+    return lead + "".join(collapsed)
