@@ -44,19 +44,22 @@ def given_date(value: dt.date | str, *, path: Path, what: str = "published") -> 
         raise ListFormatError(msg, path=path) from None
 
 
-def line_of(path: Path, needle: str) -> int | None:
-    """The number of the first line of ``path`` containing ``needle``, to point at a bad record.
+def line_of(path: Path, needle: str, occurrence: int = 1) -> int | None:
+    """The number of the line of ``path`` holding the ``occurrence``-th line with ``needle``.
 
     Only called once a record has failed, so the extra pass costs nothing on good files.
     """
     if not needle:
         return None
     wanted = needle.encode("utf-8")
+    seen = 0
     try:
         with path.open("rb") as stream:
             for number, line in enumerate(stream, start=1):
                 if wanted in line:
-                    return number
+                    seen += 1
+                    if seen == occurrence:
+                        return number
     except OSError:
         return None
     return None
@@ -84,18 +87,20 @@ class UniqueEntries:
     def __init__(self, path: Path, rejections: Rejections) -> None:
         self._path = path
         self._rejections = rejections
-        self._seen: set[str] = set()
+        self._seen: dict[str, int] = {}
         self.entries: list[Entry] = []
 
-    def add(self, entry: Entry, *, line: int | None = None) -> None:
-        if entry.id in self._seen:
+    def add(self, entry: Entry, *, needle: str | None = None) -> None:
+        """Keep ``entry`` unless its id was seen; ``needle`` finds its line for the error."""
+        count = self._seen.get(entry.id, 0)
+        self._seen[entry.id] = count + 1
+        if count:
             msg = f"duplicate entry id {entry.id!r}"
-            where = line or line_of(self._path, entry.id)
+            where = line_of(self._path, needle or entry.id, occurrence=count + 1)
             self._rejections.handle(
                 ListFormatError(msg, path=self._path, line=where, record=entry.id)
             )
             return
-        self._seen.add(entry.id)
         self.entries.append(entry)
 
     def extend(self, entries: Iterable[Entry]) -> None:
