@@ -23,6 +23,9 @@ list id                   list                                  formats (reader 
                                                                 (``ofac_advanced``)
 ``un-sc-consolidated``    UN Security Council Consolidated      XML (``un_xml``)
                           List
+``un-sc-1988``            the UN 1988 (Taliban) committee's     XML (``un_xml``)
+                          own list
+``un-sc-1267-legacy``     the UN 1267 committee's old AQList    XML (``un_xml``)
 ``eu-fsf``                EU Financial Sanctions Files          FSF XML 1.1 (``eu_xml``)
 ``gb-uksl``               UK Sanctions List (FCDO)              CSV (``uk_csv``)
 ``gb-ofsi``               UK OFSI Consolidated List (retired)   ``ConList.csv`` (``uk_csv``)
@@ -125,6 +128,10 @@ OFFICIAL_LISTS: dict[str, OfficialList] = {
         OfficialList(
             "un-sc-consolidated", "UN Security Council Consolidated List", (Format.UN_XML,)
         ),
+        OfficialList("un-sc-1988", "UN 1988 Sanctions Committee (Taliban) list", (Format.UN_XML,)),
+        OfficialList(
+            "un-sc-1267-legacy", "UN 1267 Committee AQList (legacy format)", (Format.UN_XML,)
+        ),
         OfficialList("eu-fsf", "EU Financial Sanctions Files", (Format.EU_XML,)),
         OfficialList("gb-uksl", "UK Sanctions List", (Format.UKSL_CSV,)),
         OfficialList("gb-ofsi", "OFSI Consolidated List (retired)", (Format.OFSI_CSV,)),
@@ -195,6 +202,9 @@ def _sniff(name: str, head: bytes) -> Format | None:
     if first_line.startswith((b"Last Updated,", b"Name 6,")):
         return Format.OFSI_CSV
     if _OFAC_ROW.match(first_line):
+        return Format.OFAC_CSV
+    if name in _OFAC_COMPANION_NAMES and re.match(rb"\d+,", first_line):
+        # Recognised so that the error can say which file to give instead.
         return Format.OFAC_CSV
     return None
 

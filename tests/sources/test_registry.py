@@ -1,0 +1,187 @@
+"""The list-id registry: format detection, and refusing a file given for the wrong list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from watchlist.errors import IncompleteListWarning, ListFormatError
+from watchlist.sources import registry
+from watchlist.sources.registry import Format
+
+LISTS = Path(__file__).resolve().parents[2] / "lists"
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("relative", "expected"),
+    [
+        ("ofac_sdn/snapshots/sdn_2022-11-23_1846.csv", Format.OFAC_CSV),
+        ("ofac_sdn/2019-01/sdn.csv", Format.OFAC_CSV),
+        ("ofac_consolidated_nonsdn/2018-04/cons_prim.csv", Format.OFAC_CSV),
+        ("ofac_consolidated_nonsdn/2018-04/consolidated.xml", Format.OFAC_XML),
+        ("un_sc/consolidated_2015-03-13.xml", Format.UN_XML),
+        ("un_sc/consolidated_2026-02-27.xml", Format.UN_XML),
+        ("un_sc/aqlist1267_legacy_2015-02-19.xml", Format.UN_XML),
+    ],
+)
+def test_real_files_are_recognised(shared_data: Path, relative: str, expected: Format) -> None:
+    assert registry.detect_format(shared_data / relative) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "expected"),
+    [
+        (
+            "sdn_advanced.xml",
+            b'<?xml version="1.0"?>\n<!-- OFAC -->\n<Sanctions xmlns="http://www.un.org/'
+            b'sanctions/1.0"><DateOfIssue>',
+            Format.OFAC_ADVANCED,
+        ),
+        (
+            "eu.xml",
+            b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>\n<export xmlns="http://eu.'
+            b'europa.eu/fpi/fsd/export" generationDate="2018-12-21T10:00:00">',
+            Format.EU_XML,
+        ),
+        ("x.xml", b"<fsd:export xmlns:fsd='urn:x'>", Format.EU_XML),
+        ("sdn.xml", b"<sdnList><publshInformation>", Format.OFAC_XML),
+        (
+            "UK_Sanctions_List.csv",
+            b"Report Date: 01-Jan-2024\r\nLast Updated,Unique ID",
+            Format.UKSL_CSV,
+        ),
+        ("ConList.csv", b"Last Updated,01/02/2022\r\nName 6,Name 1", Format.OFSI_CSV),
+        ("conlist_2020.csv", b"Name 6,Name 1,Name 2,Name 3", Format.OFSI_CSV),
+        (
+            "entities.ftm.json",
+            b'{"id": "NK-1", "schema": "Person", "properties": {}}\n',
+            Format.FTM_JSON,
+        ),
+        ("mine.toml", b'# comment\n[list]\nid = "x"\n', Format.CURATED),
+    ],
+)
+def test_formats_are_sniffed_from_the_first_bytes(
+    tmp_path: Path, name: str, head: bytes, expected: Format
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(head)
+    assert registry.detect_format(path) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("notes.txt", b"just some text\n"),
+        ("other.xml", b"<html><body>"),
+        ("data.json", b'{"no": "schema here"}'),
+        ("empty.csv", b""),
+        ("config.toml", b"[tool]\nx = 1\n"),
+    ],
+)
+def test_an_unknown_file_is_a_list_format_error(tmp_path: Path, name: str, content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ListFormatError, match="not a list file watchlist can read") as caught:
+        registry.detect_format(path)
+    assert caught.value.path == path
+
+
+def test_a_missing_file_is_a_list_format_error(tmp_path: Path) -> None:
+    with pytest.raises(ListFormatError, match="cannot read list file"):
+        registry.detect_format(tmp_path / "absent.csv")
+
+
+@pytest.mark.shared_data
+def test_a_un_file_given_as_the_sdn_is_refused(shared_data: Path) -> None:
+    path = shared_data / "un_sc" / "consolidated_2015-03-13.xml"
+    with pytest.raises(ListFormatError) as caught:
+        registry.read("us-ofac-sdn", path, published=dt.date(2015, 3, 13))
+    message = str(caught.value)
+    assert "UN Security Council consolidated XML" in message
+    assert "not a format of us-ofac-sdn" in message
+    assert "OFAC legacy CSV" in message
+    assert caught.value.path == path
+
+
+@pytest.mark.shared_data
+def test_an_ofac_csv_given_as_the_un_list_is_refused(shared_data: Path) -> None:
+    path = shared_data / "ofac_sdn" / "2019-01" / "sdn.csv"
+    with pytest.raises(ListFormatError, match="OFAC legacy CSV set .* not a format of un-sc"):
+        registry.check_format("un-sc-consolidated", path)
+
+
+@pytest.mark.shared_data
+def test_the_consolidated_csv_is_not_the_sdn(shared_data: Path) -> None:
+    path = shared_data / "ofac_consolidated_nonsdn" / "2018-04" / "cons_prim.csv"
+    with pytest.raises(ListFormatError, match="us-ofac-consolidated CSV set, not of us-ofac-sdn"):
+        registry.check_format("us-ofac-sdn", path)
+    assert registry.check_format("us-ofac-consolidated", path) is Format.OFAC_CSV
+
+
+@pytest.mark.shared_data
+def test_a_companion_file_alone_is_refused(shared_data: Path) -> None:
+    with pytest.raises(ListFormatError, match="companion file of an OFAC CSV set"):
+        registry.check_format("us-ofac-sdn", shared_data / "ofac_sdn" / "2019-01" / "alt.csv")
+
+
+@pytest.mark.shared_data
+def test_an_ofac_set_names_its_companions_in_digest_order(shared_data: Path) -> None:
+    main = shared_data / "ofac_sdn" / "2021-07" / "sdn.csv"
+    found = registry.companions(main, Format.OFAC_CSV)
+    assert list(found) == ["alt.csv", "add.csv", "sdn_comments.csv"]
+    lone = shared_data / "ofac_sdn" / "snapshots" / "sdn_2022-11-23_1846.csv"
+    assert registry.companions(lone, Format.OFAC_CSV) == {}
+    assert registry.main_file_name("us-ofac-sdn", lone, Format.OFAC_CSV) == "sdn.csv"
+
+
+@pytest.mark.shared_data
+def test_the_ofac_csv_needs_a_publication_date(shared_data: Path) -> None:
+    path = shared_data / "ofac_sdn" / "snapshots" / "sdn_2022-11-23_1846.csv"
+    with pytest.raises(ListFormatError, match="states no publication date"):
+        registry.read("us-ofac-sdn", path)
+
+
+@pytest.mark.shared_data
+def test_read_returns_the_version_of_the_list_asked_for(shared_data: Path) -> None:
+    path = shared_data / "ofac_sdn" / "snapshots" / "sdn_2022-11-30_1848.csv"
+    with pytest.warns(IncompleteListWarning):
+        version = registry.read("us-ofac-sdn", path, published=dt.date(2022, 11, 30))
+    assert version.info.id == "us-ofac-sdn"
+    assert version.published == dt.date(2022, 11, 30)
+    assert len(version.entries) == 11122
+
+
+@pytest.mark.shared_data
+def test_a_file_holding_another_list_of_the_same_format_is_refused(shared_data: Path) -> None:
+    path = shared_data / "un_sc" / "list1988_taliban_2015-03-27.xml"
+    with pytest.raises(ListFormatError, match="holds list 'un-sc-1988', not 'un-sc-consolidated'"):
+        registry.read("un-sc-consolidated", path)
+    assert registry.read("un-sc-1988", path).info.id == "un-sc-1988"
+
+
+def test_a_curated_file_is_read_as_the_list_it_names() -> None:
+    path = LISTS / "kz-terrorist-organisations.toml"
+    assert registry.read("kz-terrorist-organisations", path).info.id == "kz-terrorist-organisations"
+    with pytest.raises(ListFormatError, match="holds list 'kz-terrorist-organisations'"):
+        registry.read("ru-fsb-terrorist-organisations", path)
+    with pytest.raises(ListFormatError, match="states it was published"):
+        registry.read("kz-terrorist-organisations", path, published=dt.date(2000, 1, 1))
+
+
+def test_list_ids_are_documented_and_stable() -> None:
+    for list_id in registry.OFFICIAL_LISTS:
+        assert f"``{list_id}``" in (registry.__doc__ or "")
+    assert set(registry.OFFICIAL_LISTS) >= {
+        "us-ofac-sdn", "us-ofac-consolidated", "un-sc-consolidated", "eu-fsf", "gb-uksl",
+        "gb-ofsi",
+    }  # fmt: skip
+    assert registry.official_list("opensanctions-us_ofac_sdn").formats == (Format.FTM_JSON,)
+
+
+@pytest.mark.parametrize("list_id", ["us-ofac", "opensanctions-", "opensanctions-Bad Name", ""])
+def test_an_unknown_list_id_is_refused(list_id: str) -> None:
+    with pytest.raises(ListFormatError, match="unknown list id"):
+        registry.official_list(list_id)
