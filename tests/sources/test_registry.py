@@ -109,7 +109,7 @@ def test_a_un_file_given_as_the_sdn_is_refused(shared_data: Path) -> None:
 @pytest.mark.shared_data
 def test_an_ofac_csv_given_as_the_un_list_is_refused(shared_data: Path) -> None:
     path = shared_data / "ofac_sdn" / "2019-01" / "sdn.csv"
-    with pytest.raises(ListFormatError, match="OFAC legacy CSV set .* not a format of un-sc"):
+    with pytest.raises(ListFormatError, match=r"OFAC legacy CSV set .* not a format of un-sc"):
         registry.check_format("un-sc-consolidated", path)
 
 
