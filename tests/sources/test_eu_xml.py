@@ -92,8 +92,10 @@ def test_delisted_entity_states_its_interval(entries: dict[str, Entry]) -> None:
     assert delisted.identifiers == (Identifier("registration_number", "1027700000000", "RU"),)
 
 
-def test_explicit_published_date_wins() -> None:
-    assert eu_xml.parse(FIXTURE, published="2024-05-15").published == dt.date(2024, 5, 15)
+def test_explicit_published_date_must_agree_with_the_file() -> None:
+    assert eu_xml.parse(FIXTURE, published="2024-05-14").published == dt.date(2024, 5, 14)
+    with pytest.raises(ListFormatError, match="states it was published 2024-05-14"):
+        eu_xml.parse(FIXTURE, published="2024-05-15")
 
 
 # --- bad input ---------------------------------------------------------------------------------

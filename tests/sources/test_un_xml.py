@@ -178,10 +178,11 @@ def test_unknown_nationalities_are_kept_in_remarks(un_dir: Path) -> None:
     assert any("Possibly Ethiopian" in (e.remarks or "") for e in kept)
 
 
-def test_explicit_published_date_wins(un_dir: Path) -> None:
-    version = un_xml.parse(un_dir / "consolidated_2015-03-16.xml", published="2015-03-17")
-    assert version.published == dt.date(2015, 3, 17)
-    assert version.info.coverage_start == dt.date(2015, 3, 17)
+def test_explicit_published_date_must_agree_with_the_file(un_dir: Path) -> None:
+    path = un_dir / "consolidated_2015-03-16.xml"
+    assert un_xml.parse(path, published=dt.date(2015, 3, 16)).published == dt.date(2015, 3, 16)
+    with pytest.raises(ListFormatError, match="states it was published 2015-03-16"):
+        un_xml.parse(path, published="2015-03-17")
 
 
 def test_wrong_format_is_rejected(shared_data: Path) -> None:
@@ -312,7 +313,7 @@ def test_bad_fields_name_the_record(tmp_path: Path, change: dict[str, str], mess
 def test_missing_date_generated_needs_an_explicit_date(tmp_path: Path) -> None:
     path = _write(tmp_path, _individual("QDi.001")).resolve()
     path.write_text(path.read_text().replace(' dateGenerated="2020-05-04T10:00:00-04:00"', ""))
-    with pytest.raises(ListFormatError, match="no dateGenerated"):
+    with pytest.raises(ListFormatError, match="states no publication date"):
         un_xml.parse(path)
     assert un_xml.parse(path, published=dt.date(2020, 6, 1)).published == dt.date(2020, 6, 1)
 

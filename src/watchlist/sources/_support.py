@@ -44,6 +44,26 @@ def given_date(value: dt.date | str, *, path: Path, what: str = "published") -> 
         raise ListFormatError(msg, path=path) from None
 
 
+def resolve_published(
+    given: dt.date | str | None, stated: dt.date | None, *, path: Path, where: str
+) -> dt.date:
+    """The version's publication date: the file's own (``stated``), or the caller's.
+
+    When both are known they must agree: a version is recorded under the date it states, so a
+    caller's date that contradicts the file is an error rather than silently winning.
+    """
+    if given is None:
+        if stated is None:
+            msg = f"the file states no publication date ({where}); pass published= explicitly"
+            raise ListFormatError(msg, path=path)
+        return stated
+    day = given_date(given, path=path)
+    if stated is not None and stated != day:
+        msg = f"the file states it was published {stated.isoformat()} ({where}), not {day}"
+        raise ListFormatError(msg, path=path)
+    return day
+
+
 def line_of(path: Path, needle: str, occurrence: int = 1) -> int | None:
     """The number of the line of ``path`` holding the ``occurrence``-th line with ``needle``.
 

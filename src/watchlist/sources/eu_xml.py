@@ -5,8 +5,8 @@ financial sanctions, published by the European Commission.
 
 How the file is read:
 
-- **Publication date**: the date part of the root ``export@generationDate``; an explicit
-  ``published=`` argument takes precedence.
+- **Publication date**: the date part of the root ``export@generationDate``; a
+  ``published=`` argument must agree with it (it is needed only for a file without one).
 - **Entry ids** are the ``sanctionEntity@logicalId``, which the XSD describes as the unique,
   stable identifier of a sanctioned entity. The ``euReferenceNumber`` (``EU.3523.13``) and the
   UN reference (``unitedNationId``) are kept in the remarks.
@@ -64,9 +64,9 @@ from watchlist.sources._support import (
     UniqueEntries,
     check_not_empty,
     file_digest,
-    given_date,
     join_remarks,
     line_of,
+    resolve_published,
 )
 from watchlist.sources._xml import iter_elements, local_name
 
@@ -116,12 +116,8 @@ def parse(
         msg = "not an EU Financial Sanctions File: no export root element"
         raise ListFormatError(msg, path=path)
     check_not_empty(unique.entries, path=path, allow_empty=allow_empty)
-    if published is None:
-        if not generated:
-            msg = "the export element has no generationDate; pass published= explicitly"
-            raise ListFormatError(msg, path=path)
-        published = generated[:10]
-    day = given_date(published, path=path)
+    stated = _generation_date(generated, path) if generated else None
+    day = resolve_published(published, stated, path=path, where="export@generationDate")
     info = ListInfo(
         id=LIST_ID,
         title="EU consolidated list of persons, groups and entities subject to financial sanctions",
@@ -361,6 +357,14 @@ def _optional_date(entity: _Entity, text: str | None, what: str) -> dt.date | No
         return dt.date.fromisoformat(text.strip()[:10])
     except ValueError:
         raise entity.error(f"bad {what} {text!r}: expected a date such as 2016-09-21") from None
+
+
+def _generation_date(text: str, path: Path) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        msg = f"bad export generationDate {text!r}: expected a timestamp such as 2024-05-14T17:12"
+        raise ListFormatError(msg, path=path) from None
 
 
 def _country(element: ET.Element) -> str | None:

@@ -13,7 +13,8 @@ How the file is read:
 
 - **Publication date**: the date part of the root ``dateGenerated`` as written
   (``2015-03-13T16:34:28.092-04:00`` is 2015-03-13, the day in the publisher's time zone).
-  An explicit ``published=`` argument takes precedence.
+  A ``published=`` argument must agree with it; it is needed only for a file without
+  ``dateGenerated``.
 - **Entry ids** are the ``REFERENCE_NUMBER``, canonicalised so that history lines up across
   the years: white space and a trailing full stop are dropped, the regime code is upper-case
   and the kind letter lower-case. ``TAI.171`` (as the 2015 files write it) and ``QDi.343.``
@@ -69,9 +70,9 @@ from watchlist.sources._support import (
     check_not_empty,
     country_code,
     file_digest,
-    given_date,
     join_remarks,
     line_of,
+    resolve_published,
 )
 from watchlist.sources._xml import iter_elements, local_name
 
@@ -156,12 +157,10 @@ def parse(
         msg = "the file mixes current (QDi.NNN) and legacy (QI.A.NN.NN.) reference numbers"
         raise ListFormatError(msg, path=path)
     check_not_empty(unique.entries, path=path, allow_empty=allow_empty)
-    if published is None:
-        if not generated:
-            msg = f"the {_ROOT} element has no dateGenerated; pass published= explicitly"
-            raise ListFormatError(msg, path=path)
-        published = _date_part(generated, what="dateGenerated", path=path, record=None)
-    day = given_date(published, path=path)
+    stated = (
+        _date_part(generated, what="dateGenerated", path=path, record=None) if generated else None
+    )
+    day = resolve_published(published, stated, path=path, where=f"{_ROOT}@dateGenerated")
     list_id = _list_id(unique.entries, styles)
     info = ListInfo(
         id=list_id,
