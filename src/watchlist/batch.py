@@ -1,129 +1,922 @@
-"""Screening a CSV file of counterparties, accounting for every row.
+"""Screening a delimited file of counterparties, in constant memory, accounting for every row.
 
-Every input row comes out as one output row: its own columns, then its outcome (``clear``,
-``hit`` or ``error``) and the hits or the reason it could not be screened. A bad row never
-stops the run and never vanishes.
+The input is read as raw lines, one at a time, so a file of any size streams through. Its
+encoding (UTF-8 with or without a byte-order mark, UTF-16, cp1251, latin-1) and delimiter
+(``,``, ``;``, tab or ``|``) are detected unless given. A row that cannot be screened is
+*rejected*: written to the rejects file with its line number, the reason and its raw text.
+Rejection never stops the run and never loses the rows after it: a quote left open on one
+line is given a few lines to close, and if the record it makes is not a clean row, only that
+line is rejected and reading resumes on the next. So::
+
+    rows read = rows screened + rows rejected
+
+Reasons for rejection: ``no name``, ``broken quoting``, ``over-long field``, ``over-long line``,
+``undecodable bytes``, ``wrong number of fields``, ``bad value`` (say a date of birth that is
+not a date). Blank lines are not rows; they are counted apart.
+
+The output is CSV or JSON Lines, one record per hit, or with ``per_row`` one per input row
+with its outcome (``clear``, ``hit`` or ``error``). In CSV output every cell that starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so that a
+spreadsheet shows it as text instead of running it as a formula. Output, rejects and the audit
+record (JSON: parameters, list versions and digests, counts, times) are written to temporary
+files beside their destinations and renamed into place only when the run completes.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import datetime as dt
+import enum
+import hashlib
+import importlib.metadata
+import io
+import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import IO, Any, Literal
 
 import attrs
 
 from watchlist.errors import InputError
-from watchlist.model import ListUse, Party, ScreeningResult
+from watchlist.model import Hit, Identifier, ListUse, Party, ScreeningResult
 from watchlist.screening import Screener
 
-OUTCOME_COLUMNS = ("outcome", "hit_count", "best_score", "matches", "error", "lists_used")
+#: Fields longer than this many characters are rejected: no name is that long, and a cell of
+#: megabytes is a broken export, not a counterparty.
+DEFAULT_MAX_FIELD_LENGTH = 4096
+#: Lines longer than this many bytes (or, for UTF-16, characters) are rejected unread, so that
+#: one line without an end cannot exhaust memory.
+MAX_LINE_LENGTH = 1 << 20
+#: A quoted field may hold line breaks, but a quote still open after this many lines is taken
+#: for a broken quote rather than a long cell.
+MAX_RECORD_LINES = 16
+#: Bytes read to detect the encoding.
+SAMPLE_SIZE = 1 << 16
+#: Delimiters recognised when none is given, most likely first when counts tie.
+DELIMITERS = (",", ";", "\t", "|")
+#: Cell prefixes that make a spreadsheet evaluate a cell (formula injection, OWASP).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Characters of a rejected line kept in the rejects file.
+RAW_TEXT_LIMIT = 1000
+#: Rows between calls of the progress callback.
+PROGRESS_EVERY = 1000
+
+OutputFormat = Literal["csv", "jsonl"]
+HIT_COLUMNS = (
+    "list",
+    "entry_id",
+    "matched_name",
+    "score",
+    "explanation",
+    "designation_basis",
+    "list_version",
+    "list_digest",
+)
+INPUT_COLUMNS = ("line", "input_id", "input_name")
+#: Columns of the default output: one row per hit.
+PER_HIT_COLUMNS = (*INPUT_COLUMNS, *HIT_COLUMNS)
+#: Columns of the ``per_row`` CSV output: one row per input row, with its best hit.
+PER_ROW_COLUMNS = (*INPUT_COLUMNS, "outcome", "hit_count", *HIT_COLUMNS, "error")
+REJECT_COLUMNS = ("line", "reason", "detail", "raw")
+
+
+class RejectReason(enum.StrEnum):
+    """Why an input row was not screened."""
+
+    NO_NAME = "no name"
+    BROKEN_QUOTING = "broken quoting"
+    OVERLONG_FIELD = "over-long field"
+    OVERLONG_LINE = "over-long line"
+    UNDECODABLE = "undecodable bytes"
+    FIELD_COUNT = "wrong number of fields"
+    BAD_VALUE = "bad value"
+
+
+@attrs.frozen
+class ColumnMap:
+    """Which input columns hold what. Only ``name`` is required; unmapped facts are not used.
+
+    ``identifiers`` pairs an identifier kind (``passport``, ``national id``, ``imo``) with the
+    column holding it. ``nationality`` cells may list several countries, separated by ``;``,
+    ``,``, ``/`` or spaces.
+    """
+
+    name: str = "name"
+    id: str | None = None
+    kind: str | None = None
+    birth_date: str | None = None
+    nationality: str | None = None
+    identifiers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "id": self.id,
+            "kind": self.kind,
+            "birth_date": self.birth_date,
+            "nationality": self.nationality,
+            "identifiers": [{"kind": kind, "column": column} for kind, column in self.identifiers],
+        }
 
 
 @attrs.frozen
 class BatchSummary:
-    """What a batch run did with each row it read."""
+    """What a batch run did with each row it read, and where it wrote the results."""
 
     rows_read: int
     rows_screened: int
     rows_with_hits: int
+    hits: int
     rows_rejected: int
+    #: Rejected rows by :class:`RejectReason` value.
+    rejected_by_reason: Mapping[str, int]
+    blank_lines: int
+    encoding: str
+    delimiter: str
     lists_used: tuple[ListUse, ...]
+    output_path: Path
+    rejects_path: Path
+    audit_path: Path
+    started: dt.datetime
+    finished: dt.datetime
 
 
-def screen_csv(
+@attrs.frozen
+class Progress:
+    """How far a run has got: rows done, and bytes of the input read out of its size."""
+
+    rows: int
+    bytes_read: int
+    total_bytes: int
+
+
+def sidecar_paths(output_path: Path | str) -> tuple[Path, Path]:
+    """The default rejects file and audit record beside ``output_path``.
+
+    ``hits.csv`` gets ``hits.rejects.csv`` and ``hits.audit.json``.
+    """
+    output_path = Path(output_path)
+    stem = output_path.stem if output_path.suffix else output_path.name
+    return (
+        output_path.with_name(f"{stem}.rejects.csv"),
+        output_path.with_name(f"{stem}.audit.json"),
+    )
+
+
+def screen_file(
     screener: Screener,
     input_path: Path | str,
     output_path: Path | str,
     *,
     jurisdiction: str,
     as_of: dt.date,
-    name_column: str,
+    columns: ColumnMap | None = None,
+    output_format: OutputFormat = "csv",
+    per_row: bool = False,
+    rejects_path: Path | str | None = None,
+    audit_path: Path | str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
     threshold: float | None = None,
     accept_stale: bool = False,
+    workers: int = 1,
+    max_field_length: int = DEFAULT_MAX_FIELD_LENGTH,
+    on_progress: Callable[[Progress], None] | None = None,
 ) -> BatchSummary:
-    """Screen every row of ``input_path`` and write each with its outcome to ``output_path``.
+    """Screen every row of ``input_path``; write hits (or every row) to ``output_path``.
 
-    The output is written to a temporary file beside it and renamed only when complete.
+    The jurisdiction, date and lists are checked before the input is read: an unknown
+    jurisdiction, an uncovered date or a stale list raises, and nothing is written. So does an
+    unreadable input, a header without the mapped columns, or an unknown encoding. Once
+    reading has begun, a bad row is rejected, never raised.
     """
-    lists_used = screener.lists_for(jurisdiction, as_of, accept_stale=accept_stale)
-    described_lists = "; ".join(
-        f"{use.list_id}@{use.published.isoformat()} sha256:{use.digest}" for use in lists_used
-    )
+    started = _now()
+    columns = columns or ColumnMap()
+    input_path = Path(input_path)
     output_path = Path(output_path)
-    counts = {"read": 0, "screened": 0, "hits": 0, "rejected": 0}
-    with _open_csv(input_path) as (header, rows):
-        if name_column not in header:
-            msg = f"no column {name_column!r} in {input_path}; columns: {', '.join(header)}"
-            raise InputError(msg, field="name_column", value=name_column)
-        handle, temporary = tempfile.mkstemp(
-            dir=output_path.parent, prefix=f".{output_path.name}.", suffix=".partial"
+    default_rejects, default_audit = sidecar_paths(output_path)
+    rejects_path = Path(rejects_path) if rejects_path is not None else default_rejects
+    audit_path = Path(audit_path) if audit_path is not None else default_audit
+    _check_paths(input_path, output_path, rejects_path, audit_path)
+    if max_field_length < 1:
+        msg = f"the maximum field length must be at least 1, got {max_field_length}"
+        raise InputError(msg, field="max_field_length", value=max_field_length)
+    threshold = screener.threshold if threshold is None else threshold
+    lists_used = screener.lists_for(jurisdiction, as_of, accept_stale=accept_stale)
+    with contextlib.ExitStack() as stack:
+        source = stack.enter_context(_InputFile.open(input_path, encoding, delimiter))
+        fields = _resolve(columns, source.header, input_path)
+        # Rows read but not yet written, in input order: the screened rows in flight, and the
+        # rejected rows read between them.
+        pending: deque[_Row] = deque()
+        results = screener.screen_many(
+            _parties(source, fields, max_field_length, pending),
+            jurisdiction=jurisdiction,
+            as_of=as_of,
+            threshold=threshold,
+            accept_stale=accept_stale,
+            workers=workers,
         )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out)
-                writer.writerow([*header, *OUTCOME_COLUMNS])
-                for row in rows:
-                    counts["read"] += 1
-                    cells = [row.get(column, "") or "" for column in header]
-                    try:
-                        result = screener.screen(
-                            Party(name=row.get(name_column) or ""),
-                            jurisdiction=jurisdiction,
-                            as_of=as_of,
-                            threshold=threshold,
-                            accept_stale=accept_stale,
-                        )
-                    except InputError as error:
-                        counts["rejected"] += 1
-                        writer.writerow([*cells, "error", "", "", "", str(error), described_lists])
-                        continue
-                    counts["screened"] += 1
-                    counts["hits"] += result.is_hit
-                    writer.writerow([*cells, *_outcome(result), "", described_lists])
-            os.replace(temporary, output_path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    return BatchSummary(
-        rows_read=counts["read"],
-        rows_screened=counts["screened"],
-        rows_with_hits=counts["hits"],
-        rows_rejected=counts["rejected"],
-        lists_used=lists_used,
-    )
+        mode = input_path.stat().st_mode & 0o666
+        output = stack.enter_context(_Staged(output_path, mode))
+        rejects = stack.enter_context(_Staged(rejects_path, mode))
+        staged_audit = stack.enter_context(_Staged(audit_path, mode))
+        writer = _ResultWriter(output.file, output_format, per_row, lists_used)
+        reject_writer = csv.writer(rejects.file)
+        reject_writer.writerow(REJECT_COLUMNS)
+        counts = _Counts()
+
+        def account(row: _Row, result: ScreeningResult | None) -> None:
+            if result is None:
+                assert row.rejection is not None
+                counts.rejected[row.rejection.reason] += 1
+                reject_writer.writerow(_safe_cells(row.rejection.as_cells(row)))
+                writer.write_rejected(row)
+            else:
+                counts.screened += 1
+                counts.with_hits += result.is_hit
+                counts.hits += len(result.hits)
+                writer.write_result(row, result)
+            done = counts.screened + counts.rejected.total()
+            if on_progress is not None and done % PROGRESS_EVERY == 0:
+                on_progress(source.progress(done))
+
+        for result in results:
+            # Rows rejected while reading come before the row this result belongs to.
+            while (row := pending.popleft()).party is None:
+                account(row, None)
+            account(row, result)
+        while pending:
+            account(pending.popleft(), None)
+        done = counts.screened + counts.rejected.total()
+        if on_progress is not None:
+            on_progress(source.progress(done))
+        finished = _now()
+        summary = BatchSummary(
+            rows_read=done,
+            rows_screened=counts.screened,
+            rows_with_hits=counts.with_hits,
+            hits=counts.hits,
+            rows_rejected=counts.rejected.total(),
+            rejected_by_reason={str(k): v for k, v in sorted(counts.rejected.items())},
+            blank_lines=source.blank_lines,
+            encoding=source.encoding,
+            delimiter=source.delimiter,
+            lists_used=lists_used,
+            output_path=output_path,
+            rejects_path=rejects_path,
+            audit_path=audit_path,
+            started=started,
+            finished=finished,
+        )
+        output.complete()
+        rejects.complete()
+        audit = {
+            "watchlist_version": importlib.metadata.version("watchlist"),
+            "started": started.isoformat(),
+            "finished": finished.isoformat(),
+            "parameters": {
+                "jurisdiction": jurisdiction.strip().upper(),
+                "as_of": as_of.isoformat(),
+                "threshold": threshold,
+                "scorer": screener.scorer.name,
+                "accept_stale": accept_stale,
+                "format": output_format,
+                "per_row": per_row,
+                "workers": workers,
+                "max_field_length": max_field_length,
+                "columns": columns.as_dict(),
+            },
+            "input": {
+                "path": str(input_path.resolve()),
+                "bytes": source.bytes_read,
+                "sha256": source.sha256(),
+                "encoding": source.encoding,
+                "delimiter": source.delimiter,
+            },
+            "lists_used": [_list_use_record(use) for use in lists_used],
+            "counts": {
+                "rows_read": summary.rows_read,
+                "rows_screened": summary.rows_screened,
+                "rows_with_hits": summary.rows_with_hits,
+                "hits": summary.hits,
+                "rows_rejected": summary.rows_rejected,
+                "rejected_by_reason": dict(summary.rejected_by_reason),
+                "blank_lines": summary.blank_lines,
+            },
+            "output": {"path": str(output_path.resolve()), "sha256": output.sha256},
+            "rejects": {"path": str(rejects_path.resolve()), "sha256": rejects.sha256},
+        }
+        json.dump(audit, staged_audit.file, ensure_ascii=False, indent=2)
+        staged_audit.file.write("\n")
+        staged_audit.complete()
+        # The audit record goes in last: its presence says the run completed.
+        output.commit()
+        rejects.commit()
+        staged_audit.commit()
+    return summary
 
 
-def _outcome(result: ScreeningResult) -> list[str]:
-    if not result.hits:
-        return ["clear", "0", "", ""]
-    matches = " | ".join(
-        f"{hit.list_id}/{hit.entry_id}: {hit.matched_name.value} ({hit.score:.2f})"
-        for hit in result.hits
-    )
-    return ["hit", str(len(result.hits)), f"{result.hits[0].score:.4f}", matches]
+def detect_encoding(sample: bytes) -> str:
+    """The encoding of a file that starts with ``sample``.
 
-
-@contextlib.contextmanager
-def _open_csv(path: Path | str) -> Iterator[tuple[list[str], Iterator[dict[str, str]]]]:
-    """The header and a row iterator of a UTF-8 CSV file (a byte-order mark is allowed)."""
+    A byte-order mark decides (UTF-8, UTF-16); without one, NUL bytes in alternate positions
+    mean UTF-16; text that decodes as UTF-8 is UTF-8. Otherwise the text is a single-byte
+    encoding: cp1251 when its non-ASCII bytes come in runs (Cyrillic words are written
+    entirely in them), latin-1 when they sit alone among ASCII letters (accented letters in
+    Latin-script words).
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    pairs = len(sample) // 2
+    if pairs:
+        odd_nuls = sample[1::2].count(0)
+        even_nuls = sample[0::2].count(0)
+        if odd_nuls > pairs * 0.3 and even_nuls < odd_nuls / 4:
+            return "utf-16-le"
+        if even_nuls > pairs * 0.3 and odd_nuls < even_nuls / 4:
+            return "utf-16-be"
     try:
-        file = Path(path).open(encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
-    except OSError as error:
-        msg = f"cannot read {path}: {error.strerror or error}"
-        raise InputError(msg, field="input") from None
-    with file:
-        reader = csv.DictReader(file)
+        # A sample cut inside a multi-byte character is still UTF-8: decode incrementally.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    high = [byte >= 0x80 for byte in sample]
+    in_runs = sum(
+        1
+        for position, is_high in enumerate(high)
+        if is_high
+        and (
+            (position > 0 and high[position - 1])
+            or (position + 1 < len(high) and high[position + 1])
+        )
+    )
+    return "cp1251" if in_runs * 2 > sum(high) else "latin-1"
+
+
+def detect_delimiter(header: str) -> str:
+    """The delimiter of a header line: the most frequent of ``,``, ``;``, tab and ``|``."""
+    counts = {delimiter: header.count(delimiter) for delimiter in DELIMITERS}
+    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` made safe to open in a spreadsheet: a leading ``'`` when it could be a formula."""
+    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Rejection:
+    reason: RejectReason
+    detail: str
+
+    def as_cells(self, row: _Row) -> list[str]:
+        return [str(row.line), str(self.reason), self.detail, row.raw]
+
+
+@attrs.frozen
+class _Line:
+    """One physical line: its text with its line ending, or why it could not be read."""
+
+    number: int
+    text: str
+    problem: _Rejection | None = None
+
+
+@attrs.frozen
+class _Record:
+    """One logical row: its fields, or why it could not be split into fields."""
+
+    line: int
+    raw: str
+    fields: tuple[str, ...] = ()
+    rejection: _Rejection | None = None
+
+
+class _DigestingReader(io.RawIOBase):
+    """A raw reader that hashes and counts every byte read through it."""
+
+    def __init__(self, raw: io.FileIO) -> None:
+        self._raw = raw
+        self.digest = hashlib.sha256()
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._raw.readinto(buffer) or 0
+        self.digest.update(memoryview(buffer)[:count])
+        self.bytes_read += count
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _InputFile:
+    """An input file opened for streaming: its header, format, and a reader of its records."""
+
+    def __init__(
+        self, path: Path, digesting: _DigestingReader, lines: Iterator[_Line], encoding: str,
+        delimiter: str | None,
+    ) -> None:  # fmt: skip
+        self.path = path
+        self.total_bytes = path.stat().st_size
+        self.encoding = encoding
+        self.blank_lines = 0
+        self._digesting = digesting
+        self._lines = lines
+        self._replay: deque[_Line] = deque()
+        first = self._next_line()
+        while first is not None and first.problem is None and not first.text.strip():
+            self.blank_lines += 1
+            first = self._next_line()
+        if first is None:
+            msg = f"{path} is empty: no header row"
+            raise InputError(msg, field="input")
+        if first.problem is not None:
+            msg = f"cannot read the header of {path}: {first.problem.detail}"
+            raise InputError(msg, field="input")
+        self.delimiter = delimiter or detect_delimiter(first.text)
+        self._replay.append(first)
+        header = self.next_record(width=None)
+        if header is None or header.rejection is not None:
+            reason = header.rejection.detail if header and header.rejection else "no header"
+            msg = f"cannot read the header of {path}: {reason}"
+            raise InputError(msg, field="input")
+        self.header = tuple(column.strip() for column in header.fields)
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, path: Path, encoding: str | None, delimiter: str | None) -> Iterator[_InputFile]:
+        if delimiter is not None and len(delimiter) != 1:
+            msg = f"the delimiter must be one character, got {delimiter!r}"
+            raise InputError(msg, field="delimiter", value=delimiter)
         try:
-            header = list(reader.fieldnames or [])
-            if not header:
-                msg = f"{path} is empty: no header row"
-                raise InputError(msg, field="input")
-            yield header, reader
-        except (UnicodeDecodeError, csv.Error) as error:
-            msg = f"cannot read {path} near line {reader.line_num}: {error}"
+            raw = io.FileIO(path, "rb")
+        except OSError as error:
+            msg = f"cannot read {path}: {error.strerror or error}"
             raise InputError(msg, field="input") from None
+        with contextlib.ExitStack() as stack:
+            digesting = stack.enter_context(_DigestingReader(raw))
+            buffered = io.BufferedReader(digesting)
+            sample = buffered.peek(SAMPLE_SIZE)[:SAMPLE_SIZE]
+            encoding = _known_encoding(encoding) if encoding else detect_encoding(sample)
+            if "\n".encode(encoding) == b"\n":
+                lines = _byte_lines(buffered, encoding)
+            else:
+                lines = _text_lines(buffered, encoding)
+            yield cls(path, digesting, lines, encoding, delimiter)
+
+    @property
+    def bytes_read(self) -> int:
+        return self._digesting.bytes_read
+
+    def sha256(self) -> str:
+        return self._digesting.digest.hexdigest()
+
+    def progress(self, rows: int) -> Progress:
+        return Progress(rows=rows, bytes_read=self.bytes_read, total_bytes=self.total_bytes)
+
+    def _next_line(self) -> _Line | None:
+        return self._replay.popleft() if self._replay else next(self._lines, None)
+
+    def next_record(
+        self, width: int | None, single_line_fields: Sequence[int] = ()
+    ) -> _Record | None:
+        """The next row, skipping blank lines; ``None`` at the end of the file.
+
+        A record that spans lines is accepted only when it has ``width`` fields and none of
+        ``single_line_fields`` holds a line break; otherwise its first line is rejected for
+        broken quoting and the lines after it are read again as rows of their own.
+        """
+        while (first := self._next_line()) is not None:
+            if first.problem is not None:
+                return _Record(line=first.number, raw=first.text, rejection=first.problem)
+            if not first.text.strip():
+                self.blank_lines += 1
+                continue
+            return self._record_from(first, width, single_line_fields)
+        return None
+
+    def _record_from(
+        self, first: _Line, width: int | None, single_line_fields: Sequence[int]
+    ) -> _Record:
+        group = [first]
+        while True:
+            parsed = _split([line.text for line in group], self.delimiter)
+            if parsed is None:  # a quoted field is still open at the end of the group
+                size = sum(len(line.text) for line in group)
+                following = (
+                    self._next_line()
+                    if len(group) < MAX_RECORD_LINES and size < MAX_LINE_LENGTH
+                    else None
+                )
+                if following is not None and following.problem is None:
+                    group.append(following)
+                    continue
+                self._replay.extendleft(reversed([*group[1:], *filter(None, [following])]))
+                return _broken_quote(first, "a quoted field opened on this line is never closed")
+            if isinstance(parsed, str):
+                self._replay.extendleft(reversed(group[1:]))
+                if parsed.startswith("field larger than field limit"):
+                    return _rejected(first, RejectReason.OVERLONG_FIELD, parsed)
+                return _rejected(first, RejectReason.BROKEN_QUOTING, parsed)
+            if len(group) > 1 and (
+                (width is not None and len(parsed) != width)
+                or any(
+                    "\n" in parsed[index] or "\r" in parsed[index]
+                    for index in single_line_fields
+                    if index < len(parsed)
+                )
+            ):
+                self._replay.extendleft(reversed(group[1:]))
+                return _broken_quote(
+                    first, "a quoted field opened on this line runs on into the next lines"
+                )
+            raw = "".join(line.text for line in group).rstrip("\r\n")
+            return _Record(line=first.number, raw=raw, fields=tuple(parsed))
+
+
+def _rejected(line: _Line, reason: RejectReason, detail: str) -> _Record:
+    return _Record(
+        line=line.number, raw=line.text.rstrip("\r\n"), rejection=_Rejection(reason, detail)
+    )
+
+
+def _broken_quote(line: _Line, detail: str) -> _Record:
+    return _rejected(line, RejectReason.BROKEN_QUOTING, detail)
+
+
+def _split(lines: list[str], delimiter: str) -> list[str] | str | None:
+    """The fields of one record; ``None`` if a quote is still open; a message if malformed."""
+    try:
+        records = list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        return None if str(error) == "unexpected end of data" else str(error)
+    if len(records) != 1:
+        return "more than one record on these lines"
+    return records[0]
+
+
+def _known_encoding(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        msg = f"unknown encoding {name!r}"
+        raise InputError(msg, field="encoding", value=name) from None
+
+
+def _byte_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Line]:
+    """Lines of a file in an ASCII-compatible encoding, each decoded on its own."""
+    for number in _counter():
+        chunk = buffered.readline(MAX_LINE_LENGTH + 1)
+        if not chunk:
+            return
+        if len(chunk) > MAX_LINE_LENGTH and not chunk.endswith(b"\n"):
+            head = chunk[:RAW_TEXT_LIMIT].decode(encoding, "backslashreplace")
+            while chunk and not chunk.endswith(b"\n"):
+                chunk = buffered.readline(MAX_LINE_LENGTH)
+            detail = f"the line is longer than {MAX_LINE_LENGTH} bytes"
+            yield _Line(number, head, _Rejection(RejectReason.OVERLONG_LINE, detail))
+            continue
+        try:
+            text = chunk.decode(encoding)
+        except UnicodeDecodeError as error:
+            bad = chunk[error.start : error.end]
+            detail = f"byte {error.start + 1} of the line ({bad!r}) is not valid {encoding}"
+            raw = chunk.decode(encoding, "backslashreplace").rstrip("\r\n")
+            yield _Line(number, raw, _Rejection(RejectReason.UNDECODABLE, detail))
+            continue
+        if number == 1:
+            text = text.removeprefix("\ufeff")
+        yield _Line(number, text)
+
+
+def _text_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Line]:
+    """Lines of a file in a wide encoding (UTF-16), undecodable code units marked U+FFFD."""
+    text_file = io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="\n")
+    for number in _counter():
+        text = text_file.readline(MAX_LINE_LENGTH + 1)
+        if not text:
+            return
+        if len(text) > MAX_LINE_LENGTH and not text.endswith("\n"):
+            head = text[:RAW_TEXT_LIMIT]
+            while text and not text.endswith("\n"):
+                text = text_file.readline(MAX_LINE_LENGTH)
+            detail = f"the line is longer than {MAX_LINE_LENGTH} characters"
+            yield _Line(number, head, _Rejection(RejectReason.OVERLONG_LINE, detail))
+            continue
+        if number == 1:
+            text = text.removeprefix("\ufeff")
+        if "\ufffd" in text:
+            detail = f"the line holds bytes that are not valid {encoding}"
+            yield _Line(number, text.rstrip("\r\n"), _Rejection(RejectReason.UNDECODABLE, detail))
+            continue
+        yield _Line(number, text)
+
+
+def _counter() -> Iterator[int]:
+    number = 0
+    while True:
+        number += 1
+        yield number
+
+
+# --- rows to parties --------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Fields:
+    """The column map resolved to positions in the header."""
+
+    width: int
+    name: int
+    id: int | None
+    kind: int | None
+    birth_date: int | None
+    nationality: int | None
+    identifiers: tuple[tuple[str, int], ...]
+
+    @property
+    def mapped(self) -> tuple[int, ...]:
+        optional = (self.id, self.kind, self.birth_date, self.nationality)
+        return (
+            self.name,
+            *(index for index in optional if index is not None),
+            *(index for _kind, index in self.identifiers),
+        )
+
+
+def _resolve(columns: ColumnMap, header: Sequence[str], path: Path) -> _Fields:
+    def position(column: str | None, flag: str) -> int | None:
+        if column is None:
+            return None
+        matches = [index for index, name in enumerate(header) if name == column.strip()]
+        if not matches:
+            folded = column.strip().casefold()
+            matches = [index for index, name in enumerate(header) if name.casefold() == folded]
+        if len(matches) == 1:
+            return matches[0]
+        problem = "no column" if not matches else "more than one column"
+        msg = f"{problem} {column!r} in {path}; its columns: {', '.join(header)}"
+        raise InputError(msg, field=flag, value=column)
+
+    name = position(columns.name, "name_column")
+    assert name is not None
+    return _Fields(
+        width=len(header),
+        name=name,
+        id=position(columns.id, "id_column"),
+        kind=position(columns.kind, "kind_column"),
+        birth_date=position(columns.birth_date, "dob_column"),
+        nationality=position(columns.nationality, "nationality_column"),
+        identifiers=tuple(
+            (kind, index)
+            for kind, column in columns.identifiers
+            if (index := position(column, "identifier_column")) is not None
+        ),
+    )
+
+
+@attrs.frozen
+class _Row:
+    """An input row as the output reports it: screened (with its party) or rejected."""
+
+    line: int
+    input_id: str
+    input_name: str
+    raw: str
+    party: Party | None = None
+    rejection: _Rejection | None = None
+
+
+def _parties(
+    source: _InputFile, fields: _Fields, max_field_length: int, pending: deque[_Row]
+) -> Iterator[Party]:
+    """The parties to screen, in order; every row read is also appended to ``pending``."""
+    single_line = fields.mapped
+    while (record := source.next_record(fields.width, single_line)) is not None:
+        row = _row(record, fields, max_field_length)
+        pending.append(row)
+        if row.party is not None:
+            yield row.party
+
+
+def _row(record: _Record, fields: _Fields, max_field_length: int) -> _Row:
+    cells = record.fields
+
+    def cell(index: int | None) -> str:
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    row = _Row(
+        line=record.line, input_id=cell(fields.id), input_name=cell(fields.name), raw=record.raw
+    )
+    rejection = record.rejection or _check_cells(cells, fields, max_field_length)
+    if rejection is None:
+        try:
+            party = Party(
+                name=row.input_name,
+                kind=cell(fields.kind) or None,
+                birth_date=cell(fields.birth_date) or None,
+                nationalities=cell(fields.nationality)
+                .replace(";", " ")
+                .replace(",", " ")
+                .replace("/", " ")
+                .split(),
+                identifiers=[
+                    Identifier(kind=kind, value=cell(index))
+                    for kind, index in fields.identifiers
+                    if cell(index)
+                ],
+            )
+        except InputError as error:
+            rejection = _Rejection(RejectReason.BAD_VALUE, str(error))
+        else:
+            return attrs.evolve(row, party=party)
+    return attrs.evolve(row, rejection=rejection)
+
+
+def _check_cells(
+    cells: tuple[str, ...], fields: _Fields, max_field_length: int
+) -> _Rejection | None:
+    if len(cells) != fields.width:
+        detail = f"expected {fields.width} fields as in the header, found {len(cells)}"
+        return _Rejection(RejectReason.FIELD_COUNT, detail)
+    for index, value in enumerate(cells):
+        if len(value) > max_field_length:
+            detail = (
+                f"field {index + 1} has {len(value)} characters; the limit is {max_field_length}"
+            )
+            return _Rejection(RejectReason.OVERLONG_FIELD, detail)
+    if not cells[fields.name].strip():
+        return _Rejection(RejectReason.NO_NAME, "the name column is empty")
+    return None
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Counts:
+    screened: int = 0
+    with_hits: int = 0
+    hits: int = 0
+    rejected: Counter[RejectReason] = attrs.Factory(Counter)
+
+
+class _Staged:
+    """A text file written beside ``path`` under a temporary name, renamed in by ``commit``.
+
+    It gets the permissions ``mode``: the input's, since it holds the input's data.
+
+    Leaving the context without committing removes the temporary file.
+    """
+
+    def __init__(self, path: Path, mode: int) -> None:
+        self.path = path
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
+        )
+        self.temporary = Path(temporary)
+        os.chmod(handle, mode)
+        self.file = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        self.sha256 = ""
+
+    def __enter__(self) -> _Staged:
+        return self
+
+    def complete(self) -> None:
+        """Close the file and record its digest; it is renamed in by :meth:`commit`."""
+        self.file.close()
+        digest = hashlib.sha256()
+        with self.temporary.open("rb") as written:
+            for block in iter(lambda: written.read(1 << 20), b""):
+                digest.update(block)
+        self.sha256 = digest.hexdigest()
+
+    def commit(self) -> None:
+        os.replace(self.temporary, self.path)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.file.close()
+        self.temporary.unlink(missing_ok=True)
+
+
+class _ResultWriter:
+    def __init__(
+        self,
+        file: IO[str],
+        output_format: OutputFormat,
+        per_row: bool,
+        lists_used: Sequence[ListUse],
+    ) -> None:
+        self._file = file
+        self._per_row = per_row
+        self._uses = {use.list_id: use for use in lists_used}
+        self._csv = csv.writer(file) if output_format == "csv" else None
+        if self._csv is not None:
+            self._csv.writerow(PER_ROW_COLUMNS if per_row else PER_HIT_COLUMNS)
+
+    def write_result(self, row: _Row, result: ScreeningResult) -> None:
+        hits = [self._hit(hit) for hit in result.hits]
+        if not self._per_row:
+            for hit in hits:
+                self._write({**_input(row), **hit})
+            return
+        outcome = {"outcome": "hit" if hits else "clear", "hit_count": len(hits)}
+        if self._csv is not None:
+            best = hits[0] if hits else dict.fromkeys(HIT_COLUMNS, "")
+            self._write({**_input(row), **outcome, **best, "error": ""})
+        else:
+            self._write({**_input(row), **outcome, "hits": hits, "error": None})
+
+    def write_rejected(self, row: _Row) -> None:
+        if not self._per_row:
+            return
+        assert row.rejection is not None
+        error = f"{row.rejection.reason}: {row.rejection.detail}"
+        outcome = {"outcome": "error", "hit_count": 0}
+        if self._csv is not None:
+            self._write(
+                {**_input(row), **outcome, **dict.fromkeys(HIT_COLUMNS, ""), "error": error}
+            )
+        else:
+            self._write({**_input(row), **outcome, "hits": [], "error": error})
+
+    def _hit(self, hit: Hit) -> dict[str, Any]:
+        use = self._uses[hit.list_id]
+        return {
+            "list": hit.list_id,
+            "entry_id": hit.entry_id,
+            "matched_name": hit.matched_name.value,
+            "score": round(hit.score, 4),
+            "explanation": hit.match.explanation,
+            "designation_basis": hit.designation.basis,
+            "list_version": use.published.isoformat(),
+            "list_digest": use.digest,
+        }
+
+    def _write(self, record: dict[str, Any]) -> None:
+        if self._csv is not None:
+            self._csv.writerow(_safe_cells(_csv_cell(value) for value in record.values()))
+        else:
+            self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _input(row: _Row) -> dict[str, Any]:
+    return {"line": row.line, "input_id": row.input_id, "input_name": row.input_name}
+
+
+def _csv_cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def _safe_cells(cells: Iterator[str] | Sequence[str]) -> list[str]:
+    return [neutralise(cell) for cell in cells]
+
+
+def _list_use_record(use: ListUse) -> dict[str, str]:
+    return {
+        "list_id": use.list_id,
+        "title": use.title,
+        "published": use.published.isoformat(),
+        "digest": use.digest,
+        "coverage": str(use.coverage),
+        "location": use.location,
+    }
+
+
+def _check_paths(input_path: Path, *outputs: Path) -> None:
+    written = [path.resolve() for path in outputs]
+    if len(set(written)) != len(written):
+        msg = "the output, rejects and audit files must be different files"
+        raise InputError(msg, field="output", value=[str(path) for path in outputs])
+    if input_path.resolve() in written:
+        msg = f"refusing to overwrite the input {input_path} with output"
+        raise InputError(msg, field="output", value=str(input_path))
+    for path in outputs:
+        if not path.parent.is_dir():
+            msg = f"cannot write {path}: no directory {path.parent}"
+            raise InputError(msg, field="output", value=str(path))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

@@ -1,51 +1,259 @@
-"""``watchlist screen INPUT.csv``: screen every row of a CSV file."""
+"""``watchlist screen INPUT.csv``: screen every row of a delimited file, in constant memory."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import sys
-from typing import Any
+import time
+from pathlib import Path
+from typing import IO, Any
 
-from watchlist.batch import screen_csv
+from watchlist.batch import (
+    DEFAULT_MAX_FIELD_LENGTH,
+    PER_HIT_COLUMNS,
+    PER_ROW_COLUMNS,
+    BatchSummary,
+    ColumnMap,
+    OutputFormat,
+    Progress,
+    screen_file,
+)
 from watchlist.cli._common import add_screening_options, describe_lists, load_screener
+
+_DESCRIPTION = """\
+Screen every row of a delimited file (CSV) against the lists a jurisdiction applies on a date.
+
+The input streams through in constant memory; its encoding (UTF-8 with or without BOM, UTF-16,
+cp1251, latin-1) and delimiter (, ; tab |) are detected unless given. Map the columns that hold
+the name and, if present, the row id, kind, date of birth, nationality and identifiers; columns
+not mapped are not used.
+
+Output (CSV or JSON Lines): by default one record per hit, with the columns
+  {per_hit}
+With --per-row, one record per input row with its outcome (clear, hit or error): in CSV the
+columns {per_row} (the best hit, and how many there were); in JSON Lines every hit in "hits".
+"line" is the input line the row starts on. In CSV, cells starting with = + - @ (or a tab or
+carriage return) are prefixed with ' so that spreadsheets do not run them as formulas.
+
+Every input row is accounted for: rows read = rows screened + rows rejected. A row that cannot
+be screened (no name, broken quoting, over-long field or line, undecodable bytes, wrong number
+of fields, a bad value such as a date of birth) goes to the rejects file with its line, reason
+and raw text, and the run goes on. Output, rejects and an audit record (OUT.audit.json:
+parameters, list versions and digests, counts, input digest, start and end times) are written
+under temporary names and renamed into place only when the run completes. A summary goes to
+stderr, with a progress bar when stderr is a terminal.
+"""
+
+_EXIT_NOTE = """
+  For screen, 2 also means that some rows were rejected and none of the others hit: the
+  rejected rows were not screened (see the rejects file). Hits take precedence: 1.
+"""
 
 
 def register(commands: Any, epilog: str) -> None:
     parser = commands.add_parser(
         "screen",
         help="screen every row of a CSV file",
-        description="Screen every row of a CSV file; every input row is written out with its "
-        "outcome (clear, hit or error), the hits and the list versions used.",
-        epilog=epilog,
+        description=_DESCRIPTION.format(
+            per_hit=", ".join(PER_HIT_COLUMNS), per_row=", ".join(PER_ROW_COLUMNS)
+        ),
+        epilog=epilog + _EXIT_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("input", metavar="INPUT.csv", help="UTF-8 CSV file with a header row")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="output CSV")
+    parser.add_argument("input", metavar="INPUT.csv", help="delimited file with a header row")
     parser.add_argument(
-        "--name-column", default="name", metavar="COL", help="column holding the name"
+        "-o", "--output", required=True, metavar="OUT", help="output file (CSV or JSON Lines)"
     )
+    parser.add_argument(
+        "--format",
+        choices=("csv", "jsonl"),
+        default=None,
+        help="output format (default: jsonl when OUT ends in .jsonl, otherwise csv)",
+    )
+    parser.add_argument(
+        "--per-row",
+        action="store_true",
+        help="one output record per input row with its outcome, instead of one per hit",
+    )
+    parser.add_argument(
+        "--rejects",
+        metavar="FILE",
+        default=None,
+        help="CSV file for rejected rows (default: OUT's name with .rejects.csv, beside it)",
+    )
+    columns = parser.add_argument_group("input columns (names as in the header row)")
+    columns.add_argument(
+        "--name-column", default="name", metavar="COL", help="the name (default: name)"
+    )
+    columns.add_argument("--id-column", metavar="COL", help="a row id, copied to the output")
+    columns.add_argument(
+        "--kind-column", metavar="COL", help="person, organization, vessel, aircraft"
+    )
+    columns.add_argument(
+        "--dob-column", metavar="COL", help="date of birth (1964, 1964-05 or 1964-05-02)"
+    )
+    columns.add_argument(
+        "--nationality-column",
+        metavar="COL",
+        help="nationality country codes, several separated by ; , / or spaces",
+    )
+    columns.add_argument(
+        "--identifier-column",
+        action="append",
+        default=[],
+        type=_identifier_column,
+        metavar="[KIND=]COL",
+        help="an identifier (passport, national id, imo ...); KIND defaults to the column name; "
+        "repeat for several",
+    )
+    reading = parser.add_argument_group("reading the input")
+    reading.add_argument(
+        "--encoding", default=None, help="input encoding, e.g. utf-8, utf-16, cp1251, latin-1"
+    )
+    reading.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        default=None,
+        help="field delimiter: one character, or 'tab' (default: detected from the header)",
+    )
+    reading.add_argument(
+        "--max-field-length",
+        type=int,
+        default=DEFAULT_MAX_FIELD_LENGTH,
+        metavar="N",
+        help=f"reject rows with a field longer than N characters (default: "
+        f"{DEFAULT_MAX_FIELD_LENGTH})",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="screen in N processes (default: 1)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_screening_options(parser)
     parser.set_defaults(run=run)
 
 
+def _identifier_column(text: str) -> tuple[str, str]:
+    kind, separator, column = text.partition("=")
+    if not separator:
+        column = kind
+    if not kind.strip() or not column.strip():
+        msg = f"expected KIND=COLUMN or COLUMN, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return kind.strip(), column.strip()
+
+
+def _delimiter(text: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    delimiter = named.get(text.lower(), text)
+    if len(delimiter) != 1:
+        msg = f"expected one character or 'tab', got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return delimiter
+
+
 def run(args: argparse.Namespace) -> int:
     screener = load_screener(args)
-    summary = screen_csv(
-        screener,
-        args.input,
-        args.output,
-        jurisdiction=args.jurisdiction,
-        as_of=args.as_of or dt.date.today(),
-        name_column=args.name_column,
-        accept_stale=args.accept_stale,
+    output_format: OutputFormat = args.format or (
+        "jsonl" if Path(args.output).suffix.lower() in {".jsonl", ".ndjson"} else "csv"
     )
-    lines = [
-        f"watchlist: {summary.rows_read} rows read, {summary.rows_screened} screened, "
-        f"{summary.rows_with_hits} with hits, {summary.rows_rejected} rejected; "
-        f"wrote {args.output}",
+    bar = ProgressBar(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
+    try:
+        summary = screen_file(
+            screener,
+            args.input,
+            args.output,
+            jurisdiction=args.jurisdiction,
+            as_of=args.as_of or dt.date.today(),
+            columns=ColumnMap(
+                name=args.name_column,
+                id=args.id_column,
+                kind=args.kind_column,
+                birth_date=args.dob_column,
+                nationality=args.nationality_column,
+                identifiers=args.identifier_column,
+            ),
+            output_format=output_format,
+            per_row=args.per_row,
+            rejects_path=args.rejects,
+            encoding=args.encoding,
+            delimiter=args.delimiter,
+            accept_stale=args.accept_stale,
+            workers=args.workers,
+            max_field_length=args.max_field_length,
+            on_progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.clear()
+    print("\n".join(_summary_lines(summary, output_format, args.per_row)), file=sys.stderr)
+    if summary.rows_with_hits:
+        return 1
+    return 2 if summary.rows_rejected else 0
+
+
+def _summary_lines(summary: BatchSummary, output_format: str, per_row: bool) -> list[str]:
+    reasons = ", ".join(f"{count} {reason}" for reason, count in summary.rejected_by_reason.items())
+    blank = f"; {summary.blank_lines} blank lines skipped" if summary.blank_lines else ""
+    delimiter = "tab" if summary.delimiter == "\t" else summary.delimiter
+    seconds = (summary.finished - summary.started).total_seconds()
+    return [
+        f"watchlist: {summary.rows_read} rows read: {summary.rows_screened} screened "
+        f"({summary.rows_with_hits} with hits, {summary.hits} hits), "
+        f"{summary.rows_rejected} rejected{f' ({reasons})' if reasons else ''}{blank}",
+        f"  input read as {summary.encoding}, delimiter {delimiter!r}, in {seconds:.1f} s",
+        f"  wrote {summary.output_path} ({output_format}, one record per "
+        f"{'input row' if per_row else 'hit'})",
+        f"  rejects: {summary.rejects_path}",
+        f"  audit record: {summary.audit_path}",
         "lists used:",
         *describe_lists(summary.lists_used),
     ]
-    print("\n".join(lines), file=sys.stderr)
-    return 1 if summary.rows_with_hits else 0
+
+
+class ProgressBar:
+    """A one-line progress bar: share of the input read, rows, rows per second and ETA.
+
+    Redrawn at most every ``interval`` seconds, in place (carriage return), on ``stream``.
+    """
+
+    WIDTH = 24
+
+    def __init__(self, stream: IO[str], interval: float = 0.25) -> None:
+        self._stream = stream
+        self._interval = interval
+        self._start = time.monotonic()
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if now - self._last < self._interval:
+            return
+        self._last = now
+        self._stream.write("\r" + self.render(progress, now - self._start))
+        self._stream.flush()
+        self._drawn = True
+
+    def render(self, progress: Progress, elapsed: float) -> str:
+        share = min(progress.bytes_read / progress.total_bytes, 1.0) if progress.total_bytes else 1
+        filled = int(share * self.WIDTH)
+        rate = progress.rows / elapsed if elapsed > 0 else 0.0
+        if 0 < share < 1:
+            remaining = int(elapsed * (1 - share) / share)
+            eta = f"ETA {remaining // 3600}:{remaining % 3600 // 60:02d}:{remaining % 60:02d}"
+        else:
+            eta = "ETA -:--:--"
+        return (
+            f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {share:4.0%}  "
+            f"{progress.rows:,} rows  {rate:,.0f} rows/s  {eta}"
+        )
+
+    def clear(self) -> None:
+        if self._drawn:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
