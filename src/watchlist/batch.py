@@ -61,7 +61,7 @@ SAMPLE_SIZE = 1 << 16
 DELIMITERS = (",", ";", "\t", "|")
 #: Cell prefixes that make a spreadsheet evaluate a cell (formula injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-#: Characters of a rejected line kept in the rejects file.
+#: Characters of a raw line, an input id or an input name kept in the output and rejects.
 RAW_TEXT_LIMIT = 1000
 #: Rows between calls of the progress callback.
 PROGRESS_EVERY = 1000
@@ -326,7 +326,8 @@ def detect_encoding(sample: bytes) -> str:
     """The encoding of a file that starts with ``sample``.
 
     A byte-order mark decides (UTF-8, UTF-16); without one, NUL bytes in alternate positions
-    mean UTF-16; text that decodes as UTF-8 is UTF-8. Otherwise the text is a single-byte
+    mean UTF-16; text that decodes as UTF-8 is UTF-8, even with a few invalid bytes among
+    many valid multi-byte characters (those lines are rejected). Otherwise it is a single-byte
     encoding: cp1251 when its non-ASCII bytes come in runs (Cyrillic words are written
     entirely in them), latin-1 when they sit alone among ASCII letters (accented letters in
     Latin-script words).
@@ -343,12 +344,11 @@ def detect_encoding(sample: bytes) -> str:
             return "utf-16-le"
         if even_nuls > pairs * 0.3 and odd_nuls < even_nuls / 4:
             return "utf-16-be"
-    try:
-        # A sample cut inside a multi-byte character is still UTF-8: decode incrementally.
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-    except UnicodeDecodeError:
-        pass
-    else:
+    # Incrementally, so that a sample cut inside a multi-byte character is still UTF-8.
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(sample, final=False)
+    invalid = text.count("\ufffd")
+    valid = sum(1 for char in text if char > "\x7f") - invalid
+    if valid >= 2 * invalid:
         return "utf-8"
     high = [byte >= 0x80 for byte in sample]
     in_runs = sum(
@@ -384,7 +384,7 @@ class _Rejection:
     detail: str
 
     def as_cells(self, row: _Row) -> list[str]:
-        return [str(row.line), str(self.reason), self.detail, row.raw]
+        return [str(row.line), str(self.reason), self.detail, _truncated(row.raw)]
 
 
 @attrs.frozen
@@ -477,7 +477,9 @@ class _InputFile:
             buffered = io.BufferedReader(digesting)
             sample = buffered.peek(SAMPLE_SIZE)[:SAMPLE_SIZE]
             encoding = _known_encoding(encoding) if encoding else detect_encoding(sample)
-            if "\n".encode(encoding) == b"\n":
+            if encoding == "utf-8-sig":  # read as UTF-8; the first line loses its mark
+                lines = _byte_lines(buffered, "utf-8")
+            elif "\n".encode(encoding) == b"\n":
                 lines = _byte_lines(buffered, encoding)
             else:
                 lines = _text_lines(buffered, encoding)
@@ -536,7 +538,9 @@ class _InputFile:
                 self._replay.extendleft(reversed(group[1:]))
                 if parsed.startswith("field larger than field limit"):
                     return _rejected(first, RejectReason.OVERLONG_FIELD, parsed)
-                return _rejected(first, RejectReason.BROKEN_QUOTING, parsed)
+                if len(group) > 1:
+                    parsed = f"a quoted field opened on this line does not close cleanly: {parsed}"
+                return _broken_quote(first, parsed)
             if len(group) > 1 and (
                 (width is not None and len(parsed) != width)
                 or any(
@@ -712,14 +716,16 @@ def _parties(
     """The parties to screen, in order; every row read is also appended to ``pending``."""
     single_line = fields.mapped
     while (record := source.next_record(fields.width, single_line)) is not None:
-        row = _row(record, fields, max_field_length)
+        row = _row(record, fields, max_field_length, source.delimiter)
         pending.append(row)
         if row.party is not None:
             yield row.party
 
 
-def _row(record: _Record, fields: _Fields, max_field_length: int) -> _Row:
-    cells = record.fields
+def _row(record: _Record, fields: _Fields, max_field_length: int, delimiter: str) -> _Row:
+    # A record that could not be split still gets its id and name if a lenient reading of its
+    # line finds them, so that a rejected row can be traced in the output.
+    cells = record.fields or _lenient_split(record.raw, delimiter)
 
     def cell(index: int | None) -> str:
         return cells[index].strip() if index is not None and index < len(cells) else ""
@@ -750,6 +756,13 @@ def _row(record: _Record, fields: _Fields, max_field_length: int) -> _Row:
         else:
             return attrs.evolve(row, party=party)
     return attrs.evolve(row, rejection=rejection)
+
+
+def _lenient_split(raw: str, delimiter: str) -> tuple[str, ...]:
+    try:
+        return tuple(next(csv.reader([raw], delimiter=delimiter), []))
+    except csv.Error:
+        return ()
 
 
 def _check_cells(
@@ -880,7 +893,18 @@ class _ResultWriter:
 
 
 def _input(row: _Row) -> dict[str, Any]:
-    return {"line": row.line, "input_id": row.input_id, "input_name": row.input_name}
+    return {
+        "line": row.line,
+        "input_id": _truncated(row.input_id),
+        "input_name": _truncated(row.input_name),
+    }
+
+
+def _truncated(text: str) -> str:
+    """``text``, cut to :data:`RAW_TEXT_LIMIT` characters with a note when longer."""
+    if len(text) <= RAW_TEXT_LIMIT:
+        return text
+    return f"{text[:RAW_TEXT_LIMIT]}... ({len(text)} characters)"
 
 
 def _csv_cell(value: object) -> str:
