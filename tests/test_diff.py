@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 from watchlist import Screener
@@ -220,18 +221,25 @@ def test_a_curated_ending_keeps_its_reason(reason: str) -> None:
 
 def test_a_list_the_jurisdiction_stops_applying_removes_its_entries() -> None:
     timeline = Timeline.from_versions([_curated(None, None)])
-    applied = AppliedList(
-        list_id="test-list", start="2020-01-01", end="2021-01-01", basis="law", source="https://x"
+    other_info = attrs.evolve(INFO, id="other-list")
+    other = Timeline.from_versions([attrs.evolve(_version("2020-01-01", BEFORE), info=other_info)])
+    ending = AppliedList(
+        list_id="test-list", start="2020-03-01", end="2021-01-01", basis="law", source="https://x"
     )
+    lasting = AppliedList(list_id="other-list", start="2019-01-01", basis="law", source="https://y")
     screener = Screener(
-        timelines={"test-list": timeline},
-        jurisdictions={"XX": Jurisdiction(code="XX", name="X", lists=[applied])},
+        timelines={"test-list": timeline, "other-list": other},
+        jurisdictions={"XX": Jurisdiction(code="XX", name="X", lists=[ending, lasting])},
     )
     [removed] = diff(screener, "2020-06-01", "2021-06-01", target="XX").removed
+    assert removed.entry_id == "org"
     assert removed.ending is not None
     assert (removed.ending.reason, removed.ending.date) == (NOT_APPLIED, dt.date(2021, 1, 1))
-    [added] = diff(screener, "2019-06-01", "2020-06-01", target="XX").added
+    assert removed.ending.basis == "XX no longer applies the list"
+    [added] = diff(screener, "2020-02-01", "2020-06-01", target="XX").added
     assert added.entry_id == "org"
+    with pytest.raises(NoCoverageError, match="applies no list on 2018-06-01"):
+        diff(screener, "2018-06-01", "2020-06-01", target="XX")
 
 
 def test_dates_are_checked(screener: Screener) -> None:

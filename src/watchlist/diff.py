@@ -11,7 +11,8 @@ keyed by (list id, entry id):
   what was removed); kind and remarks as before and after.
 
 For a jurisdiction, an entry counts only while the jurisdiction applies its list: a list it
-starts applying between the dates brings all its entries in as added.
+starts applying between the dates brings all its entries in as added. A date on which the
+jurisdiction applies no list at all raises :class:`~watchlist.errors.NoCoverageError`.
 
 Dates fail closed as screening does: a date before a list's coverage raises
 :class:`~watchlist.errors.NoCoverageError`, a date too long after its newest version raises
@@ -28,7 +29,7 @@ from typing import Any
 import attrs
 
 from watchlist import dates
-from watchlist.errors import InputError, ListNotFoundError
+from watchlist.errors import InputError, ListNotFoundError, NoCoverageError
 from watchlist.jurisdictions import AppliedList, Jurisdiction
 from watchlist.model import Designation, EndReason, Entry
 from watchlist.screening import Screener
@@ -234,6 +235,10 @@ def diff(
 def _applied_timelines(
     jurisdiction: Jurisdiction, timelines: Mapping[str, Timeline], first: dt.date, second: dt.date
 ) -> list[tuple[Timeline, Jurisdiction]]:
+    # As in screening: a day on which the jurisdiction applies no list is not "no entries".
+    for day in (first, second):
+        if not jurisdiction.lists_on(day):
+            raise NoCoverageError(as_of=day, jurisdiction=jurisdiction.code)
     list_ids = dict.fromkeys(
         applied.list_id
         for applied in (*jurisdiction.lists_on(first), *jurisdiction.lists_on(second))
