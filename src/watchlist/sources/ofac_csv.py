@@ -111,6 +111,7 @@ def parse(
     if not entries and not allow_empty:
         msg = "the list has no entries (an empty OFAC list is never real; allow_empty=True)"
         raise ListFormatError(msg, path=path)
+    reader.warn_if_incomplete()
     return ListVersion(
         info=_ofac.list_info(reader.list_id, published_on),
         published=published_on,
@@ -157,18 +158,8 @@ class _SetReader:
             self.companions[role] = companion
 
     def read(self) -> list[Entry]:
-        main_rows = self._rows(self.path, _MAIN_COLUMNS)
-        missing = [role for role, found in self.companions.items() if found is None]
-        if missing:
-            what = {"alt": "strong aliases", "add": "addresses", "comments": "long remarks"}
-            lacking = ", ".join(what[role] for role in missing)
-            warnings.warn(
-                f"{self.path}: read without its companion files; missing: {lacking}",
-                IncompleteListWarning,
-                stacklevel=3,
-            )
         rows: dict[str, tuple[int, list[str]]] = {}
-        for line, row in main_rows:
+        for line, row in self._rows(self.path, _MAIN_COLUMNS):
             record = row[0]
             if record in rows:
                 self._reject(f"duplicate ent_num {record} (first on line {rows[record][0]})",
@@ -188,6 +179,17 @@ class _SetReader:
             except InputError as error:
                 self._reject(f"bad record: {error}", self.path, line, record)
         return entries
+
+    def warn_if_incomplete(self) -> None:
+        missing = [role for role, found in self.companions.items() if found is None]
+        if missing:
+            what = {"alt": "strong aliases", "add": "addresses", "comments": "long remarks"}
+            lacking = ", ".join(f"{what[role]} ({role})" for role in missing)
+            warnings.warn(
+                f"{self.path}: read without companion files; missing: {lacking}",
+                IncompleteListWarning,
+                stacklevel=3,
+            )
 
     def _companion(
         self, role: str, columns: int, main: dict[str, tuple[int, list[str]]]
@@ -240,7 +242,8 @@ class _SetReader:
                 return
             except csv.Error as error:
                 msg = f"malformed CSV (a truncated file?): {error}"
-                raise ListFormatError(msg, path=path, line=line) from None
+                record = text.splitlines()[line - 1].partition(",")[0].strip()
+                raise ListFormatError(msg, path=path, line=line, record=record or None) from None
             start, line = line, reader.line_num + 1
             if not row:
                 continue
