@@ -245,7 +245,12 @@ def _entry(element: ET.Element, path: Path, position: int) -> Entry:
         id_type, number = text_of(item, "idType"), text_of(item, "idNumber")
         country = text_of(item, "idCountry")
         kind_name = _ofac.ID_KINDS.get(id_type or "")
-        found = _ofac.identifier(kind_name, number or "", country) if kind_name else None
+        found = None
+        if kind_name and country:
+            found = _ofac.identifier(kind_name, number or "", country)
+        elif kind_name:
+            # Some numbers carry their country in the text: "1026303117642 (Russia)".
+            found = _ofac.identifier_from_text(kind_name, number or "")
         if found is None:
             where = f" ({country})" if country else ""
             notes.append(" ".join(part for part in (id_type, number) if part) + where)
