@@ -36,7 +36,7 @@ import json
 import os
 import tempfile
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -97,6 +97,10 @@ class RejectReason(enum.StrEnum):
     BAD_VALUE = "bad value"
 
 
+def _pairs(values: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((kind, column) for kind, column in values)
+
+
 @attrs.frozen
 class ColumnMap:
     """Which input columns hold what. Only ``name`` is required; unmapped facts are not used.
@@ -111,7 +115,7 @@ class ColumnMap:
     kind: str | None = None
     birth_date: str | None = None
     nationality: str | None = None
-    identifiers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+    identifiers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
 
     def as_dict(self) -> dict[str, Any]:
         return {
