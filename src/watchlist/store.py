@@ -11,19 +11,21 @@ each file it loads is kept, unchanged, with its publication date. The store is a
           version.json                 list id, published, digest, format, files, added-at
           files/sdn.csv, alt.csv, ...  the source file(s), byte for byte
           compiled-<watchlist version>.pickle   the parsed version (a cache)
+        history-<watchlist version>-<key>.pickle  all its versions parsed (a cache)
 
 A version is content-addressed: its digest is the SHA-256 of its file (for an OFAC CSV set,
 of the lines ``name\\0sha256\\n`` of its files, main file first, as the reader computes it),
-so adding the same file twice
-changes nothing and keeps the first publication date recorded. Writes are atomic: a version
-is assembled in a temporary directory inside the store and moved into place with one
-``os.replace``, so an interrupted write leaves no half-written version behind.
+so adding the same file twice changes nothing and keeps the first publication date recorded.
+Writes are atomic: a version is assembled in a temporary directory inside the store and moved
+into place with one ``os.replace``, so an interrupted write leaves no half-written version.
 
 The compiled cache holds the parsed :class:`~watchlist.model.ListVersion` as a pickle, keyed
-by the digest and the watchlist version, so a reload skips parsing. A cache file that cannot
-be read is a cache miss: the version is parsed again from its files, never taken on trust.
-The cache is a pickle, so the store directory must be writable only by those trusted to run
-code as the user, as with any per-user data directory.
+by the digest and the watchlist version, so a reload skips parsing. A list with several
+versions is cached as a whole history, keyed by all its digests, so that records unchanged
+between versions are held once (see :func:`watchlist.sources.registry.read_versions`).
+A cache file that cannot be read is a cache miss: the version is parsed again from its
+files, never taken on trust. The cache is a pickle, so the store directory must be writable
+only by those trusted to run code as the user, as with any per-user data directory.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 
@@ -65,6 +67,7 @@ METADATA = "version.json"
 FILES = "files"
 _TEMP_PREFIX = ".tmp-"
 _CACHE_PREFIX = "compiled-"
+_HISTORY_PREFIX = "history-"
 
 
 def default_store_path() -> Path:
@@ -114,7 +117,7 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
-def _pickle(version: ListVersion) -> bytes:
+def _pickle(version: ListVersion | list[ListVersion]) -> bytes:
     buffer = io.BytesIO()
     _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(version)
     return buffer.getvalue()
@@ -286,7 +289,9 @@ class Store:
         versions = self.versions(list_id)
         if not versions:
             raise ListNotFoundError(list_id, self.lists())
-        return [self._load(stored) for stored in versions]
+        if len(versions) == 1:
+            return [self._load(versions[0])]
+        return self._load_history(list_id, versions)
 
     def load_all(self) -> list[ListVersion]:
         """Every stored version of every list."""
@@ -306,25 +311,46 @@ class Store:
         self._write_cache(stored, located)
         return located
 
+    def _load_history(self, list_id: str, stored: list[StoredVersion]) -> list[ListVersion]:
+        """Several versions, read so that they share unchanged records, and cached together.
+
+        Cached one by one, 300 versions of the SDN would each unpickle their own copy of
+        every entry; cached together, pickle keeps each shared entry once.
+        """
+        key = hashlib.sha256(
+            "".join(f"{each.digest} {each.published}\n" for each in stored).encode()
+        ).hexdigest()[:24]
+        cache = self.path / list_id / f"{_HISTORY_PREFIX}{_cache_key()}-{key}.pickle"
+        cached = _read_pickle(cache)
+        if (
+            isinstance(cached, list)
+            and len(cached) == len(stored)
+            and all(_is_cached(version, each) for version, each in zip(cached, stored, strict=True))
+        ):
+            return cached
+        with warnings.catch_warnings():
+            # The warning about an incomplete set was shown when each version was added.
+            warnings.simplefilter("ignore", IncompleteListWarning)
+            parsed = registry.read_versions(
+                list_id, [(each.main_file, each.published) for each in stored], allow_empty=True
+            )
+            versions = [
+                _located(version, each) for version, each in zip(parsed, stored, strict=True)
+            ]
+        for outdated in cache.parent.glob(f"{_HISTORY_PREFIX}*.pickle"):
+            with contextlib.suppress(OSError):
+                outdated.unlink()
+        # A cache that cannot be written (read-only store) only costs a parse next time.
+        with contextlib.suppress(OSError):
+            _write_bytes(cache, _pickle(versions))
+        return versions
+
     def _cache_path(self, stored: StoredVersion) -> Path:
         return stored.path / f"{_CACHE_PREFIX}{_cache_key()}.pickle"
 
     def _read_cache(self, stored: StoredVersion) -> ListVersion | None:
-        try:
-            data = self._cache_path(stored).read_bytes()
-        except OSError:
-            return None
-        try:
-            version = _unpickle(data)
-        except Exception:
-            # Whatever makes a cache unreadable (truncation, garbage, a class renamed since),
-            # it is a miss: the version is parsed again, never taken from a broken cache.
-            return None
-        if not isinstance(version, ListVersion) or version.info.id != stored.list_id:
-            return None
-        if version.published != stored.published or version.location != str(stored.main_file):
-            return None
-        return version
+        version = _read_pickle(self._cache_path(stored))
+        return version if _is_cached(version, stored) else None
 
     def _write_cache(self, stored: StoredVersion, version: ListVersion) -> None:
         data = _pickle(version)
@@ -345,6 +371,30 @@ class Store:
         except (OSError, ValueError, TypeError, InputError) as error:
             msg = f"unreadable version metadata in the store: {error}"
             raise ListFormatError(msg, path=path) from None
+
+
+def _read_pickle(path: Path) -> object:
+    """A cache file's content, or None when it is absent or unreadable."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return _unpickle(data)
+    except Exception:
+        # Whatever makes a cache unreadable (truncation, garbage, a class renamed since),
+        # it is a miss: the version is parsed again, never taken from a broken cache.
+        return None
+
+
+def _is_cached(version: object, stored: StoredVersion) -> TypeGuard[ListVersion]:
+    """Whether ``version`` is the cached parse of ``stored`` (and not of another file)."""
+    return (
+        isinstance(version, ListVersion)
+        and version.info.id == stored.list_id
+        and version.published == stored.published
+        and version.location == str(stored.main_file)
+    )
 
 
 def _located(version: ListVersion, stored: StoredVersion) -> ListVersion:
