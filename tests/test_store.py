@@ -295,3 +295,37 @@ def test_the_default_screener_uses_no_store(
     monkeypatch.setenv("WATCHLIST_STORE", str(sdn_store.path))
     screener = Screener.default()
     assert "us-ofac-sdn" not in screener.timelines
+
+
+@pytest.mark.shared_data
+def test_several_versions_are_cached_as_one_history(
+    tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import watchlist.store
+
+    store = Store(tmp_path)
+    for day in ("2015-03-13", "2015-03-16"):
+        store.add("un-sc-consolidated", shared_data / "un_sc" / f"consolidated_{day}.xml")
+    calls: list[int] = []
+    real = registry.read_versions
+
+    def counting(list_id: str, files: Any, **options: Any) -> Any:
+        calls.append(len(files))
+        return real(list_id, files, **options)
+
+    monkeypatch.setattr(watchlist.store.registry, "read_versions", counting)
+    first = store.load("un-sc-consolidated")
+    assert calls == [2]
+    [history] = tmp_path.glob("un-sc-consolidated/history-*.pickle")
+    assert Store(tmp_path).load("un-sc-consolidated") == first
+    assert calls == [2]
+    history.write_bytes(b"\x80\x05garbage")
+    assert store.load("un-sc-consolidated") == first
+    assert calls == [2, 2]
+    # A third version makes a new history and removes the old one.
+    store.add("un-sc-consolidated", shared_data / "un_sc" / "consolidated_2015-03-27.xml")
+    assert [version.published for version in store.load("un-sc-consolidated")] == [
+        dt.date(2015, 3, 13), dt.date(2015, 3, 16), dt.date(2015, 3, 27)
+    ]  # fmt: skip
+    assert calls == [2, 2, 3]
+    assert len(list(tmp_path.glob("un-sc-consolidated/history-*.pickle"))) == 1

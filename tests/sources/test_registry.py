@@ -185,3 +185,57 @@ def test_list_ids_are_documented_and_stable() -> None:
 def test_an_unknown_list_id_is_refused(list_id: str) -> None:
     with pytest.raises(ListFormatError, match="unknown list id"):
         registry.official_list(list_id)
+
+
+@pytest.mark.shared_data
+@pytest.mark.filterwarnings("ignore::watchlist.errors.IncompleteListWarning")
+def test_read_versions_shares_unchanged_records(shared_data: Path) -> None:
+    files = [
+        (next((shared_data / "ofac_sdn" / "snapshots").glob(f"sdn_{day}_*.csv")), day)
+        for day in (dt.date(2022, 11, 23), dt.date(2022, 11, 30))
+    ]
+    shared = list(registry.read_versions("us-ofac-sdn", files))
+    alone = [registry.read("us-ofac-sdn", path, published=day) for path, day in files]
+    assert shared == alone
+    first = {entry.id: entry for entry in shared[0].entries}
+    unchanged = [entry for entry in shared[1].entries if first.get(entry.id) == entry]
+    assert len(unchanged) > 11000
+    assert all(entry is first[entry.id] for entry in unchanged)
+
+
+def _ofac_row(ent_num: int, name: str, remarks: str = "-0- ") -> bytes:
+    nulls = ",".join(["-0- "] * 7)
+    quoted = remarks.replace('"', '""')
+    remarks_field = remarks if remarks == "-0- " else f'"{quoted}"'
+    return f'{ent_num},"{name}",-0- ,"SDGT",{nulls},{remarks_field}\r\n'.encode()
+
+
+@pytest.mark.filterwarnings("ignore::watchlist.errors.IncompleteListWarning")
+def test_read_versions_equals_read_on_multi_line_records(tmp_path: Path) -> None:
+    rows = [
+        _ofac_row(1, "ONE, Person", "DOB 1964;\r\nPOB Kabul."),
+        _ofac_row(2, "TWO, Person"),
+        _ofac_row(3, "THREE, Person", 'a.k.a. "T""HREE".'),
+    ]
+    first = tmp_path / "sdn_1.csv"
+    first.write_bytes(b"".join(rows[:2]) + b"\x1a")
+    second = tmp_path / "sdn_2.csv"
+    second.write_bytes(b"".join([rows[0], rows[2]]) + b"\x1a")
+    files = [(first, dt.date(2024, 1, 1)), (second, dt.date(2024, 1, 2))]
+    shared = list(registry.read_versions("us-ofac-sdn", files))
+    alone = [registry.read("us-ofac-sdn", path, published=day) for path, day in files]
+    assert shared == alone
+    assert [entry.id for entry in shared[1].entries] == ["1", "3"]
+    assert shared[1].entries[0] is shared[0].entries[0]
+
+
+@pytest.mark.filterwarnings("ignore::watchlist.errors.IncompleteListWarning")
+def test_read_versions_falls_back_to_the_full_readers_errors(tmp_path: Path) -> None:
+    good = tmp_path / "sdn_1.csv"
+    good.write_bytes(_ofac_row(1, "ONE, Person") + _ofac_row(2, "TWO, Person"))
+    duplicate = tmp_path / "sdn_2.csv"
+    duplicate.write_bytes(_ofac_row(1, "ONE, Person") + _ofac_row(1, "ONE, Other"))
+    files = [(good, dt.date(2024, 1, 1)), (duplicate, dt.date(2024, 1, 2))]
+    with pytest.raises(ListFormatError, match="duplicate ent_num 1") as caught:
+        list(registry.read_versions("us-ofac-sdn", files))
+    assert (caught.value.path, caught.value.line) == (duplicate, 2)
