@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
+import pty
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from watchlist.batch import Progress
+from watchlist.cli.screen import ProgressBar
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTERPARTIES = ROOT / "lists" / "examples" / "counterparties.csv"
@@ -201,3 +207,59 @@ def test_workers(tmp_path: Path) -> None:
     )  # fmt: skip
     assert (tmp_path / "out.csv").read_bytes() == (tmp_path / "seq.csv").read_bytes()
     assert _counts(result.stderr) == _counts(sequential.stderr)
+
+
+def _stderr_on_a_terminal(*args: str | Path, cwd: Path) -> str:
+    """Run the command with stderr on a pseudo-terminal; what it wrote there."""
+    controller, terminal = pty.openpty()
+    with os.fdopen(controller, "rb", buffering=0) as reader:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "watchlist", *map(str, args)],
+            stdout=subprocess.DEVNULL,
+            stderr=terminal,
+            cwd=cwd,
+        )
+        os.close(terminal)  # the child holds it now; reading ends when the child closes it
+        chunks = []
+        while True:
+            try:
+                chunk = reader.read(65536)
+            except OSError:  # EIO: the terminal side is closed, everything has been read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    assert process.wait() == 1
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_progress_bar_on_a_terminal_and_not_with_quiet(tmp_path: Path) -> None:
+    args: list[str | Path] = [
+        "screen",
+        COUNTERPARTIES,
+        "-j",
+        "KZ",
+        "--as-of",
+        "2024-06-01",
+        "-o",
+        "out.csv",
+    ]
+    shown = _stderr_on_a_terminal(*args, cwd=tmp_path)
+    assert "rows/s" in shown
+    assert "30 rows read" in shown
+    quiet = _stderr_on_a_terminal(*args, "--quiet", cwd=tmp_path)
+    assert "rows/s" not in quiet
+    assert "30 rows read" in quiet
+
+
+def test_progress_bar_rendering() -> None:
+    stream = io.StringIO()
+    bar = ProgressBar(stream, interval=0.0)
+    assert bar.render(Progress(rows=5000, bytes_read=250, total_bytes=1000), elapsed=10.0) == (
+        "[######..................]  25%  5,000 rows  500 rows/s  ETA 0:00:30"
+    )
+    bar(Progress(rows=10, bytes_read=10, total_bytes=10))
+    bar.clear()
+    drawn = stream.getvalue()
+    assert drawn.startswith("\r[########################] 100%  10 rows")
+    assert drawn.endswith("\r\x1b[K")
