@@ -118,8 +118,10 @@ def test_entity_and_vessel(entries: dict[str, Entry]) -> None:
 
 def test_a_timeline_keeps_the_listing_dates(version: ListVersion) -> None:
     timeline = Timeline.from_versions([version])
-    on = {day: {entry.id for entry, _ in timeline.in_force(day)}
-          for day in (dt.date(2019, 8, 29), dt.date(2019, 8, 30))}  # fmt: skip
+    on = {
+        day: {entry.id for entry, _ in timeline.in_force(day)}
+        for day in (dt.date(2019, 8, 29), dt.date(2019, 8, 30))
+    }
     assert on == {
         dt.date(2019, 8, 29): {"90001", "6636"},
         dt.date(2019, 8, 30): {"90001", "6636", "90002"},
@@ -222,9 +224,12 @@ def test_duplicate_profile(tmp_path: Path) -> None:
 
 
 def test_empty_list_is_an_error_unless_allowed(tmp_path: Path) -> None:
-    empty = re.sub(r"<DistinctParties>.*</SanctionsEntries>",
-                   "<DistinctParties/><ProfileRelationships/><SanctionsEntries/>", TEXT,
-                   flags=re.DOTALL)  # fmt: skip
+    empty = re.sub(
+        r"<DistinctParties>.*</SanctionsEntries>",
+        "<DistinctParties/><ProfileRelationships/><SanctionsEntries/>",
+        TEXT,
+        flags=re.DOTALL,
+    )
     path = _write(tmp_path, empty)
     with pytest.raises(ListFormatError, match="no entries"):
         ofac_advanced.parse(path)

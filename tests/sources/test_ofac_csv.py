@@ -73,8 +73,12 @@ def test_real_sets_load_whole(
     assert version.info.coverage_start == version.published
     assert version.info.max_age_days == 14
     prefix = "cons_" if main.startswith("cons") else ""
-    parts = [main, f"{prefix}alt.csv", f"{prefix}add.csv",
-             "cons_comments.csv" if prefix else "sdn_comments.csv"]  # fmt: skip
+    parts = [
+        main,
+        f"{prefix}alt.csv",
+        f"{prefix}add.csv",
+        "cons_comments.csv" if prefix else "sdn_comments.csv",
+    ]
     lines = "".join(
         f"{name}\0{hashlib.sha256((path.parent / name).read_bytes()).hexdigest()}\n"
         for name in parts

@@ -68,9 +68,16 @@ from watchlist.sources._xml import iter_elements, local_name
 __all__ = ["parse"]
 
 _TAGS = frozenset(
-    {"Sanctions", "DateOfIssue", "ReferenceValueSets", "Location", "IDRegDocument",
-     "DistinctParty", "SanctionsEntry"}
-)  # fmt: skip
+    {
+        "Sanctions",
+        "DateOfIssue",
+        "ReferenceValueSets",
+        "Location",
+        "IDRegDocument",
+        "DistinctParty",
+        "SanctionsEntry",
+    }
+)
 _SDN_LIST = "SDN List"
 _PARTY_KINDS = {
     "vessel": EntityKind.VESSEL,
@@ -362,9 +369,14 @@ def _parties(element: ET.Element, document: _Document) -> Iterable[_Party]:
             feature_type = document.value("FeatureType", feature.get("FeatureTypeID"), record)
             for version in _children(feature, "FeatureVersion"):
                 _read_feature(
-                    feature_type, version, document, record, birth_dates, nationalities,
+                    feature_type,
+                    version,
+                    document,
+                    record,
+                    birth_dates,
+                    nationalities,
                     party_notes,
-                )  # fmt: skip
+                )
         yield _Party(
             profile=record,
             kind=kind,

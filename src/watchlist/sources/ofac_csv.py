@@ -122,17 +122,6 @@ def parse(
     )
 
 
-class _RecordError(Exception):
-    """A bad record, raised inside the reader and turned into an error or a rejection."""
-
-    def __init__(self, reason: str, path: Path, line: int, record: str | None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.path = path
-        self.line = line
-        self.record = record
-
-
 class _SetReader:
     def __init__(self, path: Path, *, collect: bool) -> None:
         self.path = path
@@ -162,8 +151,9 @@ class _SetReader:
         for line, row in self._rows(self.path, _MAIN_COLUMNS):
             record = row[0]
             if record in rows:
-                self._reject(f"duplicate ent_num {record} (first on line {rows[record][0]})",
-                             self.path, line, record)  # fmt: skip
+                first = rows[record][0]
+                reason = f"duplicate ent_num {record} (first on line {first})"
+                self._reject(reason, self.path, line, record)
                 continue
             rows[record] = (line, row)
         aliases = self._companion("alt", _ALT_COLUMNS, rows)
@@ -172,10 +162,10 @@ class _SetReader:
         entries = []
         for record, (line, row) in rows.items():
             try:
+                overflow = "".join(comments.get(record, ()))
                 entries.append(
-                    _entry(row, aliases.get(record, ()), addresses.get(record, ()),
-                           "".join(comments.get(record, ())))
-                )  # fmt: skip
+                    _entry(row, aliases.get(record, ()), addresses.get(record, ()), overflow)
+                )
             except InputError as error:
                 self._reject(f"bad record: {error}", self.path, line, record)
         return entries
@@ -249,8 +239,8 @@ class _SetReader:
                 continue
             record = row[0].strip()
             if len(row) != columns:
-                self._reject(f"expected {columns} columns, found {len(row)}", path, start,
-                             record or None)  # fmt: skip
+                reason = f"expected {columns} columns, found {len(row)}"
+                self._reject(reason, path, start, record or None)
                 continue
             if not record.isdigit():
                 self._reject(f"ent_num {row[0]!r} is not a number", path, start, record or None)

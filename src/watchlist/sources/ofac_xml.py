@@ -62,8 +62,14 @@ _VESSEL_LABELS = {
     "grossRegisteredTonnage": "GRT",
 }
 _ADDRESS_PARTS = (
-    "address1", "address2", "address3", "city", "stateOrProvince", "postalCode", "country",
-)  # fmt: skip
+    "address1",
+    "address2",
+    "address3",
+    "city",
+    "stateOrProvince",
+    "postalCode",
+    "country",
+)
 
 
 def parse(
@@ -220,7 +226,9 @@ def _entry(element: ET.Element, path: Path, position: int) -> Entry:
     birth_dates: list[BirthDate] = []
     for item in _items(element, "dateOfBirthList", "dateOfBirthItem"):
         text = text_of(item, "dateOfBirth")
-        birth_date = _ofac.parse_birth_date(text) if text else None
+        if text is None:
+            continue
+        birth_date = _ofac.parse_birth_date(text)
         if birth_date is None:
             notes.append(f"DOB: {text}")
         elif birth_date not in birth_dates:
@@ -231,8 +239,10 @@ def _entry(element: ET.Element, path: Path, position: int) -> Entry:
         if (text := text_of(item, "placeOfBirth"))
     )
     nationalities: list[str] = []
-    for list_name, item_name in (("nationalityList", "nationality"),
-                                 ("citizenshipList", "citizenship")):  # fmt: skip
+    for list_name, item_name in (
+        ("nationalityList", "nationality"),
+        ("citizenshipList", "citizenship"),
+    ):
         for item in _items(element, list_name, item_name):
             country = text_of(item, "country")
             code = _ofac.country_code(country)
