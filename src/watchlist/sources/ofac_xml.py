@@ -180,52 +180,72 @@ def _publish_information(element: ET.Element, path: Path) -> tuple[dt.date | Non
     return publish_date, int(count_text) if count_text is not None else None
 
 
-def _children(element: ET.Element, name: str) -> list[ET.Element]:
-    """The direct children named ``name``, in any namespace."""
-    return [child for child in element if local_name(child.tag) == name]
+Fields = dict[str, list[ET.Element]]
 
 
-def _items(element: ET.Element, list_name: str, item_name: str) -> list[ET.Element]:
-    """The items of a list child, such as each ``aka`` of ``akaList``."""
-    return [item for lst in _children(element, list_name) for item in _children(lst, item_name)]
+def _fields(element: ET.Element) -> Fields:
+    """An element's children by local name, computed once so that lookups are cheap."""
+    found: Fields = {}
+    for child in element:
+        found.setdefault(local_name(child.tag), []).append(child)
+    return found
 
 
-def _full_name(element: ET.Element) -> str | None:
-    last, first = text_of(element, "lastName"), text_of(element, "firstName")
+def _text(fields: Fields, name: str) -> str | None:
+    """The stripped text of the first child named ``name``, or None if absent or empty."""
+    for child in fields.get(name, ()):
+        text = (child.text or "").strip()
+        return text or None
+    return None
+
+
+def _items(fields: Fields, list_name: str, item_name: str) -> list[Fields]:
+    """The fields of each item of a list child, such as each ``aka`` of ``akaList``."""
+    return [
+        _fields(item)
+        for container in fields.get(list_name, ())
+        for item in container
+        if local_name(item.tag) == item_name
+    ]
+
+
+def _full_name(fields: Fields) -> str | None:
+    last, first = _text(fields, "lastName"), _text(fields, "firstName")
     if last and first:
         return f"{last}, {first}"
     return last or first
 
 
 def _entry(element: ET.Element, path: Path, position: int) -> Entry:
-    record = text_of(element, "uid")
+    fields = _fields(element)
+    record = _text(fields, "uid")
     if record is None or not record.isdigit():
         msg = f"sdnEntry number {position} has no numeric uid"
         raise ListFormatError(msg, path=path, record=record)
-    primary = text_of(element, "lastName")
-    kind_text = text_of(element, "sdnType")
+    primary = _full_name(fields) if _text(fields, "lastName") else None
+    kind_text = _text(fields, "sdnType")
     kind = _KINDS.get((kind_text or "").lower())
     if primary is None or kind is None:
         missing = "lastName" if primary is None else f"a known sdnType (got {kind_text!r})"
         msg = f"sdnEntry without {missing}"
         raise ListFormatError(msg, path=path, record=record)
-    names = [_ofac.name(_full_name(element) or primary, AliasStrength.PRIMARY)]
+    names = [_ofac.name(primary, AliasStrength.PRIMARY)]
     notes: list[str] = []
-    remarks = text_of(element, "remarks")
-    title = text_of(element, "title")
+    remarks = _text(fields, "remarks")
+    title = _text(fields, "title")
     if title:
         notes.append(f"Title: {title}")
-    for aka in _items(element, "akaList", "aka"):
+    for aka in _items(fields, "akaList", "aka"):
         alias = _full_name(aka)
-        category = (text_of(aka, "category") or "strong").lower()
+        category = (_text(aka, "category") or "strong").lower()
         strength = _STRENGTHS.get(category)
         if alias is None or strength is None:
-            msg = f"aka {text_of(aka, 'uid')} without a name or with category {category!r}"
+            msg = f"aka {_text(aka, 'uid')} without a name or with category {category!r}"
             raise ListFormatError(msg, path=path, record=record)
         names.append(_ofac.name(alias, strength))
     birth_dates: list[BirthDate] = []
-    for item in _items(element, "dateOfBirthList", "dateOfBirthItem"):
-        text = text_of(item, "dateOfBirth")
+    for item in _items(fields, "dateOfBirthList", "dateOfBirthItem"):
+        text = _text(item, "dateOfBirth")
         if text is None:
             continue
         birth_date = _ofac.parse_birth_date(text)
@@ -235,25 +255,25 @@ def _entry(element: ET.Element, path: Path, position: int) -> Entry:
             birth_dates.append(birth_date)
     notes.extend(
         f"POB: {text}"
-        for item in _items(element, "placeOfBirthList", "placeOfBirthItem")
-        if (text := text_of(item, "placeOfBirth"))
+        for item in _items(fields, "placeOfBirthList", "placeOfBirthItem")
+        if (text := _text(item, "placeOfBirth"))
     )
     nationalities: list[str] = []
     for list_name, item_name in (
         ("nationalityList", "nationality"),
         ("citizenshipList", "citizenship"),
     ):
-        for item in _items(element, list_name, item_name):
-            country = text_of(item, "country")
+        for item in _items(fields, list_name, item_name):
+            country = _text(item, "country")
             code = _ofac.country_code(country)
             if code is None:
                 notes.append(f"{item_name.capitalize()}: {country}")
             elif code not in nationalities:
                 nationalities.append(code)
     identifiers: list[Identifier] = []
-    for item in _items(element, "idList", "id"):
-        id_type, number = text_of(item, "idType"), text_of(item, "idNumber")
-        country = text_of(item, "idCountry")
+    for item in _items(fields, "idList", "id"):
+        id_type, number = _text(item, "idType"), _text(item, "idNumber")
+        country = _text(item, "idCountry")
         kind_name = _ofac.ID_KINDS.get(id_type or "")
         found = None
         if kind_name and country:
@@ -266,26 +286,31 @@ def _entry(element: ET.Element, path: Path, position: int) -> Entry:
             notes.append(" ".join(part for part in (id_type, number) if part) + where)
         elif found not in identifiers:
             identifiers.append(found)
-    for vessel in _children(element, "vesselInfo"):
+    for vessel in fields.get("vesselInfo", ()):
+        vessel_fields = _fields(vessel)
         notes.extend(
             f"{label}: {text}"
             for tag, label in _VESSEL_LABELS.items()
-            if (text := text_of(vessel, tag))
+            if (text := _text(vessel_fields, tag))
         )
-    for address in _items(element, "addressList", "address"):
-        parts = [text for part in _ADDRESS_PARTS if (text := text_of(address, part))]
+    for address in _items(fields, "addressList", "address"):
+        parts = [text for part in _ADDRESS_PARTS if (text := _text(address, part))]
         if parts:
             notes.append(f"Address: {', '.join(parts)}")
     if notes:
         remarks = "\n".join([remarks, *notes] if remarks else notes)
+    programmes = [
+        (program.text or "").strip()
+        for container in fields.get("programList", ())
+        for program in container
+        if local_name(program.tag) == "program"
+    ]
     try:
         return Entry(
             id=record,
             kind=kind,
             names=names,
-            programmes=[
-                program.text or "" for program in _items(element, "programList", "program")
-            ],
+            programmes=programmes,
             birth_dates=birth_dates,
             nationalities=nationalities,
             identifiers=identifiers,
