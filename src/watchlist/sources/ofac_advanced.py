@@ -108,7 +108,7 @@ class _Sanction:
     profile: str
     list_name: str
     programmes: tuple[str, ...]
-    designation: Designation | None
+    designation: Designation
     notes: tuple[str, ...]
 
 
@@ -547,5 +547,5 @@ def _entry(party: _Party, sanctions: list[_Sanction], document: _Document) -> En
         nationalities=party.nationalities,
         identifiers=identifiers,
         remarks="\n".join(notes) or None,
-        designations=[s.designation for s in sanctions if s.designation is not None],
+        designations=[sanction.designation for sanction in sanctions],
     )
