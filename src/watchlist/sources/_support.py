@@ -123,10 +123,6 @@ class UniqueEntries:
             return
         self.entries.append(entry)
 
-    def extend(self, entries: Iterable[Entry]) -> None:
-        for entry in entries:
-            self.add(entry)
-
 
 def check_not_empty(entries: list[Entry], *, path: Path, allow_empty: bool) -> None:
     """An official list with no entry is never real: refuse it unless the caller allows it."""
