@@ -135,10 +135,9 @@ def test_as_of_is_recorded_as_a_date(screener: Screener) -> None:
 def test_one_screener_serves_many_threads_at_once() -> None:
     screener = Screener.default()
     parties = _parties()
+    # Each of 16 threads screens every name, starting at a different one, in one of the settings.
     tasks = [
-        (parties[start:] + parties[:start], jurisdiction, as_of)
-        for start in range(16)
-        for jurisdiction, as_of in SETTINGS
+        (parties[start:] + parties[:start], *SETTINGS[start % len(SETTINGS)]) for start in range(16)
     ]
     sequential = [_one_by_one(screener, *task) for task in tasks]
     with ThreadPoolExecutor(max_workers=16) as pool:
