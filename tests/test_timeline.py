@@ -113,3 +113,30 @@ def test_two_different_versions_on_one_day_are_rejected() -> None:
 def test_the_same_version_twice_counts_once() -> None:
     version = snapshot(dt.date(2024, 1, 1), [entry("1", "A")], "same")
     assert len(Timeline.from_versions([version, version]).versions) == 1
+
+
+def test_stated_designations_end_when_the_entry_leaves_the_list() -> None:
+    stated = Designation(start="2001-01-25", basis="listed on 2001-01-25")
+    listed = Entry(
+        id="TAi.002", kind="person", names=["Mohammad Hassan Akhund"], designations=[stated]
+    )
+    day1, day2, day3 = dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)
+    timeline = Timeline.from_versions(
+        [snapshot(day1, [listed]), snapshot(day2, [listed]), snapshot(day3, [])]
+    )
+    (record,) = timeline.records
+    (designation,) = record.designations
+    assert (designation.start, designation.end) == (stated.start, day3)
+    assert designation.end_reason == "delisted"
+    assert [e.id for e, _ in timeline.in_force(day2)] == ["TAi.002"]
+    assert list(timeline.in_force(day3)) == []
+
+
+def test_a_stated_designation_starts_no_earlier_than_the_first_version_carrying_it() -> None:
+    stated = Designation(start="2001-01-25", basis="listed on 2001-01-25")
+    listed = Entry(id="x", kind="person", names=["Late Addition"], designations=[stated])
+    day1, day2 = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
+    timeline = Timeline.from_versions([snapshot(day1, []), snapshot(day2, [listed])])
+    (record,) = timeline.records
+    assert record.designations[0].start == day2
+    assert list(timeline.in_force(day1)) == []

@@ -5,7 +5,8 @@ Curated lists state designations. Official lists are published as snapshots, so 
 designations are derived: an entry present in the versions published on p_i .. p_j is in
 force from p_i until the publication date of the first later version that lacks it; when its
 content changes, the old record ends that day (reason ``superseded``) and the new one starts.
-An entry that carries designations of its own keeps them.
+An entry that states designations of its own (a curated list, an official listing date) keeps
+them, cut to the versions that carry it: a list that drops an entry ends its designation.
 """
 
 from __future__ import annotations
@@ -98,18 +99,16 @@ class Timeline:
 def _records(versions: Sequence[ListVersion]) -> Iterator[Entry]:
     """Snapshots to records with designations (see the module docstring)."""
     open_records: dict[str, tuple[Entry, ListVersion]] = {}
+    oldest = versions[0]
 
     def close(entry_id: str, end: ListVersion, reason: EndReason) -> Entry:
         entry, first = open_records.pop(entry_id)
-        return _with_presence(entry, first, end, reason)
+        return _bounded(entry, first, first is oldest, end, reason)
 
     for version in versions:
         present: set[str] = set()
         for entry in version.entries:
             present.add(entry.id)
-            if entry.designations:
-                yield entry
-                continue
             previous = open_records.get(entry.id)
             if previous is not None and previous[0] == entry:
                 continue
@@ -119,25 +118,57 @@ def _records(versions: Sequence[ListVersion]) -> Iterator[Entry]:
         for entry_id in [entry_id for entry_id in open_records if entry_id not in present]:
             yield close(entry_id, version, EndReason.DELISTED)
     for entry, first in open_records.values():
-        yield _with_presence(entry, first, None, None)
+        yield _bounded(entry, first, first is oldest, None, None)
 
 
-def _with_presence(
-    entry: Entry, first: ListVersion, end: ListVersion | None, reason: EndReason | None
+def _bounded(
+    entry: Entry,
+    first: ListVersion,
+    in_oldest: bool,
+    end: ListVersion | None,
+    reason: EndReason | None,
 ) -> Entry:
+    """One record, in force only while the versions carrying it were current.
+
+    A record without designations of its own is in force for exactly that presence. A record
+    that states designations (a curated list, a listing date) keeps them, cut to its
+    presence: no earlier than the first version carrying it (unless that is the oldest version,
+    which describes history from the coverage start) and no later than the first that lacks it.
+    """
     title = first.info.title
-    designation = Designation(
-        start=first.published,
-        basis=f"listed in {title} as published {first.published.isoformat()}",
-        source=first.location,
-        end=end.published if end else None,
-        end_reason=reason,
-        end_basis=(
-            f"{'absent from' if reason == EndReason.DELISTED else 'amended in'} {title} "
-            f"as published {end.published.isoformat()}"
-            if end
-            else None
-        ),
-        end_source=end.location if end else None,
+    end_basis = (
+        f"{'absent from' if reason == EndReason.DELISTED else 'amended in'} {title} "
+        f"as published {end.published.isoformat()}"
+        if end
+        else None
     )
-    return attrs.evolve(entry, designations=(designation,))
+    if not entry.designations:
+        presence = Designation(
+            start=first.published,
+            basis=f"listed in {title} as published {first.published.isoformat()}",
+            source=first.location,
+            end=end.published if end else None,
+            end_reason=reason,
+            end_basis=end_basis,
+            end_source=end.location if end else None,
+        )
+        return attrs.evolve(entry, designations=(presence,))
+    bounded = []
+    for stated in entry.designations:
+        start = stated.start if in_oldest else max(stated.start, first.published)
+        if end is not None and (stated.end is None or stated.end > end.published):
+            if start >= end.published:
+                continue
+            bounded.append(
+                attrs.evolve(
+                    stated,
+                    start=start,
+                    end=end.published,
+                    end_reason=reason,
+                    end_basis=end_basis,
+                    end_source=end.location,
+                )
+            )
+        elif stated.end is None or start < stated.end:
+            bounded.append(attrs.evolve(stated, start=start))
+    return attrs.evolve(entry, designations=tuple(bounded))
