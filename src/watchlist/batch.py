@@ -280,11 +280,14 @@ def screen_file(
         )
         output.complete()
         rejects.complete()
-        audit = {
-            "watchlist_version": importlib.metadata.version("watchlist"),
-            "started": started.isoformat(),
-            "finished": finished.isoformat(),
-            "parameters": {
+        audit = _audit_record(
+            summary,
+            screener,
+            input_path,
+            source,
+            output_sha256=output.sha256,
+            rejects_sha256=rejects.sha256,
+            parameters={
                 "jurisdiction": jurisdiction.strip().upper(),
                 "as_of": as_of.isoformat(),
                 "threshold": threshold,
@@ -296,26 +299,7 @@ def screen_file(
                 "max_field_length": max_field_length,
                 "columns": columns.as_dict(),
             },
-            "input": {
-                "path": str(input_path.resolve()),
-                "bytes": source.bytes_read,
-                "sha256": source.sha256(),
-                "encoding": source.encoding,
-                "delimiter": source.delimiter,
-            },
-            "lists_used": [_list_use_record(use) for use in lists_used],
-            "counts": {
-                "rows_read": summary.rows_read,
-                "rows_screened": summary.rows_screened,
-                "rows_with_hits": summary.rows_with_hits,
-                "hits": summary.hits,
-                "rows_rejected": summary.rows_rejected,
-                "rejected_by_reason": dict(summary.rejected_by_reason),
-                "blank_lines": summary.blank_lines,
-            },
-            "output": {"path": str(output_path.resolve()), "sha256": output.sha256},
-            "rejects": {"path": str(rejects_path.resolve()), "sha256": rejects.sha256},
-        }
+        )
         json.dump(audit, staged_audit.file, ensure_ascii=False, indent=2)
         staged_audit.file.write("\n")
         staged_audit.complete()
@@ -324,6 +308,44 @@ def screen_file(
         rejects.commit()
         staged_audit.commit()
     return summary
+
+
+def _audit_record(
+    summary: BatchSummary,
+    screener: Screener,
+    input_path: Path,
+    source: _InputFile,
+    *,
+    output_sha256: str,
+    rejects_sha256: str,
+    parameters: dict[str, Any],
+) -> dict[str, Any]:
+    """The audit record of a run: enough to say what was screened, how, and against what."""
+    return {
+        "watchlist_version": importlib.metadata.version("watchlist"),
+        "started": summary.started.isoformat(),
+        "finished": summary.finished.isoformat(),
+        "parameters": parameters,
+        "input": {
+            "path": str(input_path.resolve()),
+            "bytes": source.bytes_read,
+            "sha256": source.sha256(),
+            "encoding": summary.encoding,
+            "delimiter": summary.delimiter,
+        },
+        "lists_used": [_list_use_record(use) for use in summary.lists_used],
+        "counts": {
+            "rows_read": summary.rows_read,
+            "rows_screened": summary.rows_screened,
+            "rows_with_hits": summary.rows_with_hits,
+            "hits": summary.hits,
+            "rows_rejected": summary.rows_rejected,
+            "rejected_by_reason": dict(summary.rejected_by_reason),
+            "blank_lines": summary.blank_lines,
+        },
+        "output": {"path": str(summary.output_path.resolve()), "sha256": output_sha256},
+        "rejects": {"path": str(summary.rejects_path.resolve()), "sha256": rejects_sha256},
+    }
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -807,9 +829,13 @@ class _Staged:
 
     def __init__(self, path: Path, mode: int) -> None:
         self.path = path
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
-        )
+        try:
+            handle, temporary = tempfile.mkstemp(
+                dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
+            )
+        except OSError as error:
+            msg = f"cannot write beside {path}: {error.strerror or error}"
+            raise InputError(msg, field="output", value=str(path)) from None
         self.temporary = Path(temporary)
         os.chmod(handle, mode)
         self.file = os.fdopen(handle, "w", encoding="utf-8", newline="")
