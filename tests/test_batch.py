@@ -422,3 +422,18 @@ def test_every_line_is_accounted_for(
     assert [(row["line"], "bad" if row["outcome"] == "error" else "good") for row in rows] == (
         expected
     )
+
+
+def test_rejects_and_audit_can_go_elsewhere(screener: Screener, tmp_path: Path) -> None:
+    (tmp_path / "review").mkdir()
+    summary, output = _screen(
+        screener,
+        BATCH / "messy.csv",
+        tmp_path,
+        rejects_path=tmp_path / "review" / "bad-rows.csv",
+        audit_path=tmp_path / "review" / "run.json",
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.csv", "review"]
+    assert len(_read_csv(tmp_path / "review" / "bad-rows.csv")) == summary.rows_rejected
+    audit = json.loads((tmp_path / "review" / "run.json").read_text(encoding="utf-8"))
+    assert audit["output"]["path"] == str(output.resolve())
