@@ -34,6 +34,9 @@ from watchlist.matching.names import Role, Token
 
 #: Word similarity below this counts as no similarity at all.
 SIMILARITY_FLOOR = 0.65
+#: Two spellings of one variant group: as good as the same word, but not quite, so that the
+#: same spelling ranks first.
+VARIANT_SIMILARITY = 0.97
 #: An initial against a word it could stand for.
 INITIAL_SIMILARITY = 0.9
 #: Shared consonant skeleton, where a side was written without short vowels.
@@ -43,28 +46,32 @@ PERSON_UNPAIRED_FACTOR = 0.5
 #: Past this many words a side, the pairing is greedy (best pair first) rather than exact.
 EXACT_PAIRING_LIMIT = 12
 
-_similarity_cache: dict[tuple[str, str, bool], float] = {}
+# Word similarities computed so far, by the two words; one cache for pairs where a side is from
+# a script without short vowels, one for the rest (the similarity differs, the words may not).
+_caches: tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]] = ({}, {})
 _CACHE_LIMIT = 1 << 18
 
 
 def token_similarity(a: Token, b: Token) -> float:
     """The similarity of two words in [0, 1], as the module documentation describes."""
     abjad = a.abjad or b.abjad
-    cache_key = (a.text, b.text, abjad)
-    cached = _similarity_cache.get(cache_key)
+    cache = _caches[abjad]
+    cached = cache.get((a.text, b.text))
     if cached is not None:
         return cached
     similarity = _similarity(a, b, abjad)
-    if len(_similarity_cache) >= _CACHE_LIMIT:
-        _similarity_cache.clear()
-    _similarity_cache[cache_key] = similarity
-    _similarity_cache[(b.text, a.text, abjad)] = similarity
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[(a.text, b.text)] = similarity
+    cache[(b.text, a.text)] = similarity
     return similarity
 
 
 def _similarity(a: Token, b: Token, abjad: bool) -> float:
-    if a.text == b.text or a.canonical == b.canonical:
+    if a.text == b.text:
         return 1.0
+    if a.canonical == b.canonical:
+        return VARIANT_SIMILARITY
     if a.role is Role.INITIAL or b.role is Role.INITIAL:
         return INITIAL_SIMILARITY if a.text[0] == b.text[0] else 0.0
     similarity = Levenshtein.normalized_similarity(a.text, b.text)
@@ -74,83 +81,139 @@ def _similarity(a: Token, b: Token, abjad: bool) -> float:
 
 
 Pair = tuple[int, int, float]
+_NAME_ROLES = frozenset({Role.NAME})
+#: A pair worth making: (row, column, worth, similarity).
+Edge = tuple[int, int, float, float]
 
 
-def best_pairing(
-    worth: Sequence[Sequence[float]],
-) -> tuple[float, tuple[Pair, ...]]:
+def best_pairing(worth: Sequence[Sequence[float]]) -> tuple[float, tuple[Pair, ...]]:
     """The one-to-one pairing of rows with columns of largest total worth.
 
     ``worth[i][j]`` is what pairing row ``i`` with column ``j`` is worth (0 for a pair not
     worth making). Returns the total and the pairs ``(i, j, worth)``. Exact (dynamic
-    programming over the columns used) up to :data:`EXACT_PAIRING_LIMIT` columns; beyond it,
-    greedy.
+    programming over the columns used) up to :data:`EXACT_PAIRING_LIMIT` pairs worth making
+    in one row or column's reach; beyond it, greedy (best pair first).
     """
-    rows = len(worth)
-    columns = len(worth[0]) if rows else 0
-    if columns > EXACT_PAIRING_LIMIT or rows > EXACT_PAIRING_LIMIT:
-        return _greedy_pairing(worth)
-    # states: columns used (bit mask) -> (total worth, pairs so far)
-    states: dict[int, tuple[float, tuple[Pair, ...]]] = {0: (0.0, ())}
-    for i, row in enumerate(worth):
-        options = [(j, value) for j, value in enumerate(row) if value > 0.0]
-        if not options:
-            continue
+    edges = [
+        (i, j, value, value)
+        for i, row in enumerate(worth)
+        for j, value in enumerate(row)
+        if value > 0
+    ]
+    total, chosen = _best_edges(edges, forced=False)
+    return total, tuple((i, j, value) for i, j, value, _ in chosen)
+
+
+def _best_edges(edges: list[Edge], *, forced: bool) -> tuple[float, tuple[Edge, ...]]:
+    """The best pairing of ``edges``; ``forced`` when no row or column has two of them."""
+    if forced:
+        return sum(edge[2] for edge in edges), tuple(edges)
+    row_count: dict[int, int] = {}
+    column_count: dict[int, int] = {}
+    for edge in edges:
+        row_count[edge[0]] = row_count.get(edge[0], 0) + 1
+        column_count[edge[1]] = column_count.get(edge[1], 0) + 1
+    # An edge alone in its row and its column is in every best pairing; search the rest.
+    alone = [e for e in edges if row_count[e[0]] == 1 and column_count[e[1]] == 1]
+    if alone:
+        rest = [e for e in edges if row_count[e[0]] > 1 or column_count[e[1]] > 1]
+        total, chosen = _best_edges(rest, forced=False) if rest else (0.0, ())
+        return total + sum(edge[2] for edge in alone), (*alone, *chosen)
+    columns = set(column_count)
+    if len(columns) > EXACT_PAIRING_LIMIT:
+        return _greedy_edges(edges)
+    bits = {column: 1 << position for position, column in enumerate(sorted(columns))}
+    by_row: dict[int, list[Edge]] = {}
+    for edge in edges:
+        by_row.setdefault(edge[0], []).append(edge)
+    # states: columns used (bit mask) -> (total worth, edges so far)
+    states: dict[int, tuple[float, tuple[Edge, ...]]] = {0: (0.0, ())}
+    for row_edges in by_row.values():
         next_states = dict(states)
-        for used, (total, pairs) in states.items():
-            for j, value in options:
-                bit = 1 << j
+        for used, (total, chosen) in states.items():
+            for edge in row_edges:
+                bit = bits[edge[1]]
                 if used & bit:
                     continue
-                candidate = total + value
+                candidate = total + edge[2]
                 key = used | bit
                 best = next_states.get(key)
                 if best is None or candidate > best[0]:
-                    next_states[key] = (candidate, (*pairs, (i, j, value)))
+                    next_states[key] = (candidate, (*chosen, edge))
         states = next_states
-    total, pairs = max(states.values(), key=lambda state: state[0])
-    return total, pairs
+    best_total, best_chosen = 0.0, ()  # type: tuple[float, tuple[Edge, ...]]
+    for total, chosen in states.values():
+        if total > best_total:
+            best_total, best_chosen = total, chosen
+    return best_total, best_chosen
 
 
-def _greedy_pairing(worth: Sequence[Sequence[float]]) -> tuple[float, tuple[Pair, ...]]:
-    candidates = sorted(
-        ((value, i, j) for i, row in enumerate(worth) for j, value in enumerate(row) if value > 0),
-        reverse=True,
-    )
+def _greedy_edges(edges: list[Edge]) -> tuple[float, tuple[Edge, ...]]:
     used_rows: set[int] = set()
     used_columns: set[int] = set()
-    pairs: list[Pair] = []
-    for value, i, j in candidates:
-        if i not in used_rows and j not in used_columns:
-            used_rows.add(i)
-            used_columns.add(j)
-            pairs.append((i, j, value))
-    return sum(value for _, _, value in pairs), tuple(pairs)
+    chosen: list[Edge] = []
+    for edge in sorted(edges, key=lambda edge: -edge[2]):
+        if edge[0] not in used_rows and edge[1] not in used_columns:
+            used_rows.add(edge[0])
+            used_columns.add(edge[1])
+            chosen.append(edge)
+    return sum(edge[2] for edge in chosen), tuple(chosen)
 
 
 def align(
-    query: tuple[Token, ...], listed: tuple[Token, ...], *, person: bool
+    query: tuple[Token, ...],
+    listed: tuple[Token, ...],
+    *,
+    person: bool,
+    total_weight: float | None = None,
 ) -> tuple[float, tuple[Pair, ...]]:
-    """The name score of two word sequences and the pairs ``(query i, listed j, similarity)``."""
+    """The name score of two word sequences and the pairs ``(query i, listed j, similarity)``.
+
+    ``total_weight`` is the sum of every word's weight on both sides, if already known.
+    """
     if not query or not listed:
         return 0.0, ()
-    similarities = [[token_similarity(q, w) for w in listed] for q in query]
-    worth = [
-        [(q.weight + w.weight) * similarity for w, similarity in zip(listed, row, strict=True)]
-        for q, row in zip(query, similarities, strict=True)
-    ]
-    total, pairs = best_pairing(worth)
-    if not pairs:
-        return 0.0, ()
-    paired_weight = 0.0
+    # Every word of one spelling comes from the same script.
+    cache = _caches[query[0].abjad or listed[0].abjad]
+    edges: list[Edge] = []
+    forced = True
+    used_columns = 0
+    # Totals as if the pairing were forced; recomputed below when it is not.
+    total = paired_weight = 0.0
     paired_names = 0
-    for i, j, _ in pairs:
-        paired_weight += query[i].weight + listed[j].weight
-        if query[i].role is Role.NAME and listed[j].role is Role.NAME:
-            paired_names += 1
-    unpaired = (
-        sum(token.weight for token in query) + sum(token.weight for token in listed) - paired_weight
-    )
+    for i, q in enumerate(query):
+        text, weight, is_name = q.text, q.weight, q.role in _NAME_ROLES
+        row_edges = 0
+        for j, w in enumerate(listed):
+            similarity = cache.get((text, w.text))
+            if similarity is None:
+                similarity = token_similarity(q, w)
+            if similarity:
+                pair_weight = weight + w.weight
+                edges.append((i, j, pair_weight * similarity, similarity))
+                total += pair_weight * similarity
+                paired_weight += pair_weight
+                paired_names += is_name and w.role in _NAME_ROLES
+                row_edges += 1
+                if used_columns & (1 << j):
+                    forced = False
+                used_columns |= 1 << j
+        if row_edges > 1:
+            forced = False
+    if not edges:
+        return 0.0, ()
+    if not forced:
+        total, chosen = _best_edges(edges, forced=False)
+        paired_weight = 0.0
+        paired_names = 0
+        for i, j, _, _ in chosen:
+            q, w = query[i], listed[j]
+            paired_weight += q.weight + w.weight
+            paired_names += q.role in _NAME_ROLES and w.role in _NAME_ROLES
+        edges = list(chosen)
+    if total_weight is None:
+        total_weight = sum(t.weight for t in query) + sum(t.weight for t in listed)
+    unpaired = total_weight - paired_weight
     factor = PERSON_UNPAIRED_FACTOR if person and paired_names >= 2 else 1.0
     score = total / (paired_weight + factor * unpaired)
-    return min(1.0, score), tuple((i, j, similarities[i][j]) for i, j, _ in pairs)
+    return min(1.0, score), tuple((i, j, similarity) for i, j, _, similarity in edges)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import attrs
 from rapidfuzz.distance import Levenshtein
 
 from watchlist.dates import BirthDate, PartialDate
 from watchlist.matching.align import align
-from watchlist.matching.names import PreparedName, Role, prepare
+from watchlist.matching.names import PreparedName, Role, Token, prepare
 from watchlist.model import AliasStrength, EntityKind, FeatureScore, Identifier, Name
 
 #: A weak alias ("low quality" on the lists) is too vague to identify a party alone.
@@ -53,23 +54,51 @@ def person_rules(
     return not (query.looks_like_organisation or listed.looks_like_organisation)
 
 
+@attrs.frozen
+class NameComparison:
+    """The best way two prepared names were found to match."""
+
+    score: float
+    query: tuple[Token, ...]
+    listed: tuple[Token, ...]
+    #: (query word, listed word, similarity)
+    pairs: tuple[tuple[int, int, float], ...]
+    #: Whether the whole-name comparison of organisations gave the score.
+    whole: bool
+
+
 def name_similarity(query: PreparedName, listed: PreparedName, *, person: bool) -> float:
     """The name score of two prepared names: the best over their spellings, in [0, 1].
 
     Symmetric. For organisations, the whole names (words run together) are also compared by
     Levenshtein similarity, and the better of the two scores kept.
     """
-    best = 0.0
-    for query_tokens in query.spellings:
-        for listed_tokens in listed.spellings:
-            score = align(query_tokens, listed_tokens, person=person)[0]
-            if score > best:
-                best = score
-                if best == 1.0:
-                    return best
+    return compare_names(query, listed, person=person).score
+
+
+def compare_names(query: PreparedName, listed: PreparedName, *, person: bool) -> NameComparison:
+    """:func:`name_similarity`, with the spellings and word pairs that gave it."""
+    best_score = -1.0
+    best: tuple[tuple[Token, ...], tuple[Token, ...], tuple[tuple[int, int, float], ...]] = (
+        (), (), ()
+    )  # fmt: skip
+    for query_tokens, query_weight in zip(query.spellings, query.weights, strict=True):
+        for listed_tokens, listed_weight in zip(listed.spellings, listed.weights, strict=True):
+            total_weight = query_weight + listed_weight
+            score, pairs = align(
+                query_tokens, listed_tokens, person=person, total_weight=total_weight
+            )
+            if score > best_score:
+                best_score = score
+                best = (query_tokens, listed_tokens, pairs)
+                if score == 1.0:
+                    return NameComparison(1.0, *best, whole=False)
+    best_score = max(best_score, 0.0)
     if not person and query.joined and listed.joined:
-        best = max(best, Levenshtein.normalized_similarity(query.joined, listed.joined))
-    return best
+        whole = Levenshtein.normalized_similarity(query.joined, listed.joined)
+        if whole > best_score:
+            return NameComparison(whole, *best, whole=True)
+    return NameComparison(best_score, *best, whole=False)
 
 
 def name_feature(
@@ -80,64 +109,59 @@ def name_feature(
     listed_kind: EntityKind,
 ) -> tuple[FeatureScore, str, Name]:
     """The names compared word by word: the best pair of a query name and a listed name."""
-    best: tuple[float, str, Name, bool] | None = None
+    best: tuple[float, str, Name, NameComparison, bool] | None = None
     for query_name in query_names:
         query = prepare(query_name)
         for listed_name in listed_names:
             listed = prepare(listed_name.value)
             person = person_rules(query_kind, listed_kind, query, listed)
-            score = name_similarity(query, listed, person=person)
+            comparison = compare_names(query, listed, person=person)
+            score = comparison.score
             if listed_name.strength is AliasStrength.WEAK:
                 score *= WEAK_ALIAS_FACTOR
             if best is None or score > best[0]:
-                best = (score, query_name, listed_name, person)
+                best = (score, query_name, listed_name, comparison, person)
     if best is None:
         msg = "a comparison needs a name on each side"
         raise ValueError(msg)
-    score, query_name, listed_name, person = best
-    detail = _explain_names(prepare(query_name), prepare(listed_name.value), person=person)
-    strength = {
-        AliasStrength.PRIMARY: "primary name",
-        AliasStrength.STRONG: "alias",
-        AliasStrength.WEAK: f"weak alias, score x{WEAK_ALIAS_FACTOR}",
-    }[listed_name.strength]
-    sentence = f"{query_name!r} against listed {listed_name.value!r} ({strength}): {detail}"
+    score, query_name, listed_name, comparison, person = best
+    strength = _STRENGTH_TEXT[listed_name.strength]
+    sentence = (
+        f"{query_name!r} against listed {listed_name.value!r} ({strength}): "
+        f"{_explain(comparison, person=person)}"
+    )
     return FeatureScore("name", score, 1.0, sentence), query_name, listed_name
 
 
-def _explain_names(query: PreparedName, listed: PreparedName, *, person: bool) -> str:
-    best: tuple[float, tuple[tuple[int, int, float], ...], int, int] | None = None
-    for qi, query_tokens in enumerate(query.spellings):
-        for li, listed_tokens in enumerate(listed.spellings):
-            score, pairs = align(query_tokens, listed_tokens, person=person)
-            if best is None or score > best[0]:
-                best = (score, pairs, qi, li)
-    if best is None:
+_STRENGTH_TEXT = {
+    AliasStrength.PRIMARY: "primary name",
+    AliasStrength.STRONG: "alias",
+    AliasStrength.WEAK: f"weak alias, score x{WEAK_ALIAS_FACTOR}",
+}
+
+
+def _explain(comparison: NameComparison, *, person: bool) -> str:
+    query, listed = comparison.query, comparison.listed
+    if not query or not listed:
         return "nothing left to compare after normalisation"
-    score, pairs, qi, li = best
-    query_tokens, listed_tokens = query.spellings[qi], listed.spellings[li]
     paired = ", ".join(
-        f"{query_tokens[i].text}={listed_tokens[j].text} {similarity:.2f}"
-        for i, j, similarity in pairs
+        f"{query[i].text}={listed[j].text} {similarity:.2f}"
+        for i, j, similarity in comparison.pairs
     )
-    used_query = {i for i, _, _ in pairs}
-    used_listed = {j for _, j, _ in pairs}
+    used_query = {i for i, _, _ in comparison.pairs}
+    used_listed = {j for _, j, _ in comparison.pairs}
     unpaired = [
         f"{token.text} ({token.role.value})" if token.role is not Role.NAME else token.text
-        for tokens, used in ((query_tokens, used_query), (listed_tokens, used_listed))
+        for tokens, used in ((query, used_query), (listed, used_listed))
         for index, token in enumerate(tokens)
         if index not in used
     ]
-    rules = "person" if person else "organisation"
     sentence = f"words paired {paired or 'none'}"
     if unpaired:
         sentence += f"; unpaired {', '.join(unpaired)}"
-    whole = ""
-    if not person and query.joined and listed.joined:
-        whole_score = Levenshtein.normalized_similarity(query.joined, listed.joined)
-        if whole_score > score:
-            whole = f"; whole names {whole_score:.2f} alike"
-    return f"{sentence}{whole} ({rules} rules)"
+    if comparison.whole:
+        sentence += f"; whole names {comparison.score:.2f} alike"
+    return f"{sentence} ({'person' if person else 'organisation'} rules)"
 
 
 def birth_date_feature(query: BirthDate | None, listed: Sequence[BirthDate]) -> FeatureScore | None:

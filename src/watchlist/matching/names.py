@@ -76,6 +76,8 @@ class PreparedName:
 
     value: str
     spellings: tuple[tuple[Token, ...], ...]
+    #: The sum of the word weights of each spelling.
+    weights: tuple[float, ...]
     #: Whether a legal form or a generic organisation word shows the name is an organisation's.
     looks_like_organisation: bool
     #: The first spelling's words (particles joined) run together: organisations are also
@@ -187,6 +189,7 @@ def prepare(value: str) -> PreparedName:
     return PreparedName(
         value=value,
         spellings=token_spellings,
+        weights=tuple(sum(token.weight for token in tokens) for tokens in token_spellings),
         looks_like_organisation=looks_like_organisation,
         joined=joined,
     )

@@ -1,0 +1,197 @@
+"""The default scorer and watchlist.compare: properties and the cases the lists need."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from watchlist import Entry, Party
+from watchlist.dates import PartialDate
+from watchlist.matching import DEFAULT_THRESHOLD, FeatureScorer, compare
+from watchlist.matching.features import name_similarity, person_rules
+from watchlist.matching.names import prepare
+from watchlist.model import EntityKind, Identifier
+from watchlist.testing import (
+    any_script_names,
+    birth_dates,
+    parties,
+    person_names,
+    reordered,
+    transliterated,
+    typo,
+)
+
+
+@given(any_script_names(), any_script_names())
+def test_name_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
+    first, second = prepare(a), prepare(b)
+    for person in (True, False):
+        forward = name_similarity(first, second, person=person)
+        assert 0.0 <= forward <= 1.0
+        assert abs(forward - name_similarity(second, first, person=person)) < 1e-9
+
+
+@given(any_script_names())
+def test_identical_names_score_one(name: str) -> None:
+    assert compare(name, name).score == 1.0
+
+
+@given(parties(), parties())
+def test_scores_lie_in_the_unit_interval(query: Party, candidate: Party) -> None:
+    assert 0.0 <= compare(query, candidate).score <= 1.0
+
+
+@given(st.data())
+def test_one_wrong_letter_in_a_long_name_still_hits(data: st.DataObject) -> None:
+    name = data.draw(person_names(min_parts=3))
+    assert compare(data.draw(typo(name)), name).score >= DEFAULT_THRESHOLD
+
+
+@given(st.data())
+def test_reordering_a_persons_name_does_not_change_the_decision(data: st.DataObject) -> None:
+    name = data.draw(st.one_of(person_names(), person_names(script="Cyrl")))
+    listed = data.draw(any_script_names(min_parts=2))
+    entry = Entry(id="e", kind="person", names=[listed])
+    before = compare(Party(name, kind="person"), entry).score >= DEFAULT_THRESHOLD
+    shuffled = data.draw(reordered(name))
+    after = compare(Party(shuffled, kind="person"), entry).score >= DEFAULT_THRESHOLD
+    assert before == after
+
+
+@given(st.data())
+def test_any_transliteration_of_a_russian_name_hits_any_other(data: st.DataObject) -> None:
+    name = data.draw(person_names(script="Cyrl"))
+    one, other = data.draw(transliterated(name)), data.draw(transliterated(name))
+    assert compare(one, other).score >= DEFAULT_THRESHOLD
+
+
+@given(st.data())
+def test_birth_date_agreement_never_lowers_and_conflict_never_raises(data: st.DataObject) -> None:
+    name = data.draw(person_names())
+    query_name = data.draw(st.one_of(st.just(name), typo(name), person_names()))
+    listed_date = data.draw(birth_dates())
+    entry = Entry(id="e", kind="person", names=[name], birth_dates=[listed_date])
+    without = compare(Party(query_name), entry).score
+    agreeing = compare(Party(query_name, birth_date=listed_date), entry).score
+    assert agreeing >= without
+    far = PartialDate(listed_date.first_day.year - data.draw(st.integers(3, 40)))
+    conflicting = compare(Party(query_name, birth_date=far), entry).score
+    assert conflicting <= without
+
+
+def test_the_scorer_meets_the_screener_protocol() -> None:
+    scorer = FeatureScorer()
+    assert scorer.name == "watchlist-features-v1"
+    assert 0.0 < scorer.default_threshold <= 1.0
+
+
+def test_sirajuddin_haqqani_against_the_un_and_ofac_names() -> None:
+    un = compare("Sirajuddin Haqqani", "SIRAJUDDIN JALLALOUDINE HAQQANI")
+    assert un.score >= DEFAULT_THRESHOLD
+    assert "jallaloudine" in un.explanation
+    assert compare("Sirajuddin Haqqani", "HAQQANI, Sirajuddin").score == 1.0
+
+
+def test_taliban_is_not_the_pakistani_taliban() -> None:
+    for listed in ("Pakistani Taliban", "Tehrik-e-Taliban", "TEHRIK-E TALIBAN PAKISTAN (TTP)"):
+        assert compare("Taliban", listed).score < DEFAULT_THRESHOLD
+        assert compare("Taliban Movement", listed).score < DEFAULT_THRESHOLD
+    assert compare("Taliban Movement", "TALIBAN ISLAMIC MOVEMENT").score >= DEFAULT_THRESHOLD
+
+
+def test_cyrillic_meets_the_latin_list_spellings() -> None:
+    assert compare("Талибан", "TALIBAN").score == 1.0
+    assert compare("Хаккани", "Haqqani").score >= DEFAULT_THRESHOLD
+    assert compare("Айрат Насимович Вахитов", "AYRAT NASIMOVICH VAKHITOV").score == 1.0
+
+
+def test_arabic_script_meets_its_romanisation() -> None:
+    # The UN's NAME_ORIGINAL_SCRIPT against its Latin name (TAi.002, TAi.026).
+    assert compare("محمد حسن آخوند", "MOHAMMAD HASSAN AKHUND").score >= DEFAULT_THRESHOLD
+    assert compare("امیر خان متقی", "AMIR KHAN MOTAQI").score >= DEFAULT_THRESHOLD
+
+
+def test_variant_spellings_and_particles() -> None:
+    assert compare("Usama bin Laden", "Osama Binladen").score >= DEFAULT_THRESHOLD
+    assert compare("Al-Qaida", "Al Qaeda").score >= DEFAULT_THRESHOLD
+    assert compare("Hizballah", "Hezbollah").score >= DEFAULT_THRESHOLD
+    assert compare("Abd al-Rahman", "Abdulrahman").score >= DEFAULT_THRESHOLD
+
+
+def test_titles_and_legal_forms_count_little_but_count() -> None:
+    titled = compare("Mullah Mohammad Hassan Akhund", "MOHAMMAD HASSAN AKHUND")
+    assert DEFAULT_THRESHOLD <= titled.score < 1.0
+    assert "mullah (honorific)" in titled.explanation
+    company = compare("Romashka LLC", "ООО Ромашка")
+    assert DEFAULT_THRESHOLD <= company.score < 1.0
+
+
+def test_organisations_need_every_distinctive_word() -> None:
+    assert compare("Islamic Movement", "Islamic Movement of Uzbekistan").score < DEFAULT_THRESHOLD
+
+
+def test_names_with_legal_forms_are_compared_as_organisations() -> None:
+    plain, company = prepare("Ivan Petrov"), prepare("Petrov Trading LLC")
+    assert person_rules(EntityKind.UNKNOWN, EntityKind.UNKNOWN, plain, plain)
+    assert not person_rules(EntityKind.UNKNOWN, EntityKind.UNKNOWN, plain, company)
+    assert person_rules(EntityKind.PERSON, EntityKind.UNKNOWN, plain, company)
+
+
+def test_secondary_evidence_moves_the_score_and_explains_itself() -> None:
+    entry = Entry(
+        id="TAi.026",
+        kind="person",
+        names=["AMIR KHAN MOTAQI"],
+        birth_dates=["1968/1968"],
+        nationalities=["AF"],
+        identifiers=[Identifier("passport", "OA 123456", "AF")],
+    )
+    base = compare(Party("Amir Khan Muttaqi"), entry)
+    agreeing = compare(
+        Party(
+            "Amir Khan Muttaqi",
+            kind="person",
+            birth_date="1968",
+            nationalities=["AF"],
+            identifiers=[Identifier("passport", "oa123456", "AF")],
+        ),
+        entry,
+    )
+    assert agreeing.score > base.score
+    assert {feature.feature for feature in agreeing.features} == {
+        "name", "birth_date", "nationality", "identifier"
+    }  # fmt: skip
+    disagreeing = compare(
+        Party(
+            "Amir Khan Muttaqi",
+            birth_date="1990-01-01",
+            nationalities=["US"],
+            identifiers=[Identifier("passport", "X999", "AF")],
+        ),
+        entry,
+    )
+    assert disagreeing.score < base.score
+    assert "years from every listed date of birth" in disagreeing.explanation
+
+
+def test_a_person_against_an_organisation_counts_against() -> None:
+    entry = Entry(id="15484", kind="organization", names=["HAQQANI NETWORK"])
+    as_person = compare(Party("Haqqani Network", kind="person"), entry)
+    assert as_person.score < compare(Party("Haqqani Network"), entry).score
+
+
+def test_weak_aliases_count_less() -> None:
+    entry = Entry(
+        id="TAi.144",
+        kind="person",
+        names=["SIRAJUDDIN JALLALOUDINE HAQQANI", {"value": "Khalifa", "strength": "weak"}],
+    )
+    match = compare("Khalifa", entry)
+    assert match.score < 1.0
+    assert "weak alias" in match.explanation
+
+
+def test_compare_takes_entries_on_either_side() -> None:
+    entry = Entry(id="10743", kind="person", names=["HAQQANI, Sirajuddin"], birth_dates=["1973"])
+    assert compare(entry, entry).score == 1.0
+    assert compare(entry, "Sirajuddin Haqqani").score == 1.0
