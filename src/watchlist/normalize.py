@@ -10,7 +10,8 @@ stripped, or ``й`` would lose its breve and become ``и``):
    turn امیر, Amir, into ``myr``);
 4. combining marks stripped (``é`` to ``e``, Arabic vowel signs dropped);
 5. every other script to Latin, with anyascii (ISC licence);
-6. apostrophes dropped (``O'Brien`` is ``obrien``), every other non-alphanumeric character a space;
+6. apostrophes dropped (``O'Brien`` is ``obrien``), and the dots of initialisms (``S.A.``,
+   ``L.L.C.`` are ``sa``, ``llc``); every other non-alphanumeric character a space;
 7. white space collapsed.
 
 The result is lower-case ASCII letters, digits and single spaces.
@@ -71,6 +72,8 @@ _GOST_B_SOFT_C = re.compile("ц(?=[еиыйeiyj])")
 _ADJECTIVE_ENDING = re.compile(r"(?:ий|ый)\b")
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc\u02bb`\u00b4")
 _NON_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+# Two or more single letters each followed by a dot, standing alone: S.A., L.L.C., H.L.T.
+_INITIALISM = re.compile(r"(?<![a-z0-9])(?:[a-z]\.){2,}(?![a-z0-9])")
 
 _SCRIPT_CODES = {
     "LATIN": "Latn",
@@ -100,6 +103,8 @@ def normalize_name(text: str) -> str:
     if not text.isascii():
         text = anyascii(text).lower()
     text = text.translate(_APOSTROPHES)
+    if "." in text:
+        text = _INITIALISM.sub(lambda match: match.group(0).replace(".", ""), text)
     return _NON_ALPHANUMERIC.sub(" ", text).strip()
 
 

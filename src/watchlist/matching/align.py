@@ -160,6 +160,18 @@ def _greedy_edges(edges: list[Edge]) -> tuple[float, tuple[Edge, ...]]:
     return sum(edge[2] for edge in chosen), tuple(chosen)
 
 
+def _both_sides_unpaired(
+    query: tuple[Token, ...], listed: tuple[Token, ...], edges: list[Edge]
+) -> bool:
+    """Whether each side has a name word the other lacks: a different given name, not a
+    middle name one record left out."""
+    paired_query = {edge[0] for edge in edges}
+    paired_listed = {edge[1] for edge in edges}
+    return any(
+        token.role is Role.NAME for i, token in enumerate(query) if i not in paired_query
+    ) and any(token.role is Role.NAME for j, token in enumerate(listed) if j not in paired_listed)
+
+
 def align(
     query: tuple[Token, ...],
     listed: tuple[Token, ...],
@@ -214,6 +226,8 @@ def align(
     if total_weight is None:
         total_weight = sum(t.weight for t in query) + sum(t.weight for t in listed)
     unpaired = total_weight - paired_weight
-    factor = PERSON_UNPAIRED_FACTOR if person and paired_names >= 2 else 1.0
+    factor = 1.0
+    if person and paired_names >= 2 and not _both_sides_unpaired(query, listed, edges):
+        factor = PERSON_UNPAIRED_FACTOR
     score = total / (paired_weight + factor * unpaired)
     return min(1.0, score), tuple((i, j, similarity) for i, j, _, similarity in edges)

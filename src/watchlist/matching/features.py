@@ -76,6 +76,17 @@ def name_similarity(query: PreparedName, listed: PreparedName, *, person: bool) 
     return compare_names(query, listed, person=person).score
 
 
+def whole_name_similarity(query: PreparedName, listed: PreparedName) -> float:
+    """Two organisations' names compared whole, whatever their word breaks (Hizb Allah against
+    Hizballah): the Levenshtein similarity of their distinctive words run together, times that
+    of all their words run together. The first alone would ignore "Association" against
+    "Organisation"; the second alone would let "Rahat Trading Company" pass for "Roshan
+    Trading Company" on the strength of "Trading Company"."""
+    return Levenshtein.normalized_similarity(
+        query.joined_distinctive, listed.joined_distinctive
+    ) * Levenshtein.normalized_similarity(query.joined, listed.joined)
+
+
 def compare_names(query: PreparedName, listed: PreparedName, *, person: bool) -> NameComparison:
     """:func:`name_similarity`, with the spellings and word pairs that gave it."""
     best_score = -1.0
@@ -94,8 +105,8 @@ def compare_names(query: PreparedName, listed: PreparedName, *, person: bool) ->
                 if score == 1.0:
                     return NameComparison(1.0, *best, whole=False)
     best_score = max(best_score, 0.0)
-    if not person and query.joined and listed.joined:
-        whole = Levenshtein.normalized_similarity(query.joined, listed.joined)
+    if not person and query.joined_distinctive and listed.joined_distinctive:
+        whole = whole_name_similarity(query, listed)
         if whole > best_score:
             return NameComparison(whole, *best, whole=True)
     return NameComparison(best_score, *best, whole=False)

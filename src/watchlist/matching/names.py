@@ -80,9 +80,11 @@ class PreparedName:
     weights: tuple[float, ...]
     #: Whether a legal form or a generic organisation word shows the name is an organisation's.
     looks_like_organisation: bool
-    #: The first spelling's words (particles joined) run together: organisations are also
-    #: compared as whole names ("Hizb Allah" against "Hizballah").
+    #: The first spelling's words run together: organisations are also compared as whole names
+    #: ("Hizb Allah" against "Hizballah").
     joined: str
+    #: The same, of the full-weight words only (no legal forms, generic words or particles).
+    joined_distinctive: str
 
 
 @attrs.frozen
@@ -185,11 +187,13 @@ def prepare(value: str) -> PreparedName:
         for token in tokens
     )
     first = token_spellings[0] if token_spellings else ()
-    joined = "".join(token.text for token in first if token.role is not Role.STOPWORD)
+    joined = "".join(token.text for token in first)
+    joined_distinctive = "".join(token.text for token in first if token.weight >= 1.0)
     return PreparedName(
         value=value,
         spellings=token_spellings,
         weights=tuple(sum(token.weight for token in tokens) for tokens in token_spellings),
         looks_like_organisation=looks_like_organisation,
         joined=joined,
+        joined_distinctive=joined_distinctive,
     )
