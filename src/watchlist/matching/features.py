@@ -47,7 +47,7 @@ def person_rules(
     vessel or aircraft; with neither kind known, names that carry a legal form or a generic
     organisation word ("LLC", "Movement") are organisations' and others persons'.
     """
-    if EntityKind.PERSON in (query_kind, listed_kind):
+    if listed_kind is EntityKind.PERSON or query_kind is EntityKind.PERSON:
         return True
     if query_kind in _ORGANISATION_KINDS or listed_kind in _ORGANISATION_KINDS:
         return False
@@ -89,27 +89,50 @@ def whole_name_similarity(query: PreparedName, listed: PreparedName) -> float:
 
 def compare_names(query: PreparedName, listed: PreparedName, *, person: bool) -> NameComparison:
     """:func:`name_similarity`, with the spellings and word pairs that gave it."""
-    best_score = -1.0
-    best: tuple[tuple[Token, ...], tuple[Token, ...], tuple[tuple[int, int, float], ...]] = (
-        (), (), ()
-    )  # fmt: skip
-    for query_tokens, query_weight in zip(query.spellings, query.weights, strict=True):
-        for listed_tokens, listed_weight in zip(listed.spellings, listed.weights, strict=True):
-            total_weight = query_weight + listed_weight
+    return _comparison(query, listed, _best_alignment(query, listed, person))
+
+
+def _comparison(query: PreparedName, listed: PreparedName, best: _Best) -> NameComparison:
+    score, query_index, listed_index, pairs, whole = best
+    if query_index < 0:
+        return NameComparison(score, (), (), (), whole=whole)
+    return NameComparison(
+        score, query.spellings[query_index], listed.spellings[listed_index], pairs, whole=whole
+    )
+
+
+_Best = tuple[float, int, int, tuple[tuple[int, int, float], ...], bool]
+
+
+def _best_alignment(query: PreparedName, listed: PreparedName, person: bool) -> _Best:
+    """(score, query spelling, listed spelling, pairs, whether the whole-name score won)."""
+    best: _Best = (-1.0, -1, -1, (), False)
+    # When both names have particles, joined spellings meet joined ones and the others the
+    # others: "Abd al-Rahman" against "Abdul Rahman" as abdalrahman/abdulrahman and as words.
+    both_have_particles = query.has_particles and listed.has_particles
+    for qi, query_tokens in enumerate(query.spellings):
+        query_weight = query.weights[qi]
+        query_joined = query.particles_joined[qi]
+        for li, listed_tokens in enumerate(listed.spellings):
+            if both_have_particles and query_joined != listed.particles_joined[li]:
+                continue
             score, pairs = align(
-                query_tokens, listed_tokens, person=person, total_weight=total_weight
+                query_tokens,
+                listed_tokens,
+                person=person,
+                total_weight=query_weight + listed.weights[li],
             )
-            if score > best_score:
-                best_score = score
-                best = (query_tokens, listed_tokens, pairs)
+            if score > best[0]:
+                best = (score, qi, li, pairs, False)
                 if score == 1.0:
-                    return NameComparison(1.0, *best, whole=False)
-    best_score = max(best_score, 0.0)
+                    return best
+    if best[0] < 0.0:
+        best = (0.0, *best[1:4], False)
     if not person and query.joined_distinctive and listed.joined_distinctive:
         whole = whole_name_similarity(query, listed)
-        if whole > best_score:
-            return NameComparison(whole, *best, whole=True)
-    return NameComparison(best_score, *best, whole=False)
+        if whole > best[0]:
+            return (whole, *best[1:4], True)
+    return best
 
 
 def name_feature(
@@ -120,22 +143,23 @@ def name_feature(
     listed_kind: EntityKind,
 ) -> tuple[FeatureScore, str, Name]:
     """The names compared word by word: the best pair of a query name and a listed name."""
-    best: tuple[float, str, Name, NameComparison, bool] | None = None
+    best: tuple[float, str, Name, PreparedName, PreparedName, bool, _Best] | None = None
     for query_name in query_names:
         query = prepare(query_name)
         for listed_name in listed_names:
             listed = prepare(listed_name.value)
             person = person_rules(query_kind, listed_kind, query, listed)
-            comparison = compare_names(query, listed, person=person)
-            score = comparison.score
+            result = _best_alignment(query, listed, person)
+            score = result[0]
             if listed_name.strength is AliasStrength.WEAK:
                 score *= WEAK_ALIAS_FACTOR
             if best is None or score > best[0]:
-                best = (score, query_name, listed_name, comparison, person)
+                best = (score, query_name, listed_name, query, listed, person, result)
     if best is None:
         msg = "a comparison needs a name on each side"
         raise ValueError(msg)
-    score, query_name, listed_name, comparison, person = best
+    score, query_name, listed_name, query, listed, person, result = best
+    comparison = _comparison(query, listed, result)
     strength = _STRENGTH_TEXT[listed_name.strength]
     sentence = (
         f"{query_name!r} against listed {listed_name.value!r} ({strength}): "
@@ -267,9 +291,9 @@ def identifier_feature(
 
 def kind_feature(query: EntityKind, listed: EntityKind) -> FeatureScore | None:
     """The kind of party: a person against an organisation (or the reverse) counts against."""
-    if EntityKind.UNKNOWN in (query, listed) or query == listed:
+    if query is listed or query is EntityKind.UNKNOWN or listed is EntityKind.UNKNOWN:
         return None
-    if EntityKind.PERSON not in (query, listed):
+    if query is not EntityKind.PERSON and listed is not EntityKind.PERSON:
         return None
     return FeatureScore(
         "kind", 0.0, KIND_CONFLICT,

@@ -78,6 +78,10 @@ class PreparedName:
     spellings: tuple[tuple[Token, ...], ...]
     #: The sum of the word weights of each spelling.
     weights: tuple[float, ...]
+    #: Whether each spelling has its particles joined to the following words.
+    particles_joined: tuple[bool, ...]
+    #: Whether the name has particles at all (and so spellings with them joined).
+    has_particles: bool
     #: Whether a legal form or a generic organisation word shows the name is an organisation's.
     looks_like_organisation: bool
     #: The first spelling's words run together: organisations are also compared as whole names
@@ -173,14 +177,15 @@ def _joined_particles(words: list[str]) -> list[str]:
 def prepare(value: str) -> PreparedName:
     """``value`` prepared for matching (cached: each distinct name is prepared once)."""
     abjad = script_of(value) in _ABJADS
-    spellings: dict[tuple[str, ...], None] = {}
+    # spelling -> whether its particles are joined to the word after them
+    spellings: dict[tuple[str, ...], bool] = {}
     for spelling in cyrillic_spellings(value):
-        words = spelling.split()
-        spellings[tuple(words)] = None
-        spellings[tuple(_joined_particles(words))] = None
-    token_spellings = tuple(
-        tuple(_token(word, abjad) for word in words) for words in spellings if words
-    )
+        words = tuple(spelling.split())
+        spellings.setdefault(words, False)
+        spellings.setdefault(tuple(_joined_particles(list(words))), True)
+    kept = [(words, joined) for words, joined in spellings.items() if words]
+    token_spellings = tuple(tuple(_token(word, abjad) for word in words) for words, _ in kept)
+    particles_joined = tuple(joined for _, joined in kept)
     looks_like_organisation = any(
         token.role in (Role.LEGAL_FORM, Role.GENERIC)
         for tokens in token_spellings
@@ -193,6 +198,8 @@ def prepare(value: str) -> PreparedName:
         value=value,
         spellings=token_spellings,
         weights=tuple(sum(token.weight for token in tokens) for tokens in token_spellings),
+        particles_joined=particles_joined,
+        has_particles=any(particles_joined),
         looks_like_organisation=looks_like_organisation,
         joined=joined,
         joined_distinctive=joined_distinctive,

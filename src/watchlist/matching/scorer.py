@@ -150,22 +150,23 @@ class FeatureScorer:
         name, query_name, listed = name_feature(
             query.names, entry.names, query_kind=query.kind, listed_kind=entry.kind
         )
-        evidence = [
-            feature
-            for feature in (
-                birth_date_feature(query.birth_date, entry.birth_dates),
-                nationality_feature(query.nationalities, entry.nationalities),
-                identifier_feature(query.identifiers, entry.identifiers),
-                kind_feature(query.kind, entry.kind),
-            )
-            if feature is not None
-        ]
-        score = name.score + sum(feature.weight for feature in evidence)
+        evidence: list[FeatureScore | None] = []
+        # Most queries carry a name only: look at the other evidence when there is some.
+        if query.birth_date is not None:
+            evidence.append(birth_date_feature(query.birth_date, entry.birth_dates))
+        if query.nationalities:
+            evidence.append(nationality_feature(query.nationalities, entry.nationalities))
+        if query.identifiers:
+            evidence.append(identifier_feature(query.identifiers, entry.identifiers))
+        if query.kind is not EntityKind.UNKNOWN:
+            evidence.append(kind_feature(query.kind, entry.kind))
+        present = [feature for feature in evidence if feature is not None]
+        score = name.score + sum(feature.weight for feature in present)
         return Match(
             score=min(1.0, max(0.0, score)),
             name=listed,
             query_name=query_name,
-            features=(name, *evidence),
+            features=(name, *present),
         )
 
 
