@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import textwrap
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,11 +32,13 @@ the name and, if present, the row id, kind, date of birth, nationality and ident
 not mapped are not used.
 
 Output (CSV or JSON Lines): by default one record per hit, with the columns
-  {per_hit}
-With --per-row, one record per input row with its outcome (clear, hit or error): in CSV the
-columns {per_row} (the best hit, and how many there were); in JSON Lines every hit in "hits".
-"line" is the input line the row starts on. In CSV, cells starting with = + - @ (or a tab or
-carriage return) are prefixed with ' so that spreadsheets do not run them as formulas.
+{per_hit}
+With --per-row, one record per input row with its outcome (clear, hit or error); in CSV the
+best hit and how many there were, with the columns
+{per_row}
+and in JSON Lines every hit, in "hits". "line" is the input line the row starts on. In CSV,
+cells starting with = + - @ (or a tab or carriage return) are prefixed with ' so that
+spreadsheets do not run them as formulas.
 
 Every input row is accounted for: rows read = rows screened + rows rejected. A row that cannot
 be screened (no name, broken quoting, over-long field or line, undecodable bytes, wrong number
@@ -56,7 +60,7 @@ def register(commands: Any, epilog: str) -> None:
         "screen",
         help="screen every row of a CSV file",
         description=_DESCRIPTION.format(
-            per_hit=", ".join(PER_HIT_COLUMNS), per_row=", ".join(PER_ROW_COLUMNS)
+            per_hit=_columns(PER_HIT_COLUMNS), per_row=_columns(PER_ROW_COLUMNS)
         ),
         epilog=epilog + _EXIT_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -135,6 +139,10 @@ def register(commands: Any, epilog: str) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_screening_options(parser)
     parser.set_defaults(run=run)
+
+
+def _columns(names: Sequence[str]) -> str:
+    return textwrap.fill(", ".join(names), width=94, initial_indent="  ", subsequent_indent="  ")
 
 
 def _identifier_column(text: str) -> tuple[str, str]:
