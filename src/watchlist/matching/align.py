@@ -48,23 +48,31 @@ EXACT_PAIRING_LIMIT = 12
 
 # Word similarities computed so far, by the two words; one cache for pairs where a side is from
 # a script without short vowels, one for the rest (the similarity differs, the words may not).
-_caches: tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]] = ({}, {})
-_CACHE_LIMIT = 1 << 18
+# Keyed by the first word, then the second: no tuple to build on the hot path.
+_caches: tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]] = ({}, {})
+#: The words the similarity caches keep rows for before they start again.
+_CACHE_LIMIT = 1 << 16
 
 
 def token_similarity(a: Token, b: Token) -> float:
     """The similarity of two words in [0, 1], as the module documentation describes."""
     abjad = a.abjad or b.abjad
-    cache = _caches[abjad]
-    cached = cache.get((a.text, b.text))
+    row = _cache_row(_caches[abjad], a.text)
+    cached = row.get(b.text)
     if cached is not None:
         return cached
     similarity = _similarity(a, b, abjad)
-    if len(cache) >= _CACHE_LIMIT:
-        cache.clear()
-    cache[(a.text, b.text)] = similarity
-    cache[(b.text, a.text)] = similarity
+    row[b.text] = similarity
     return similarity
+
+
+def _cache_row(cache: dict[str, dict[str, float]], text: str) -> dict[str, float]:
+    row = cache.get(text)
+    if row is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        row = cache[text] = {}
+    return row
 
 
 def _similarity(a: Token, b: Token, abjad: bool) -> float:
@@ -194,10 +202,11 @@ def align(
     total = paired_weight = 0.0
     paired_names = 0
     for i, q in enumerate(query):
-        text, weight, is_name = q.text, q.weight, q.role in _NAME_ROLES
+        weight, is_name = q.weight, q.role in _NAME_ROLES
+        row = _cache_row(cache, q.text)
         row_edges = 0
         for j, w in enumerate(listed):
-            similarity = cache.get((text, w.text))
+            similarity = row.get(w.text)
             if similarity is None:
                 similarity = token_similarity(q, w)
             if similarity:
@@ -230,4 +239,4 @@ def align(
     if person and paired_names >= 2 and not _both_sides_unpaired(query, listed, edges):
         factor = PERSON_UNPAIRED_FACTOR
     score = total / (paired_weight + factor * unpaired)
-    return min(1.0, score), tuple((i, j, similarity) for i, j, _, similarity in edges)
+    return min(1.0, score), tuple([(i, j, similarity) for i, j, _, similarity in edges])

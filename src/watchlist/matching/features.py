@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from watchlist.dates import BirthDate, PartialDate
 from watchlist.matching.align import align
-from watchlist.matching.names import PreparedName, Role, Token, prepare
+from watchlist.matching.names import PreparedName, Token, prepare
 from watchlist.model import AliasStrength, EntityKind, FeatureScore, Identifier, Name
 
 #: A weak alias ("low quality" on the lists) is too vague to identify a party alone.
@@ -106,6 +106,27 @@ _Best = tuple[float, int, int, tuple[tuple[int, int, float], ...], bool]
 
 def _best_alignment(query: PreparedName, listed: PreparedName, person: bool) -> _Best:
     """(score, query spelling, listed spelling, pairs, whether the whole-name score won)."""
+    if len(query.spellings) == 1 and len(listed.spellings) == 1:
+        # One spelling a side, the common case: no search over spellings.
+        score, pairs = align(
+            query.spellings[0],
+            listed.spellings[0],
+            person=person,
+            total_weight=query.weights[0] + listed.weights[0],
+        )
+        best: _Best = (score, 0, 0, pairs, False)
+        if score == 1.0:
+            return best
+    else:
+        best = _best_spellings(query, listed, person)
+    if not person and query.joined_distinctive and listed.joined_distinctive:
+        whole = whole_name_similarity(query, listed)
+        if whole > best[0]:
+            return (whole, *best[1:4], True)
+    return best
+
+
+def _best_spellings(query: PreparedName, listed: PreparedName, person: bool) -> _Best:
     best: _Best = (-1.0, -1, -1, (), False)
     # When both names have particles, joined spellings meet joined ones and the others the
     # others: "Abd al-Rahman" against "Abdul Rahman" as abdalrahman/abdulrahman and as words.
@@ -126,13 +147,7 @@ def _best_alignment(query: PreparedName, listed: PreparedName, person: bool) -> 
                 best = (score, qi, li, pairs, False)
                 if score == 1.0:
                     return best
-    if best[0] < 0.0:
-        best = (0.0, *best[1:4], False)
-    if not person and query.joined_distinctive and listed.joined_distinctive:
-        whole = whole_name_similarity(query, listed)
-        if whole > best[0]:
-            return (whole, *best[1:4], True)
-    return best
+    return best if best[0] >= 0.0 else (0.0, *best[1:4], False)
 
 
 def name_feature(
@@ -175,25 +190,30 @@ _STRENGTH_TEXT = {
 }
 
 
+#: Below this name score an explanation counts the unpaired words instead of listing them:
+#: such a pair is far from any threshold, and screening meets many of them.
+ITEMISE_FLOOR = 0.5
+
+
 def _explain(comparison: NameComparison, *, person: bool) -> str:
     query, listed = comparison.query, comparison.listed
     if not query or not listed:
         return "nothing left to compare after normalisation"
+    pairs = comparison.pairs
     paired = ", ".join(
-        f"{query[i].text}={listed[j].text} {similarity:.2f}"
-        for i, j, similarity in comparison.pairs
+        f"{query[i].text}={listed[j].text} {similarity:.2f}" for i, j, similarity in pairs
     )
-    used_query = {i for i, _, _ in comparison.pairs}
-    used_listed = {j for _, j, _ in comparison.pairs}
-    unpaired = [
-        f"{token.text} ({token.role.value})" if token.role is not Role.NAME else token.text
-        for tokens, used in ((query, used_query), (listed, used_listed))
-        for index, token in enumerate(tokens)
-        if index not in used
-    ]
     sentence = f"words paired {paired or 'none'}"
-    if unpaired:
-        sentence += f"; unpaired {', '.join(unpaired)}"
+    if comparison.score >= ITEMISE_FLOOR:
+        used_query = {i for i, _, _ in pairs}
+        used_listed = {j for _, j, _ in pairs}
+        unpaired = [t.label for i, t in enumerate(query) if i not in used_query]
+        unpaired += [t.label for j, t in enumerate(listed) if j not in used_listed]
+        if unpaired:
+            sentence += f"; unpaired {', '.join(unpaired)}"
+    else:
+        left = len(query) + len(listed) - 2 * len(pairs)
+        sentence += f"; {left} words unpaired"
     if comparison.whole:
         sentence += f"; whole names {comparison.score:.2f} alike"
     return f"{sentence} ({'person' if person else 'organisation'} rules)"

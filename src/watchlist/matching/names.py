@@ -68,6 +68,8 @@ class Token:
     key: str
     #: Whether the word comes from a script written without short vowels (Arabic, Hebrew).
     abjad: bool
+    #: How explanations show the word: ``mullah (honorific)``, or a name word as it is.
+    label: str
 
 
 @attrs.frozen
@@ -152,6 +154,7 @@ def _token(text: str, abjad: bool) -> Token:
         canonical=canonical_spelling(text),
         key=phonetic_key(text),
         abjad=abjad,
+        label=text if role is Role.NAME else f"{text} ({role.value})",
     )
 
 
