@@ -32,10 +32,31 @@ def register(commands: Any, _epilog: str) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("target", metavar="TARGET", help="a list id or a jurisdiction code")
-    parser.add_argument("--from", dest="from_date", type=parse_date, required=True, metavar="D1")
-    parser.add_argument("--to", dest="to_date", type=parse_date, required=True, metavar="D2")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("-o", "--output", metavar="FILE", default=None, help="write here")
+    parser.add_argument(
+        "--from",
+        dest="from_date",
+        type=parse_date,
+        required=True,
+        metavar="D1",
+        help="the first date (2023-12-01; 2023-12 or 2023 mean their first day)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="to_date",
+        type=parse_date,
+        required=True,
+        metavar="D2",
+        help="the second date, on or after D1",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people, json (stable key order) for programs (default: text)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", default=None, help="write to FILE (default: stdout)"
+    )
     parser.add_argument(
         "--accept-stale",
         action="store_true",
