@@ -120,11 +120,12 @@ def test_screen_many_rejects_a_bad_worker_count(screener: Screener) -> None:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_blank_name_raises_at_its_row(screener: Screener, workers: int) -> None:
-    results = screener.screen_many(
-        ["Taliban", "  ", "Al-Qaeda"], jurisdiction="KZ", as_of="2024-06-01", workers=workers
-    )
+    names = ["Taliban", "Al-Qaida", "  ", "Haqqani Network"]
+    results = screener.screen_many(names, jurisdiction="KZ", as_of="2024-06-01", workers=workers)
+    received: list[ScreeningResult] = []
     with pytest.raises(InputError, match="empty"):
-        list(results)
+        received.extend(results)
+    assert received == _one_by_one(screener, names[:2], "KZ", "2024-06-01")
 
 
 def test_as_of_is_recorded_as_a_date(screener: Screener) -> None:

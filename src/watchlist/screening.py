@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.resources
 import io
-import itertools
 import multiprocessing
 import pickle
 from collections import deque
@@ -333,9 +332,6 @@ def _screen_chunk(parties: list[Party]) -> list[ScreeningResult]:
 def _screen_in_processes(
     screener: Screener, rows: Iterable[Party | str], options: _ScreenOptions, workers: int
 ) -> Iterator[ScreeningResult]:
-    # Names become Parties here, in the caller's process, so that a blank name raises the same
-    # InputError, at the same row, as it does when screening one by one.
-    parties = (row if isinstance(row, Party) else Party(name=row) for row in rows)
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
@@ -343,12 +339,27 @@ def _screen_in_processes(
         initargs=(_pickled(screener), options),
     )
     in_flight: deque[Future[list[ScreeningResult]]] = deque()
+    failure: InputError | None = None
     try:
-        while chunk := list(itertools.islice(parties, CHUNK_SIZE)):
+        chunk: list[Party] = []
+        for row in rows:
+            # Names become Parties here, in the caller's process, so that a blank name stops
+            # the stream after the results of every row before it, as it does one by one.
+            try:
+                chunk.append(row if isinstance(row, Party) else Party(name=row))
+            except InputError as error:
+                failure = error
+                break
+            if len(chunk) == CHUNK_SIZE:
+                in_flight.append(pool.submit(_screen_chunk, chunk))
+                chunk = []
+                if len(in_flight) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER:
+                    yield from in_flight.popleft().result()
+        if chunk:
             in_flight.append(pool.submit(_screen_chunk, chunk))
-            if len(in_flight) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER:
-                yield from in_flight.popleft().result()
         while in_flight:
             yield from in_flight.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    if failure is not None:
+        raise failure
