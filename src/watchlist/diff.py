@@ -263,9 +263,13 @@ def _diff_lists(
         for entry_id, record in after.items():
             if entry_id not in before:
                 added.append(EntryChange(list_id, entry_id, before=None, after=record))
+        records_of: dict[str, list[Entry]] = {}
+        if before.keys() - after.keys():
+            for entry in timeline.records:
+                records_of.setdefault(entry.id, []).append(entry)
         for entry_id, record in before.items():
             if entry_id not in after:
-                ending = _ending(timeline, jurisdiction, record, first, second)
+                ending = _ending(records_of[entry_id], timeline, jurisdiction, first, second)
                 removed.append(
                     EntryChange(list_id, entry_id, before=record, after=None, ending=ending)
                 )
@@ -301,19 +305,18 @@ def _in_force(
 
 
 def _ending(
+    records: list[Entry],
     timeline: Timeline,
     jurisdiction: Jurisdiction | None,
-    record: Entry,
     first: dt.date,
     second: dt.date,
 ) -> Ending:
-    """How ``record``'s entry ended between the dates: the last designation of that entry to
-    end in ``(first, second]`` for a reason other than being superseded by an amended record,
-    or else the jurisdiction's ceasing to apply the list."""
+    """How an entry (all its ``records``) ended between the dates: the last designation of
+    the entry to end in ``(first, second]`` for a reason other than being superseded by an
+    amended record, or else the jurisdiction's ceasing to apply the list."""
     endings = [
         designation
-        for entry in timeline.records
-        if entry.id == record.id
+        for entry in records
         for designation in entry.designations
         if _ends_between(designation, first, second)
     ]
@@ -333,7 +336,9 @@ def _ending(
             basis=f"{jurisdiction.code if jurisdiction else ''} no longer applies the list",
             source=applied.source,
         )
-    designation = record.designation_on(first)
+    designation = next(
+        (found for entry in records if (found := entry.designation_on(first)) is not None), None
+    )
     return Ending(
         date=designation.end if designation else None,
         reason=str(designation.end_reason) if designation and designation.end_reason else "",
