@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tarfile
 from pathlib import Path
 
 import attrs
@@ -257,3 +258,49 @@ def test_dates_are_checked(screener: Screener) -> None:
     result = diff(timeline, "2020-01-15", "2040-01-01", accept_stale=True)
     assert isinstance(result, ListDiff)
     assert not result.has_changes
+
+
+def test_fields_are_reported_in_a_fixed_order() -> None:
+    timeline = Timeline.from_versions(
+        [_version("2020-01-01", BEFORE), _version("2020-02-01", AFTER)]
+    )
+    [change] = diff(timeline, "2020-01-15", "2020-02-15").changed
+    assert [field.field for field in change.changes] == [
+        "names", "birth_dates", "nationalities", "identifiers", "programmes", "remarks"
+    ]  # fmt: skip
+
+
+DAILY = ("sdn_2021-11-18_1846.csv", "sdn_2021-11-22_1849.csv")
+
+
+@pytest.fixture(scope="module")
+def november_2021(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Timeline:
+    """Two daily SDN versions, taken out of the archive of 308."""
+    target = tmp_path_factory.mktemp("daily")
+    [archive] = (shared_data / "ofac_sdn" / "daily").glob("*.tar.xz")
+    with tarfile.open(archive) as bundle:
+        members = [member for member in bundle if Path(member.name).name in DAILY]
+        bundle.extractall(target, members=members, filter="data")
+    files = sorted(target.rglob("sdn_*.csv"))
+    assert [path.name for path in files] == list(DAILY)
+    with pytest.warns(IncompleteListWarning):
+        versions = list(
+            registry.read_versions(
+                "us-ofac-sdn", [(path, dt.date.fromisoformat(path.name[4:14])) for path in files]
+            )
+        )
+    return Timeline.from_versions(versions)
+
+
+@pytest.mark.shared_data
+def test_ofac_renames_inayatullah_on_22_november_2021(november_2021: Timeline) -> None:
+    result = diff(november_2021, "2021-11-18", "2021-11-22")
+    changed = {change.entry_id: change for change in result.changed}
+    names = {field.field: field for field in changed["23629"].changes}["names"]
+    assert "INAYATULLAH, Maulawi (primary)" in names.added
+    assert changed["23629"].name == "INAYATULLAH, Maulawi"
+    assert changed["23629"].before is not None
+    assert changed["23629"].before.primary_name.value != "INAYATULLAH, Maulawi"
+    removed = {change.entry_id: change for change in result.removed}
+    assert removed["2680"].ending is not None
+    assert removed["2680"].ending.reason == "delisted"

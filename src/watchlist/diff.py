@@ -370,14 +370,22 @@ def _last_applied(
     )
 
 
+#: The order in which changed fields are reported.
+_FIELD_ORDER = (
+    "kind", "names", "birth_dates", "nationalities", "identifiers", "programmes", "remarks",
+    "sources",
+)  # fmt: skip
+
+
 def _compare(before: Entry, after: Entry) -> tuple[FieldChange, ...]:
     changes: list[FieldChange] = []
-    for field, read in _SCALAR_FIELDS.items():
-        old, new = read(before), read(after)
-        if old != new:
-            changes.append(FieldChange(field, before=old, after=new))
-    for field, read_set in _SET_FIELDS.items():
-        old_set, new_set = set(read_set(before)), set(read_set(after))
+    for field in _FIELD_ORDER:
+        if field in _SCALAR_FIELDS:
+            old, new = _SCALAR_FIELDS[field](before), _SCALAR_FIELDS[field](after)
+            if old != new:
+                changes.append(FieldChange(field, before=old, after=new))
+            continue
+        old_set, new_set = set(_SET_FIELDS[field](before)), set(_SET_FIELDS[field](after))
         if old_set != new_set:
             changes.append(
                 FieldChange(
