@@ -215,54 +215,31 @@ def screen_file(
     with contextlib.ExitStack() as stack:
         source = stack.enter_context(_InputFile.open(input_path, encoding, delimiter))
         fields = _resolve(columns, source.header, input_path)
-        # Rows read but not yet written, in input order: the screened rows in flight, and the
-        # rejected rows read between them.
-        pending: deque[_Row] = deque()
+        mode = input_path.stat().st_mode & 0o666
+        output = stack.enter_context(_Staged(output_path, mode))
+        rejects = stack.enter_context(_Staged(rejects_path, mode))
+        staged_audit = stack.enter_context(_Staged(audit_path, mode))
+        run = _Run(
+            source=source,
+            writer=_ResultWriter(output.file, output_format, per_row, lists_used),
+            rejects=csv.writer(rejects.file),
+            on_progress=on_progress,
+        )
         results = screener.screen_many(
-            _parties(source, fields, max_field_length, pending),
+            run.parties(fields, max_field_length),
             jurisdiction=jurisdiction,
             as_of=as_of,
             threshold=threshold,
             accept_stale=accept_stale,
             workers=workers,
         )
-        mode = input_path.stat().st_mode & 0o666
-        output = stack.enter_context(_Staged(output_path, mode))
-        rejects = stack.enter_context(_Staged(rejects_path, mode))
-        staged_audit = stack.enter_context(_Staged(audit_path, mode))
-        writer = _ResultWriter(output.file, output_format, per_row, lists_used)
-        reject_writer = csv.writer(rejects.file)
-        reject_writer.writerow(REJECT_COLUMNS)
-        counts = _Counts()
-
-        def account(row: _Row, result: ScreeningResult | None) -> None:
-            if result is None:
-                assert row.rejection is not None
-                counts.rejected[row.rejection.reason] += 1
-                reject_writer.writerow(_safe_cells(row.rejection.as_cells(row)))
-                writer.write_rejected(row)
-            else:
-                counts.screened += 1
-                counts.with_hits += result.is_hit
-                counts.hits += len(result.hits)
-                writer.write_result(row, result)
-            done = counts.screened + counts.rejected.total()
-            if on_progress is not None and done % PROGRESS_EVERY == 0:
-                on_progress(source.progress(done))
-
         for result in results:
-            # Rows rejected while reading come before the row this result belongs to.
-            while (row := pending.popleft()).party is None:
-                account(row, None)
-            account(row, result)
-        while pending:
-            account(pending.popleft(), None)
-        done = counts.screened + counts.rejected.total()
-        if on_progress is not None:
-            on_progress(source.progress(done))
+            run.screened(result)
+        run.finish()
+        counts = run.counts
         finished = _now()
         summary = BatchSummary(
-            rows_read=done,
+            rows_read=source.rows_read,
             rows_screened=counts.screened,
             rows_with_hits=counts.with_hits,
             hits=counts.hits,
@@ -465,6 +442,7 @@ class _InputFile:
         self.total_bytes = path.stat().st_size
         self.encoding = encoding
         self.blank_lines = 0
+        self.rows_read = 0
         self._digesting = digesting
         self._lines = lines
         self._replay: deque[_Line] = deque()
@@ -486,6 +464,9 @@ class _InputFile:
             msg = f"cannot read the header of {path}: {reason}"
             raise InputError(msg, field="input")
         self.header = tuple(column.strip() for column in header.fields)
+        # Rows are counted as they are read, apart from what is done with them, so that the
+        # summary can show that each was screened or rejected. The header is not a row.
+        self.rows_read = 0
 
     @classmethod
     @contextlib.contextmanager
@@ -535,10 +516,12 @@ class _InputFile:
         """
         while (first := self._next_line()) is not None:
             if first.problem is not None:
+                self.rows_read += 1
                 return _Record(line=first.number, raw=first.text, rejection=first.problem)
             if not first.text.strip():
                 self.blank_lines += 1
                 continue
+            self.rows_read += 1
             return self._record_from(first, width, single_line_fields)
         return None
 
@@ -736,18 +719,6 @@ class _Row:
     rejection: _Rejection | None = None
 
 
-def _parties(
-    source: _InputFile, fields: _Fields, max_field_length: int, pending: deque[_Row]
-) -> Iterator[Party]:
-    """The parties to screen, in order; every row read is also appended to ``pending``."""
-    single_line = fields.mapped
-    while (record := source.next_record(fields.width, single_line)) is not None:
-        row = _row(record, fields, max_field_length, source.delimiter)
-        pending.append(row)
-        if row.party is not None:
-            yield row.party
-
-
 def _row(record: _Record, fields: _Fields, max_field_length: int, delimiter: str) -> _Row:
     # A record that could not be split still gets its id and name if a lenient reading of its
     # line finds them, so that a rejected row can be traced in the output.
@@ -819,6 +790,75 @@ class _Counts:
     rejected: Counter[RejectReason] = attrs.Factory(Counter)
 
 
+class _Run:
+    """One run's reading, writing and counting, so that every row read is written once.
+
+    A rejected row goes to the rejects file as soon as it is read, which is input order. In
+    the per-row output it must come after the rows before it, whose results may still be
+    in flight in worker processes: until then it waits in ``pending``, without its raw text.
+    With one worker nothing is ever in flight when a row is read, so nothing waits.
+    """
+
+    def __init__(
+        self,
+        source: _InputFile,
+        writer: _ResultWriter,
+        rejects: Any,
+        on_progress: Callable[[Progress], None] | None,
+    ) -> None:
+        self.source = source
+        self.writer = writer
+        self.rejects = rejects
+        self.on_progress = on_progress
+        self.counts = _Counts()
+        #: Rows read whose output is not yet written, in input order.
+        self.pending: deque[_Row] = deque()
+        rejects.writerow(REJECT_COLUMNS)
+
+    def parties(self, fields: _Fields, max_field_length: int) -> Iterator[Party]:
+        """The parties to screen, in input order; rejected rows are dealt with on the way."""
+        single_line = fields.mapped
+        while (record := self.source.next_record(fields.width, single_line)) is not None:
+            row = _row(record, fields, max_field_length, self.source.delimiter)
+            if row.party is not None:
+                self.pending.append(row)
+                yield row.party
+                continue
+            assert row.rejection is not None
+            self.counts.rejected[row.rejection.reason] += 1
+            self.rejects.writerow(_safe_cells(row.rejection.as_cells(row)))
+            if not self.writer.per_row:
+                self._progress()
+            elif self.pending:
+                self.pending.append(attrs.evolve(row, raw=""))
+            else:
+                self.writer.write_rejected(row)
+                self._progress()
+
+    def screened(self, result: ScreeningResult) -> None:
+        """Write the result of the oldest row in flight, after the rejected rows before it."""
+        while (row := self.pending.popleft()).party is None:
+            self.writer.write_rejected(row)
+            self._progress()
+        self.counts.screened += 1
+        self.counts.with_hits += result.is_hit
+        self.counts.hits += len(result.hits)
+        self.writer.write_result(row, result)
+        self._progress()
+
+    def finish(self) -> None:
+        while self.pending:
+            self.writer.write_rejected(self.pending.popleft())
+        if self.on_progress is not None:
+            done = self.counts.screened + self.counts.rejected.total()
+            self.on_progress(self.source.progress(done))
+
+    def _progress(self) -> None:
+        done = self.counts.screened + self.counts.rejected.total()
+        if self.on_progress is not None and done % PROGRESS_EVERY == 0:
+            self.on_progress(self.source.progress(done))
+
+
 class _Staged:
     """A text file written beside ``path`` under a temporary name, renamed in by ``commit``.
 
@@ -870,7 +910,7 @@ class _ResultWriter:
         lists_used: Sequence[ListUse],
     ) -> None:
         self._file = file
-        self._per_row = per_row
+        self.per_row = per_row
         self._uses = {use.list_id: use for use in lists_used}
         self._csv = csv.writer(file) if output_format == "csv" else None
         if self._csv is not None:
@@ -878,7 +918,7 @@ class _ResultWriter:
 
     def write_result(self, row: _Row, result: ScreeningResult) -> None:
         hits = [self._hit(hit) for hit in result.hits]
-        if not self._per_row:
+        if not self.per_row:
             for hit in hits:
                 self._write({**_input(row), **hit})
             return
@@ -890,7 +930,7 @@ class _ResultWriter:
             self._write({**_input(row), **outcome, "hits": hits, "error": None})
 
     def write_rejected(self, row: _Row) -> None:
-        if not self._per_row:
+        if not self.per_row:
             return
         assert row.rejection is not None
         error = f"{row.rejection.reason}: {row.rejection.detail}"
