@@ -239,3 +239,47 @@ def test_read_versions_falls_back_to_the_full_readers_errors(tmp_path: Path) -> 
     with pytest.raises(ListFormatError, match="duplicate ent_num 1") as caught:
         list(registry.read_versions("us-ofac-sdn", files))
     assert (caught.value.path, caught.value.line) == (duplicate, 2)
+
+
+@pytest.mark.parametrize("content", [b"", b"\x1a", b"\r\n\x1a"])
+def test_an_empty_ofac_file_is_refused_as_empty(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "sdn.csv"
+    path.write_bytes(content)
+    assert registry.detect_format(path) is Format.OFAC_CSV
+    with pytest.raises(ListFormatError, match="no entries"):
+        registry.read("us-ofac-sdn", path, published=dt.date(2024, 1, 1))
+
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize(
+    ("relative", "list_id", "wrong_id"),
+    [
+        ("eu/fsf_2024-05-14.xml", "eu-fsf", "gb-uksl"),
+        ("uk/uksl_2026-10-08.csv", "gb-uksl", "gb-ofsi"),
+        ("uk/ofsi_conlist_2022_2025-09-01.csv", "gb-ofsi", "gb-uksl"),
+        ("ofac/sdn_new_namespace.xml", "us-ofac-sdn", "un-sc-consolidated"),
+        ("ofac/sdn_advanced_sample.xml", "us-ofac-sdn", "eu-fsf"),
+        (
+            "opensanctions/us_ofac_sdn_2024-05-03.ftm.json",
+            "opensanctions-us_ofac_sdn",
+            "us-ofac-sdn",
+        ),
+    ],
+)
+def test_every_format_is_read_through_the_registry(
+    relative: str, list_id: str, wrong_id: str
+) -> None:
+    path = DATA / relative
+    version = registry.read(list_id, path)
+    assert version.info.id == list_id
+    assert version.entries
+    with pytest.raises(ListFormatError, match=f"not a format of {wrong_id}"):
+        registry.read(wrong_id, path)
+
+
+def test_an_opensanctions_file_must_be_of_the_dataset_named() -> None:
+    path = DATA / "opensanctions" / "us_ofac_sdn_2024-05-03.ftm.json"
+    with pytest.raises(ListFormatError, match="not 'opensanctions-eu_fsf'"):
+        registry.read("opensanctions-eu_fsf", path)

@@ -199,6 +199,10 @@ def _sniff(name: str, head: bytes) -> Format | None:
         return Format.FTM_JSON if b'"schema"' in head else None
     if name.endswith(".toml"):
         return Format.CURATED if re.search(rb"^\[list\]", head, re.MULTILINE) else None
+    if not stripped.strip(b"\x1a") and name.endswith(".csv") and name.startswith(("sdn", "cons")):
+        # An empty OFAC main file: the reader says the list is empty, more helpfully than
+        # "unknown format" would.
+        return Format.OFAC_CSV
     first_line = stripped.split(b"\n", 1)[0].strip()
     if first_line.lower().startswith(b"report date"):
         return Format.UKSL_CSV
