@@ -329,3 +329,5 @@ def test_several_versions_are_cached_as_one_history(
     ]  # fmt: skip
     assert calls == [2, 2, 3]
     assert len(list(tmp_path.glob("un-sc-consolidated/history-*.pickle"))) == 1
+    # Only a lone version has a cache of its own; a history replaces it.
+    assert list(tmp_path.rglob("compiled-*.pickle")) == []

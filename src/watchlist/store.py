@@ -10,7 +10,7 @@ each file it loads is kept, unchanged, with its publication date. The store is a
         <sha256>/                      one version, named by its content digest
           version.json                 list id, published, digest, format, files, added-at
           files/sdn.csv, alt.csv, ...  the source file(s), byte for byte
-          compiled-<watchlist version>.pickle   the parsed version (a cache)
+          compiled-<watchlist version>.pickle   the parsed version (a cache, lone versions)
         history-<watchlist version>-<key>.pickle  all its versions parsed (a cache)
 
 A version is content-addressed: its digest is the SHA-256 of its file (for an OFAC CSV set,
@@ -281,7 +281,9 @@ class Store:
         finally:
             shutil.rmtree(temporary, ignore_errors=True)
         located = _located(version, stored)
-        self._write_cache(stored, located)
+        if len(self._version_dirs(self.path / list_id)) == 1:
+            # A list of several versions is loaded, and cached, as a history instead.
+            self._write_cache(stored, located)
         return located
 
     def load(self, list_id: str) -> list[ListVersion]:
@@ -308,7 +310,8 @@ class Store:
                 stored.list_id, stored.main_file, published=stored.published, allow_empty=True
             )
         located = _located(version, stored)
-        self._write_cache(stored, located)
+        if len(self._version_dirs(stored.path.parent)) == 1:
+            self._write_cache(stored, located)
         return located
 
     def _load_history(self, list_id: str, stored: list[StoredVersion]) -> list[ListVersion]:
@@ -337,9 +340,14 @@ class Store:
             versions = [
                 _located(version, each) for version, each in zip(parsed, stored, strict=True)
             ]
-        for outdated in cache.parent.glob(f"{_HISTORY_PREFIX}*.pickle"):
+        # The history supersedes older histories and the caches of single versions.
+        outdated = [
+            *cache.parent.glob(f"{_HISTORY_PREFIX}*.pickle"),
+            *cache.parent.glob(f"*/{_CACHE_PREFIX}*.pickle"),
+        ]
+        for path in outdated:
             with contextlib.suppress(OSError):
-                outdated.unlink()
+                path.unlink()
         # A cache that cannot be written (read-only store) only costs a parse next time.
         with contextlib.suppress(OSError):
             _write_bytes(cache, _pickle(versions))
