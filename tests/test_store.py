@@ -327,7 +327,42 @@ def test_several_versions_are_cached_as_one_history(
     assert [version.published for version in store.load("un-sc-consolidated")] == [
         dt.date(2015, 3, 13), dt.date(2015, 3, 16), dt.date(2015, 3, 27)
     ]  # fmt: skip
-    assert calls == [2, 2, 3]
+    # Adding reads the new file; loading reads the three as a new history.
+    assert calls == [2, 2, 1, 3]
     assert len(list(tmp_path.glob("un-sc-consolidated/history-*.pickle"))) == 1
     # Only a lone version has a cache of its own; a history replaces it.
     assert list(tmp_path.rglob("compiled-*.pickle")) == []
+
+
+@pytest.mark.shared_data
+def test_a_day_has_one_version_of_a_list(tmp_path: Path, shared_data: Path) -> None:
+    store = Store(tmp_path)
+    _add_snapshot(store, shared_data, "2022-11-23")
+    with (
+        pytest.warns(IncompleteListWarning),
+        pytest.raises(
+            ListFormatError, match="a different version of us-ofac-sdn published 2022-11-23"
+        ),
+    ):
+        store.add("us-ofac-sdn", _snapshot(shared_data, "2022-11-30"), published="2022-11-23")
+    assert len(store.versions("us-ofac-sdn")) == 1
+
+
+@pytest.mark.shared_data
+@pytest.mark.filterwarnings("ignore::watchlist.errors.IncompleteListWarning")
+def test_add_many_records_a_history(tmp_path: Path, shared_data: Path) -> None:
+    store = Store(tmp_path)
+    days = ("2021-08-18", "2022-11-23", "2022-11-30")
+    files = [(_snapshot(shared_data, day), day) for day in days]
+    versions = store.add_many("us-ofac-sdn", [*files, files[0]])
+    assert [version.published.isoformat() for version in versions] == [*days, days[0]]
+    assert versions[3] == versions[0]
+    stored = store.versions("us-ofac-sdn")
+    assert [each.published.isoformat() for each in stored] == list(days)
+    assert [each.digest for each in stored] == [version.digest for version in versions[:3]]
+    # Unchanged records are one object across the versions, in the store's history too.
+    loaded = Store(tmp_path).load("us-ofac-sdn")
+    assert loaded == versions[:3]
+    first = {entry.id: entry for entry in loaded[1].entries}
+    assert sum(entry is first.get(entry.id) for entry in loaded[2].entries) > 11000
+    assert store.add_many("us-ofac-sdn", files) == versions[:3]

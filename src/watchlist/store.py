@@ -43,7 +43,7 @@ import pickle
 import shutil
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -192,6 +192,18 @@ def _expanded(value: Path | str) -> Path:
 
 
 @attrs.frozen
+class _Incoming:
+    """A file about to be stored: its format, its files by stored name, and their digests."""
+
+    file: Path
+    published: dt.date | None
+    format: registry.Format
+    sources: dict[str, Path]
+    digests: dict[str, str]
+    digest: str
+
+
+@attrs.frozen
 class Store:
     """A directory of list versions; it is created by the first :meth:`add`."""
 
@@ -229,37 +241,96 @@ class Store:
         The file must be in a format of that list (see :mod:`watchlist.sources.registry`);
         an OFAC CSV set is stored whole, with the companion files found beside its main file.
         If the same content is already stored, nothing changes and the stored version is
-        returned, with the publication date first recorded for it.
+        returned, with the publication date first recorded for it. A different version with
+        the same publication date is refused: a day has one version of a list.
         """
-        file = Path(file)
-        day = None if published is None else to_date(published)
+        [version] = self.add_many(list_id, [(file, published)], allow_empty=allow_empty)
+        return version
+
+    def add_many(
+        self,
+        list_id: str,
+        files: Iterable[tuple[Path | str, str | dt.date | None]],
+        *,
+        allow_empty: bool = False,
+    ) -> list[ListVersion]:
+        """Record several ``(file, published)`` versions of one list, as :meth:`add` does.
+
+        The files are read with :func:`~watchlist.sources.registry.read_versions`, so a long
+        history (say, daily copies of the SDN) is read in seconds. Each version is written
+        atomically on its own: should one fail, those before it stay recorded.
+        """
+        incoming = [
+            self._incoming(list_id, Path(file), None if day is None else to_date(day))
+            for file, day in files
+        ]
+        results: dict[int, ListVersion] = {}
+        first_of: dict[str, int] = {}
+        to_read: list[int] = []
+        for position, each in enumerate(incoming):
+            if each.digest in first_of:
+                continue
+            first_of[each.digest] = position
+            existing = self.path / list_id / each.digest
+            if (existing / METADATA).is_file():
+                results[position] = self._load(self._read_metadata(existing))
+            else:
+                to_read.append(position)
+        parsed = registry.read_versions(
+            list_id,
+            [(incoming[position].file, incoming[position].published) for position in to_read],
+            allow_empty=allow_empty,
+        )
+        days = {version.published: version.digest for version in self.versions(list_id)}
+        for position, version in zip(to_read, parsed, strict=True):
+            each = incoming[position]
+            other = days.get(version.published)
+            if other is not None and other != each.digest:
+                msg = (
+                    f"a different version of {list_id} published {version.published} is "
+                    f"already stored (sha256:{other}); a day has one version of a list"
+                )
+                raise ListFormatError(msg, path=each.file)
+            results[position] = self._commit(list_id, each, version)
+            days[version.published] = each.digest
+        # The same content given twice in one call is one version.
+        return [results[first_of[each.digest]] for each in incoming]
+
+    def _incoming(self, list_id: str, file: Path, published: dt.date | None) -> _Incoming:
         found = registry.check_format(list_id, file)
         sources = {registry.main_file_name(list_id, file, found): file}
         sources.update(registry.companions(file, found))
         digests = {name: _sha256(path) for name, path in sources.items()}
-        digest = _combined_digest(digests)
-        existing = self.path / list_id / digest
-        if (existing / METADATA).is_file():
-            return self._load(self._read_metadata(existing))
-        version = registry.read(list_id, file, published=day, allow_empty=allow_empty)
+        return _Incoming(
+            file=file,
+            published=published,
+            format=found,
+            sources=sources,
+            digests=digests,
+            digest=_combined_digest(digests),
+        )
+
+    def _commit(self, list_id: str, each: _Incoming, version: ListVersion) -> ListVersion:
+        """Write one parsed version into the store, atomically."""
+        existing = self.path / list_id / each.digest
         self.path.mkdir(parents=True, exist_ok=True)
         temporary = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX, dir=self.path))
         try:
             (temporary / FILES).mkdir()
-            for name, source in sources.items():
+            for name, source in each.sources.items():
                 _copy(source, temporary / FILES / name)
-            copied = {name: _sha256(temporary / FILES / name) for name in sources}
-            if copied != digests:
+            copied = {name: _sha256(temporary / FILES / name) for name in each.sources}
+            if copied != each.digests:
                 msg = "the file changed while it was being stored; add it again"
-                raise ListFormatError(msg, path=file)
+                raise ListFormatError(msg, path=each.file)
             stored = StoredVersion(
                 list_id=list_id,
                 published=version.published,
-                digest=digest,
-                format=found,
+                digest=each.digest,
+                format=each.format,
                 files=[
-                    StoredFile(name=name, original=source.name, sha256=digests[name])
-                    for name, source in sources.items()
+                    StoredFile(name=name, original=source.name, sha256=each.digests[name])
+                    for name, source in each.sources.items()
                 ],
                 added_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 title=version.info.title,
