@@ -168,6 +168,87 @@ def _greedy_edges(edges: list[Edge]) -> tuple[float, tuple[Edge, ...]]:
     return sum(edge[2] for edge in chosen), tuple(chosen)
 
 
+#: A word against two words of the other name run together ("Abbasali" and "Abbas Ali").
+MERGE_FLOOR = 0.85
+_MERGE_LIMIT = 6
+
+
+def may_merge(longest: tuple[int, int], other: tuple[int, int]) -> bool:
+    """Whether, by the ``(longest word, two shortest words)`` lengths of two spellings, a word
+    of one could be two words of the other run together."""
+    return longest[0] >= MERGE_FLOOR * other[1] or other[0] >= MERGE_FLOOR * longest[1]
+
+
+def _with_merges(
+    query: tuple[Token, ...], listed: tuple[Token, ...], edges: list[Edge]
+) -> tuple[list[Edge], float, float]:
+    """``edges`` with words run together where that pairs them better, and the new total
+    worth and paired weight.
+
+    A word left unpaired, or paired with a similarity under :data:`MERGE_FLOOR`, is tried
+    against every two such words of the other name run together, in either order (so word
+    order does not matter); best merges first. A merged word pairs with each of the two,
+    sharing its weight between them.
+    """
+    strong_query = {e[0] for e in edges if e[3] >= MERGE_FLOOR}
+    strong_listed = {e[1] for e in edges if e[3] >= MERGE_FLOOR}
+    open_query = [i for i in range(len(query)) if i not in strong_query]
+    open_listed = [j for j in range(len(listed)) if j not in strong_listed]
+    candidates: list[tuple[float, bool, int, int, int]] = []
+    for flipped, singles, single_tokens, doubles, double_tokens in (
+        (False, open_query, query, open_listed, listed),
+        (True, open_listed, listed, open_query, query),
+    ):
+        if not singles or len(doubles) < 2 or len(doubles) > _MERGE_LIMIT:
+            continue
+        texts = [(x, double_tokens[x].text) for x in doubles]
+        shortest_join = sum(sorted(len(text) for _, text in texts)[:2])
+        for u in singles:
+            text = single_tokens[u].text
+            # Levenshtein similarity of MERGE_FLOOR bounds the lengths of the joined words.
+            low, high = MERGE_FLOOR * len(text), len(text) / MERGE_FLOOR
+            if shortest_join > high:
+                continue
+            start, end = text[0], text[-1]
+            for x, first in texts:
+                for y, second in texts:
+                    if x == y or not low <= len(first) + len(second) <= high:
+                        continue
+                    if first[0] != start and second[-1] != end:
+                        continue
+                    similarity = Levenshtein.normalized_similarity(text, first + second)
+                    if similarity >= MERGE_FLOOR:
+                        candidates.append((similarity, flipped, u, x, y))
+    if not candidates:
+        return edges, sum(e[2] for e in edges), _paired_weight(query, listed, edges)
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2], min(c[3], c[4]), max(c[3], c[4])))
+    used: set[tuple[bool, int]] = set()
+    merged: list[Edge] = []
+    merged_weight = 0.0
+    for similarity, flipped, u, x, y in candidates:
+        words = {(flipped, u), (not flipped, x), (not flipped, y)}
+        if words & used:
+            continue
+        used |= words
+        single = (listed if flipped else query)[u]
+        pair_side = query if flipped else listed
+        # A word split differently is as good as a variant spelling, not as the same words.
+        similarity *= VARIANT_SIMILARITY
+        for other in (x, y):
+            i, j = (other, u) if flipped else (u, other)
+            share = single.weight / 2 + pair_side[other].weight
+            merged.append((i, j, share * similarity, similarity))
+            merged_weight += share
+    # Weak pairs of words now merged give way.
+    kept = [e for e in edges if (False, e[0]) not in used and (True, e[1]) not in used]
+    total = sum(e[2] for e in kept) + sum(e[2] for e in merged)
+    return kept + merged, total, _paired_weight(query, listed, kept) + merged_weight
+
+
+def _paired_weight(query: tuple[Token, ...], listed: tuple[Token, ...], edges: list[Edge]) -> float:
+    return sum(query[e[0]].weight + listed[e[1]].weight for e in edges)
+
+
 def _both_sides_unpaired(
     query: tuple[Token, ...], listed: tuple[Token, ...], edges: list[Edge]
 ) -> bool:
@@ -186,10 +267,12 @@ def align(
     *,
     person: bool,
     total_weight: float | None = None,
+    may_merge: bool = True,
 ) -> tuple[float, tuple[Pair, ...]]:
     """The name score of two word sequences and the pairs ``(query i, listed j, similarity)``.
 
-    ``total_weight`` is the sum of every word's weight on both sides, if already known.
+    ``total_weight`` is the sum of every word's weight on both sides, if already known;
+    ``may_merge`` False if the word lengths show no word of one side can be two of the other.
     """
     if not query or not listed:
         return 0.0, ()
@@ -221,8 +304,6 @@ def align(
                 used_columns |= 1 << j
         if row_edges > 1:
             forced = False
-    if not edges:
-        return 0.0, ()
     if not forced:
         total, chosen = _best_edges(edges, forced=False)
         paired_weight = 0.0
@@ -232,6 +313,16 @@ def align(
             paired_weight += q.weight + w.weight
             paired_names += q.role in _NAME_ROLES and w.role in _NAME_ROLES
         edges = list(chosen)
+    # Words run together only where one name has more words than the other.
+    if may_merge and len(query) != len(listed) and (
+        len(edges) * 2 < len(query) + len(listed) or any(e[3] < MERGE_FLOOR for e in edges)
+    ):
+        edges, total, paired_weight = _with_merges(query, listed, edges)
+        paired_names = sum(
+            query[i].role in _NAME_ROLES and listed[j].role in _NAME_ROLES for i, j, _, _ in edges
+        )
+    if not edges:
+        return 0.0, ()
     if total_weight is None:
         total_weight = sum(t.weight for t in query) + sum(t.weight for t in listed)
     unpaired = total_weight - paired_weight

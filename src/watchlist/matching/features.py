@@ -16,7 +16,7 @@ import attrs
 from rapidfuzz.distance import Levenshtein
 
 from watchlist.dates import BirthDate, PartialDate
-from watchlist.matching.align import align
+from watchlist.matching.align import align, may_merge
 from watchlist.matching.names import PreparedName, Token, prepare
 from watchlist.model import AliasStrength, EntityKind, FeatureScore, Identifier, Name
 
@@ -113,6 +113,7 @@ def _best_alignment(query: PreparedName, listed: PreparedName, person: bool) -> 
             listed.spellings[0],
             person=person,
             total_weight=query.weights[0] + listed.weights[0],
+            may_merge=may_merge(query.lengths[0], listed.lengths[0]),
         )
         best: _Best = (score, 0, 0, pairs, False)
         if score == 1.0:
@@ -142,6 +143,7 @@ def _best_spellings(query: PreparedName, listed: PreparedName, person: bool) -> 
                 listed_tokens,
                 person=person,
                 total_weight=query_weight + listed.weights[li],
+                may_merge=may_merge(query.lengths[qi], listed.lengths[li]),
             )
             if score > best[0]:
                 best = (score, qi, li, pairs, False)

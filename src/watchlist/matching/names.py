@@ -80,6 +80,10 @@ class PreparedName:
     spellings: tuple[tuple[Token, ...], ...]
     #: The sum of the word weights of each spelling.
     weights: tuple[float, ...]
+    #: For each spelling, its longest word's length and its two shortest words' lengths
+    #: added (a large number for a one-word spelling): whether a word of one name could be two
+    #: words of the other run together.
+    lengths: tuple[tuple[int, int], ...]
     #: Whether each spelling has its particles joined to the following words.
     particles_joined: tuple[bool, ...]
     #: Whether the name has particles at all (and so spellings with them joined).
@@ -176,6 +180,11 @@ def _joined_particles(words: list[str]) -> list[str]:
     return joined
 
 
+def _length_bounds(tokens: tuple[Token, ...]) -> tuple[int, int]:
+    lengths = sorted(len(token.text) for token in tokens)
+    return lengths[-1], (lengths[0] + lengths[1] if len(lengths) > 1 else 1 << 30)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def prepare(value: str) -> PreparedName:
     """``value`` prepared for matching (cached: each distinct name is prepared once)."""
@@ -202,6 +211,7 @@ def prepare(value: str) -> PreparedName:
         spellings=token_spellings,
         weights=tuple(sum(token.weight for token in tokens) for tokens in token_spellings),
         particles_joined=particles_joined,
+        lengths=tuple(_length_bounds(tokens) for tokens in token_spellings),
         has_particles=any(particles_joined),
         looks_like_organisation=looks_like_organisation,
         joined=joined,
