@@ -10,8 +10,8 @@ each file it loads is kept, unchanged, with its publication date. The store is a
         <sha256>/                      one version, named by its content digest
           version.json                 list id, published, digest, format, files, added-at
           files/sdn.csv, alt.csv, ...  the source file(s), byte for byte
-          compiled-<watchlist version>.pickle   the parsed version (a cache, lone versions)
-        history-<watchlist version>-<key>.pickle  all its versions parsed (a cache)
+          compiled-<watchlist version>-<fp>.pickle  the parsed version (a cache, lone versions)
+        history-<watchlist version>-<fp>-<key>.pickle  all its versions parsed (a cache)
 
 A version is content-addressed: its digest is the SHA-256 of its file (for an OFAC CSV set,
 of the lines ``name\\0sha256\\n`` of its files, main file first, as the reader computes it),
@@ -20,12 +20,16 @@ Writes are atomic: a version is assembled in a temporary directory inside the st
 into place with one ``os.replace``, so an interrupted write leaves no half-written version.
 
 The compiled cache holds the parsed :class:`~watchlist.model.ListVersion` as a pickle, keyed
-by the digest and the watchlist version, so a reload skips parsing. A list with several
-versions is cached as a whole history, keyed by all its digests, so that records unchanged
-between versions are held once (see :func:`watchlist.sources.registry.read_versions`).
-A cache file that cannot be read is a cache miss: the version is parsed again from its
-files, never taken on trust. The cache is a pickle, so the store directory must be writable
-only by those trusted to run code as the user, as with any per-user data directory.
+by the digest and the watchlist version (with ``fp``, a fingerprint of the value classes'
+fields), so a reload skips parsing. A list with several versions is cached as a whole
+history, keyed by all its digests, so that records unchanged between versions are held once
+(see :func:`watchlist.sources.registry.read_versions`). A cache file that cannot be read is a
+cache miss: the version is parsed again from its files, never taken on trust. The cache is a
+pickle, so the store directory must be writable only by those trusted to run code as the
+user, as with any per-user data directory.
+
+A day has one version of a list: a different file given the publication date of a stored
+version is refused (the timeline could not order the two).
 """
 
 from __future__ import annotations
