@@ -4,12 +4,14 @@ Word similarity (:func:`token_similarity`), in this order:
 
 1. the same word, or two spellings of one variant group (``mohammed``/``muhammad``): 1.0;
 2. an initial against a word starting with it: 0.9; against any other word: 0;
-3. otherwise the Levenshtein similarity ``1 - distance / longer length``, raised where the two
+3. otherwise the edit similarity ``1 - distance / longer length`` (optimal string alignment:
+   Levenshtein with swapped neighbours as one edit, Akram/Arkam), raised where the two
    words share a consonant skeleton (:func:`~watchlist.matching.phonetic.phonetic_key`): to 0.9
    if either word comes from a script written without short vowels (the Arabic ``hqna`` has
    nothing else to agree on), and half-way to 1 otherwise (``haqqani``/``hakkani`` 0.71 to
    0.86);
-4. a similarity under 0.65 counts as 0: different words, not a misspelling.
+4. a similarity under 0.65 counts as 0: different words, not a misspelling; except that two
+   different legal forms (Ltd, LLC) count 0.5.
 
 Each pair ``(i, j)`` is worth ``(w_i + w_j) * sim(i, j)``, where ``w`` is each word's weight;
 :func:`best_pairing` finds the one-to-one pairing of largest total worth, whatever the word
@@ -18,17 +20,21 @@ order. The name score is then
     score = sum over pairs of (w_i + w_j) * sim(i, j)
             / (sum over pairs of (w_i + w_j) + f * sum of unpaired weights on both sides)
 
-with ``f = 0.5`` for persons once two name words pair (lists carry middle names and
-patronymics that customer records leave out, and the other way round) and ``f = 1``
+with ``f = 0.5`` for persons once two name words pair and only one side has name words left
+over (lists carry middle names and patronymics that customer records leave out, and the other
+way round; but a different given name on each side is a different person), and ``f = 1``
 otherwise: for organisations every word counts, since "Pakistani" is what tells "Pakistani
-Taliban" from "Taliban". The score is symmetric: swapping the two names does not change it.
+Taliban" from "Taliban". A person's names that agree on fewer than two name words score 0.9
+times that, unless they agree entirely. A word may also pair with two words of the other name
+run together ("Abbasali" and "Abbas Ali"). The score is symmetric: swapping the two names does
+not change it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from watchlist.matching.names import Role, Token
 
@@ -37,12 +43,17 @@ SIMILARITY_FLOOR = 0.65
 #: Two spellings of one variant group: as good as the same word, but not quite, so that the
 #: same spelling ranks first.
 VARIANT_SIMILARITY = 0.97
+#: Two different legal forms (Ltd against LLC).
+LEGAL_FORMS_SIMILARITY = 0.5
 #: An initial against a word it could stand for.
 INITIAL_SIMILARITY = 0.9
 #: Shared consonant skeleton, where a side was written without short vowels.
 ABJAD_KEY_SIMILARITY = 0.9
 #: How much an unpaired word of a person's name counts, once two name words pair.
 PERSON_UNPAIRED_FACTOR = 0.5
+#: A person's names that agree on one name word only ("Abu Ali" and "Abou Ali", "Talha" and
+#: "Ustad Talha") are weak evidence, unless they are the same.
+SINGLE_NAME_FACTOR = 0.9
 #: Past this many words a side, the pairing is greedy (best pair first) rather than exact.
 EXACT_PAIRING_LIMIT = 12
 
@@ -82,10 +93,13 @@ def _similarity(a: Token, b: Token, abjad: bool) -> float:
         return VARIANT_SIMILARITY
     if a.role is Role.INITIAL or b.role is Role.INITIAL:
         return INITIAL_SIMILARITY if a.text[0] == b.text[0] else 0.0
-    similarity = Levenshtein.normalized_similarity(a.text, b.text)
+    similarity = OSA.normalized_similarity(a.text, b.text)
     if a.key == b.key and len(a.key) >= 2:
         similarity = max(similarity, ABJAD_KEY_SIMILARITY) if abjad else (1.0 + similarity) / 2
-    return similarity if similarity >= SIMILARITY_FLOOR else 0.0
+    if similarity >= SIMILARITY_FLOOR:
+        return similarity
+    # Two different legal forms still say the same thing: this is a company.
+    return LEGAL_FORMS_SIMILARITY if a.role is b.role is Role.LEGAL_FORM else 0.0
 
 
 Pair = tuple[int, int, float]
@@ -330,4 +344,6 @@ def align(
     if person and paired_names >= 2 and not _both_sides_unpaired(query, listed, edges):
         factor = PERSON_UNPAIRED_FACTOR
     score = total / (paired_weight + factor * unpaired)
+    if person and paired_names < 2 and score < 1.0:
+        score *= SINGLE_NAME_FACTOR
     return min(1.0, score), tuple([(i, j, similarity) for i, j, _, similarity in edges])

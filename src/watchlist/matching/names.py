@@ -10,7 +10,8 @@ A prepared name holds one or more *spellings*, each a tuple of :class:`Token`:
   with each particle joined to the word after it, so that "Abd al-Rahman" meets "Abdalrahman"
   and "Al Qaida" meets "Alqaida".
 
-Each word has a role from ``terms.toml`` (honorific, legal form, generic organisation word,
+Legal forms written out in words ("joint stock company") are first read as their abbreviation
+("jsc"). Each word has a role from ``terms.toml`` (honorific, legal form, generic organisation word,
 joining word, particle, first half of a compound name), or is a patronymic (``-ovich``,
 ``-ovna``, ``-ogly`` ...), an initial (one letter), or an ordinary name word. The role sets its
 weight: an ordinary word weighs 1, a title such as "Mullah" 0.2. Low-weight words still count
@@ -22,6 +23,7 @@ from __future__ import annotations
 import enum
 import functools
 import importlib.resources
+import re
 import tomllib
 from collections.abc import Mapping
 
@@ -101,6 +103,9 @@ class PreparedName:
 class _Vocabulary:
     roles: Mapping[str, tuple[Role, float]]
     variants: Mapping[str, str]
+    #: Legal forms written out, and the pattern finding any of them in a normalised name.
+    phrases: Mapping[str, str]
+    phrase_pattern: re.Pattern[str]
 
 
 _ROLE_SECTIONS = {
@@ -128,7 +133,20 @@ def _vocabulary() -> _Vocabulary:
     for group in variant_data["groups"]:
         for spelling in group:
             variants.setdefault(spelling, group[0])
-    return _Vocabulary(roles=roles, variants=variants)
+    phrases = {str(phrase): str(short) for phrase, short in terms["phrases"].items()}
+    alternatives = "|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+    return _Vocabulary(
+        roles=roles,
+        variants=variants,
+        phrases=phrases,
+        phrase_pattern=re.compile(rf"\b(?:{alternatives})\b"),
+    )
+
+
+def _abbreviate_phrases(spelling: str) -> str:
+    """``joint stock company genbank`` as ``jsc genbank``: legal forms written out, shortened."""
+    vocabulary = _vocabulary()
+    return vocabulary.phrase_pattern.sub(lambda m: vocabulary.phrases[m.group(0)], spelling)
 
 
 def role_of(word: str) -> tuple[Role, float]:
@@ -192,7 +210,7 @@ def prepare(value: str) -> PreparedName:
     # spelling -> whether its particles are joined to the word after them
     spellings: dict[tuple[str, ...], bool] = {}
     for spelling in cyrillic_spellings(value):
-        words = tuple(spelling.split())
+        words = tuple(_abbreviate_phrases(spelling).split())
         spellings.setdefault(words, False)
         spellings.setdefault(tuple(_joined_particles(list(words))), True)
     kept = [(words, joined) for words, joined in spellings.items() if words]

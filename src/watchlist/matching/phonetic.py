@@ -1,7 +1,7 @@
 """A consonant-skeleton key that lets transliterations of one name meet.
 
 Transliteration schemes disagree mostly on vowels (Usama/Osama, Qaida/Qaeda), on how they write
-one sound with two letters (Khakkani/Hakkani/Xakkani, Zhukov/Jukov), and on doubled letters
+one sound with two letters (Khakkani/Hakkani, Zhukov/Jukov), and on doubled letters
 (Haqqani/Haqani). The key drops all three differences: digraphs become one symbol, ``q`` is
 ``k``, vowels (and the half-vowels ``w`` and ``y``, which Arabic writes as long vowels) are
 dropped except that a word starting with a vowel keeps one ``a``, and runs of one symbol
@@ -27,12 +27,14 @@ _DIGRAPHS = (
 _DIGRAPH_PATTERN = re.compile("|".join(re.escape(digraph) for digraph, _ in _DIGRAPHS))
 _DIGRAPH_MAP = dict(_DIGRAPHS)
 _LETTERS = str.maketrans(
-    {"q": "k", "x": "H", "h": "H", "c": "k", "w": "a", "j": "J", "e": "a", "i": "a", "o": "a",
+    {"q": "k", "h": "H", "c": "k", "w": "a", "j": "J", "e": "a", "i": "a", "o": "a",
      "u": "a", "y": "a"}
 )  # fmt: skip
 # "j" before a consonant or at the end is the Cyrillic short i of GOST 7.79 (Ajrat = Ayrat);
 # a final "h" after a vowel is silent (Hizballah = Hizballa).
 _SHORT_I = re.compile(r"j(?![aeiouy])")
+# A Latin "x" is "ks" (Alexander = Aleksandr); GOST 7.79 B writes х as "x", but Cyrillic input
+# gets every scheme's spelling anyway.
 _SILENT_H = re.compile(r"(?<=[aeiou])h$")
 _VOWEL_RUN = re.compile(r"a+")
 
@@ -42,7 +44,7 @@ def phonetic_key(token: str) -> str:
     """The consonant skeleton of one normalised (lower-case ASCII) word."""
     if not token:
         return ""
-    text = _SILENT_H.sub("", _SHORT_I.sub("y", token)) or token
+    text = _SILENT_H.sub("", _SHORT_I.sub("y", token)).replace("x", "ks") or token
     text = _DIGRAPH_PATTERN.sub(lambda match: _DIGRAPH_MAP[match.group(0)], text)
     # "w" is read as a vowel: Arabic transliteration writes long u with it (akhwnd = akhund).
     text = text.translate(_LETTERS)
