@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from watchlist.countries import country_code
 from watchlist.dates import BirthDate, DateRange, PartialDate
 from watchlist.errors import InputError, ListFormatError
 from watchlist.model import AliasStrength, Coverage, Identifier, ListInfo, Name
@@ -86,71 +87,6 @@ def read_bytes(path: Path) -> bytes:
     except OSError as error:
         msg = f"cannot read list file: {error.strerror or error}"
         raise ListFormatError(msg, path=path) from None
-
-
-# OFAC's spellings, as they occur in the SDN and consolidated files 2018-2025 (nationality,
-# citizenship, document countries, address countries), keyed in lower case. Kosovo has no ISO
-# code; XK is the user-assigned code the EU and most banks use.
-_COUNTRIES = {
-    "afghanistan": "AF", "albania": "AL", "algeria": "DZ", "andorra": "AD", "angola": "AO",
-    "antigua and barbuda": "AG", "argentina": "AR", "armenia": "AM", "aruba": "AW",
-    "australia": "AU", "austria": "AT", "azerbaijan": "AZ", "bahamas, the": "BS",
-    "bahamas": "BS", "bahrain": "BH", "bangladesh": "BD", "barbados": "BB", "belarus": "BY",
-    "belgium": "BE", "belize": "BZ", "benin": "BJ", "bermuda": "BM", "bhutan": "BT",
-    "bolivia": "BO", "bosnia and herzegovina": "BA", "botswana": "BW", "brazil": "BR",
-    "brunei": "BN", "bulgaria": "BG", "burkina faso": "BF", "burma": "MM", "burundi": "BI",
-    "cabo verde": "CV", "cape verde": "CV", "cambodia": "KH", "cameroon": "CM", "canada": "CA",
-    "cayman islands": "KY", "central african republic": "CF", "chad": "TD", "chile": "CL",
-    "china": "CN", "colombia": "CO", "comoros": "KM", "congo, democratic republic of the": "CD",
-    "congo, republic of the": "CG", "costa rica": "CR", "cote d ivoire": "CI",
-    "cote d'ivoire": "CI", "croatia": "HR", "cuba": "CU", "curacao": "CW", "cyprus": "CY",
-    "czech republic": "CZ", "czechia": "CZ", "denmark": "DK", "djibouti": "DJ",
-    "dominica": "DM", "dominican republic": "DO", "ecuador": "EC", "egypt": "EG",
-    "el salvador": "SV", "equatorial guinea": "GQ", "eritrea": "ER", "estonia": "EE",
-    "eswatini": "SZ", "ethiopia": "ET", "fiji": "FJ", "finland": "FI", "france": "FR",
-    "gabon": "GA", "the gambia": "GM", "gambia, the": "GM", "georgia": "GE", "germany": "DE",
-    "ghana": "GH", "gibraltar": "GI", "greece": "GR", "grenada": "GD", "guatemala": "GT",
-    "guernsey": "GG", "guinea": "GN", "guinea-bissau": "GW", "guyana": "GY", "haiti": "HT",
-    "honduras": "HN", "hong kong": "HK", "hungary": "HU", "iceland": "IS", "india": "IN",
-    "indonesia": "ID", "iran": "IR", "iraq": "IQ", "ireland": "IE", "man, isle of": "IM",
-    "israel": "IL", "italy": "IT", "jamaica": "JM", "japan": "JP", "jersey": "JE",
-    "jordan": "JO", "kazakhstan": "KZ", "kenya": "KE", "korea, north": "KP",
-    "korea, south": "KR", "kosovo": "XK", "kuwait": "KW", "kyrgyzstan": "KG", "laos": "LA",
-    "latvia": "LV", "lebanon": "LB", "lesotho": "LS", "liberia": "LR", "libya": "LY",
-    "liechtenstein": "LI", "lithuania": "LT", "luxembourg": "LU", "macau": "MO",
-    "macedonia, the former yugoslav republic of": "MK",
-    "north macedonia, the republic of": "MK", "north macedonia": "MK", "madagascar": "MG",
-    "malawi": "MW", "malaysia": "MY", "maldives": "MV", "mali": "ML", "malta": "MT",
-    "marshall islands": "MH", "mauritania": "MR", "mauritius": "MU", "mexico": "MX",
-    "micronesia, federated states of": "FM", "moldova": "MD", "monaco": "MC",
-    "mongolia": "MN", "montenegro": "ME", "morocco": "MA", "mozambique": "MZ",
-    "namibia": "NA", "nauru": "NR", "nepal": "NP", "netherlands": "NL", "new zealand": "NZ",
-    "nicaragua": "NI", "niger": "NE", "nigeria": "NG", "norway": "NO", "oman": "OM",
-    "pakistan": "PK", "palau": "PW", "palestinian": "PS", "panama": "PA",
-    "papua new guinea": "PG", "paraguay": "PY", "peru": "PE", "philippines": "PH",
-    "poland": "PL", "portugal": "PT", "qatar": "QA", "romania": "RO", "russia": "RU",
-    "rwanda": "RW", "saint kitts and nevis": "KN", "saint lucia": "LC",
-    "saint vincent and the grenadines": "VC", "samoa": "WS", "san marino": "SM",
-    "saudi arabia": "SA", "senegal": "SN", "serbia": "RS", "seychelles": "SC",
-    "sierra leone": "SL", "singapore": "SG", "slovakia": "SK", "slovenia": "SI",
-    "solomon islands": "SB", "somalia": "SO", "south africa": "ZA", "south sudan": "SS",
-    "spain": "ES", "sri lanka": "LK", "sudan": "SD", "suriname": "SR", "sweden": "SE",
-    "switzerland": "CH", "syria": "SY", "taiwan": "TW", "tajikistan": "TJ", "tanzania": "TZ",
-    "thailand": "TH", "timor-leste": "TL", "togo": "TG", "tonga": "TO",
-    "trinidad and tobago": "TT", "tunisia": "TN", "turkey": "TR", "turkiye": "TR",
-    "turkmenistan": "TM", "tuvalu": "TV", "uganda": "UG", "ukraine": "UA",
-    "united arab emirates": "AE", "united kingdom": "GB", "u.k.": "GB", "uk": "GB",
-    "united states": "US", "usa": "US", "uruguay": "UY", "uzbekistan": "UZ",
-    "vanuatu": "VU", "venezuela": "VE", "vietnam": "VN", "virgin islands, british": "VG",
-    "yemen": "YE", "zambia": "ZM", "zimbabwe": "ZW",
-}  # fmt: skip
-
-
-def country_code(name: str | None) -> str | None:
-    """The ISO alpha-2 code of a country as OFAC names it, or None for a name not in the table."""
-    if not name:
-        return None
-    return _COUNTRIES.get(name.strip().lower())
 
 
 _MONTHS = {

@@ -50,6 +50,7 @@ from typing import Literal
 
 import attrs
 
+from watchlist.countries import country_code
 from watchlist.dates import BirthDate, DateRange, PartialDate, to_date
 from watchlist.errors import InputError, ListFormatError
 from watchlist.model import (
@@ -136,7 +137,7 @@ class _Document:
     def country(self, code: str | None, record: str | None) -> str | None:
         element = self.element("Country", code, record)
         iso2 = (element.get("ISO2") or "").strip()
-        return iso2.upper() if len(iso2) == 2 else _ofac.country_code(element.text)
+        return iso2.upper() if len(iso2) == 2 else country_code(element.text)
 
     def read_values(self, element: ET.Element) -> None:
         for value_set in element:

@@ -47,6 +47,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
+from watchlist.countries import country_code
 from watchlist.dates import BirthDate, to_date
 from watchlist.errors import IncompleteListWarning, InputError, ListFormatError
 from watchlist.model import (
@@ -332,7 +333,7 @@ def _read_remarks(
             if birth_date is not None and birth_date not in birth_dates:
                 birth_dates.append(birth_date)
         elif country is not None:
-            code = _ofac.country_code(country)
+            code = country_code(country)
             if code is not None and code not in nationalities:
                 nationalities.append(code)
         else:

@@ -36,6 +36,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Literal
 
+from watchlist.countries import country_code
 from watchlist.dates import BirthDate, to_date
 from watchlist.errors import InputError, ListFormatError
 from watchlist.model import AliasStrength, EntityKind, Entry, Identifier, ListVersion, Rejection
@@ -265,7 +266,7 @@ def _entry(element: ET.Element, path: Path, position: int) -> Entry:
     ):
         for item in _items(fields, list_name, item_name):
             country = _text(item, "country")
-            code = _ofac.country_code(country)
+            code = country_code(country)
             if code is None:
                 notes.append(f"{item_name.capitalize()}: {country}")
             elif code not in nationalities:

@@ -53,6 +53,7 @@ from typing import TypeVar
 
 import attrs
 
+from watchlist.countries import country_code
 from watchlist.dates import BirthDate, PartialDate
 from watchlist.errors import InputError, ListFormatError
 from watchlist.model import (
@@ -69,7 +70,6 @@ from watchlist.sources._support import (
     ErrorMode,
     Rejections,
     check_not_empty,
-    country_code,
     file_digest,
     join_remarks,
     resolve_published,

@@ -51,6 +51,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
+from watchlist.countries import country_code
 from watchlist.dates import BirthDate, DateRange, PartialDate
 from watchlist.errors import InputError, ListFormatError
 from watchlist.model import (
@@ -68,7 +69,6 @@ from watchlist.sources._support import (
     Rejections,
     UniqueEntries,
     check_not_empty,
-    country_code,
     file_digest,
     join_remarks,
     line_of,
