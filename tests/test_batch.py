@@ -456,3 +456,12 @@ def test_rejects_and_audit_can_go_elsewhere(screener: Screener, tmp_path: Path) 
     assert len(_read_csv(tmp_path / "review" / "bad-rows.csv")) == summary.rows_rejected
     audit = json.loads((tmp_path / "review" / "run.json").read_text(encoding="utf-8"))
     assert audit["output"]["path"] == str(output.resolve())
+
+
+def test_encoding_is_detected_past_the_first_kilobytes(screener: Screener, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    text = "name,note\n" + "John Smith,ordinary\n" * 600 + "Талибан,listed\n"
+    source.write_bytes(text.encode("cp1251"))
+    summary, output = _screen(screener, source, tmp_path)
+    assert summary.encoding == "cp1251"
+    assert [row["input_name"] for row in _read_csv(output)] == ["Талибан"]

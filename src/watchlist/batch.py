@@ -481,7 +481,7 @@ class _InputFile:
             raise InputError(msg, field="input") from None
         with contextlib.ExitStack() as stack:
             digesting = stack.enter_context(_DigestingReader(raw))
-            buffered = io.BufferedReader(digesting)
+            buffered = io.BufferedReader(digesting, buffer_size=SAMPLE_SIZE)
             sample = buffered.peek(SAMPLE_SIZE)[:SAMPLE_SIZE]
             encoding = _known_encoding(encoding) if encoding else detect_encoding(sample)
             if encoding == "utf-8-sig":  # read as UTF-8; the first line loses its mark
