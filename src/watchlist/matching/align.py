@@ -195,37 +195,40 @@ def may_merge(longest: tuple[int, int], other: tuple[int, int]) -> bool:
 
 def _with_merges(
     query: tuple[Token, ...], listed: tuple[Token, ...], edges: list[Edge]
-) -> tuple[list[Edge], float, float]:
+) -> tuple[list[Edge], float, float] | None:
     """``edges`` with words run together where that pairs them better, and the new total
-    worth and paired weight.
+    worth and paired weight; ``None`` if no words run together pair better.
 
     A word left unpaired, or paired with a similarity under :data:`MERGE_FLOOR`, is tried
     against every two such words of the other name run together, in either order (so word
     order does not matter); best merges first. A merged word pairs with each of the two,
     sharing its weight between them.
     """
-    strong_query = {e[0] for e in edges if e[3] >= MERGE_FLOOR}
-    strong_listed = {e[1] for e in edges if e[3] >= MERGE_FLOOR}
-    open_query = [i for i in range(len(query)) if i not in strong_query]
-    open_listed = [j for j in range(len(listed)) if j not in strong_listed]
+    strong_query: set[int] = set()
+    strong_listed: set[int] = set()
+    for e in edges:
+        if e[3] >= MERGE_FLOOR:
+            strong_query.add(e[0])
+            strong_listed.add(e[1])
+    open_query = [(i, t.text) for i, t in enumerate(query) if i not in strong_query]
+    open_listed = [(j, t.text) for j, t in enumerate(listed) if j not in strong_listed]
     candidates: list[tuple[float, bool, int, int, int]] = []
-    for flipped, singles, single_tokens, doubles, double_tokens in (
-        (False, open_query, query, open_listed, listed),
-        (True, open_listed, listed, open_query, query),
+    for flipped, singles, doubles in (
+        (False, open_query, open_listed),
+        (True, open_listed, open_query),
     ):
         if not singles or len(doubles) < 2 or len(doubles) > _MERGE_LIMIT:
             continue
-        texts = [(x, double_tokens[x].text) for x in doubles]
-        shortest_join = sum(sorted(len(text) for _, text in texts)[:2])
-        for u in singles:
-            text = single_tokens[u].text
+        lengths = sorted(len(text) for _, text in doubles)
+        shortest_join = lengths[0] + lengths[1]
+        for u, text in singles:
             # Levenshtein similarity of MERGE_FLOOR bounds the lengths of the joined words.
             low, high = MERGE_FLOOR * len(text), len(text) / MERGE_FLOOR
             if shortest_join > high:
                 continue
             start, end = text[0], text[-1]
-            for x, first in texts:
-                for y, second in texts:
+            for x, first in doubles:
+                for y, second in doubles:
                     if x == y or not low <= len(first) + len(second) <= high:
                         continue
                     if first[0] != start and second[-1] != end:
@@ -234,7 +237,7 @@ def _with_merges(
                     if similarity >= MERGE_FLOOR:
                         candidates.append((similarity, flipped, u, x, y))
     if not candidates:
-        return edges, sum(e[2] for e in edges), _paired_weight(query, listed, edges)
+        return None
     candidates.sort(key=lambda c: (-c[0], c[1], c[2], min(c[3], c[4]), max(c[3], c[4])))
     used: set[tuple[bool, int]] = set()
     merged: list[Edge] = []
@@ -300,7 +303,9 @@ def align(
     paired_names = 0
     for i, q in enumerate(query):
         weight, is_name = q.weight, q.role in _NAME_ROLES
-        row = _cache_row(cache, q.text)
+        row = cache.get(q.text)
+        if row is None:
+            row = _cache_row(cache, q.text)
         row_edges = 0
         for j, w in enumerate(listed):
             similarity = row.get(w.text)
@@ -328,10 +333,16 @@ def align(
             paired_names += q.role in _NAME_ROLES and w.role in _NAME_ROLES
         edges = list(chosen)
     # Words run together only where one name has more words than the other.
-    if may_merge and len(query) != len(listed) and (
-        len(edges) * 2 < len(query) + len(listed) or any(e[3] < MERGE_FLOOR for e in edges)
-    ):
-        edges, total, paired_weight = _with_merges(query, listed, edges)
+    if may_merge and len(query) != len(listed):
+        # A merge needs a word left open on one side and two on the other.
+        strong = sum(e[3] >= MERGE_FLOOR for e in edges)
+        open_query, open_listed = len(query) - strong, len(listed) - strong
+        may_merge = min(open_query, open_listed) >= 1 and max(open_query, open_listed) >= 2
+    else:
+        may_merge = False
+    merged = _with_merges(query, listed, edges) if may_merge else None
+    if merged is not None:
+        edges, total, paired_weight = merged
         paired_names = sum(
             query[i].role in _NAME_ROLES and listed[j].role in _NAME_ROLES for i, j, _, _ in edges
         )

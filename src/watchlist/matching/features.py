@@ -192,33 +192,33 @@ _STRENGTH_TEXT = {
 }
 
 
-#: Below this name score an explanation counts the unpaired words instead of listing them:
-#: such a pair is far from any threshold, and screening meets many of them.
+#: Below this name score an explanation counts the word pairs instead of listing them: such a
+#: pair is far from any threshold, and screening meets many of them.
 ITEMISE_FLOOR = 0.5
 
 
 def _explain(comparison: NameComparison, *, person: bool) -> str:
     query, listed = comparison.query, comparison.listed
+    rules = "person" if person else "organisation"
     if not query or not listed:
         return "nothing left to compare after normalisation"
     pairs = comparison.pairs
+    used_query = {i for i, _, _ in pairs}
+    used_listed = {j for _, j, _ in pairs}
+    if comparison.score < ITEMISE_FLOOR:
+        left = len(query) + len(listed) - len(used_query) - len(used_listed)
+        return f"{len(pairs)} word pairs, {left} words unpaired ({rules} rules)"
     paired = ", ".join(
         f"{query[i].text}={listed[j].text} {similarity:.2f}" for i, j, similarity in pairs
     )
     sentence = f"words paired {paired or 'none'}"
-    if comparison.score >= ITEMISE_FLOOR:
-        used_query = {i for i, _, _ in pairs}
-        used_listed = {j for _, j, _ in pairs}
-        unpaired = [t.label for i, t in enumerate(query) if i not in used_query]
-        unpaired += [t.label for j, t in enumerate(listed) if j not in used_listed]
-        if unpaired:
-            sentence += f"; unpaired {', '.join(unpaired)}"
-    else:
-        left = len(query) + len(listed) - 2 * len(pairs)
-        sentence += f"; {left} words unpaired"
+    unpaired = [t.label for i, t in enumerate(query) if i not in used_query]
+    unpaired += [t.label for j, t in enumerate(listed) if j not in used_listed]
+    if unpaired:
+        sentence += f"; unpaired {', '.join(unpaired)}"
     if comparison.whole:
         sentence += f"; whole names {comparison.score:.2f} alike"
-    return f"{sentence} ({'person' if person else 'organisation'} rules)"
+    return f"{sentence} ({rules} rules)"
 
 
 def birth_date_feature(query: BirthDate | None, listed: Sequence[BirthDate]) -> FeatureScore | None:
