@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from matching_pairs import Pair, build_pairs
 
 from watchlist.matching import FeatureScorer, TokenAlignmentScorer
+from watchlist.matching.align import clear_caches
 from watchlist.model import Entry, Party
 
 #: The default thresholds: ours, and yente's documented default for nomenklatura's algorithms.
@@ -157,11 +158,19 @@ def main() -> None:
         elapsed = time.process_time() - started
         speed[name] = f"{len(pairs) / elapsed:,.0f} pairs/s"
         if name == "watchlist":
+            clear_caches()
+            started = time.process_time()
+            for call in calls:
+                call()
+            prepared = len(pairs) / (time.process_time() - started)
             started = time.process_time()
             for call in calls:
                 call()
             warm = len(pairs) / (time.process_time() - started)
-            speed[name] += f" first pass (each name prepared); {warm:,.0f} pairs/s names prepared"
+            speed[name] += (
+                f" first pass (each name prepared); {prepared:,.0f} pairs/s names prepared;"
+                f" {warm:,.0f} pairs/s names prepared and word similarities cached"
+            )
 
     print("\nOverall (each at its default threshold; R@P = best recall at that precision)")
     for name, scores in results.items():

@@ -65,6 +65,12 @@ _caches: tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]] = ({}, 
 _CACHE_LIMIT = 1 << 16
 
 
+def clear_caches() -> None:
+    """Forget every word similarity computed so far (they are kept to be reused)."""
+    for cache in _caches:
+        cache.clear()
+
+
 def token_similarity(a: Token, b: Token) -> float:
     """The similarity of two words in [0, 1], as the module documentation describes."""
     abjad = a.abjad or b.abjad
