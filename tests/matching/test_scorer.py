@@ -195,3 +195,36 @@ def test_compare_takes_entries_on_either_side() -> None:
     entry = Entry(id="10743", kind="person", names=["HAQQANI, Sirajuddin"], birth_dates=["1973"])
     assert compare(entry, entry).score == 1.0
     assert compare(entry, "Sirajuddin Haqqani").score == 1.0
+
+
+def test_a_word_against_two_words_run_together() -> None:
+    for one, other in (
+        ("KADKHODAEI, Abbasali", "KADKHODAEI, Abbas Ali"),
+        ("Ziaurrahman Madani", "ZIA-UR-RAHMAN MADANI"),
+        ("MAHMOOD, Sultan Bashiruddin", "MAHMOOD, Sultan Bashir-Ud-Din"),
+    ):
+        assert compare(one, other).score >= DEFAULT_THRESHOLD
+        assert compare(other, one).score >= DEFAULT_THRESHOLD
+
+
+def test_legal_forms_written_out() -> None:
+    match = compare("JSC SANATORIUM MISKHOR", "JOINT STOCK COMPANY SANATORIUM MISKHOR")
+    assert match.score == 1.0
+    gazprom = compare("LIMITED LIABILITY COMPANY GAZPROM BURENIYE", "GAZPROM BURENIE, OOO")
+    assert gazprom.score >= DEFAULT_THRESHOLD
+
+
+def test_swapped_letters_and_latin_x() -> None:
+    assert compare("AL-KABI, Akram Abbas", "AL-KABI, Arkam Abbas").score >= DEFAULT_THRESHOLD
+    assert compare("BORODAI, Alexander", "BORODAI, Aleksandr").score >= DEFAULT_THRESHOLD
+
+
+def test_one_shared_name_word_is_weak_evidence() -> None:
+    assert compare("Abu Ali", "Abou Ali").score < compare("Abu Ali", "Abu Ali").score
+    assert compare("Abu Ali", "Abou Ali").score <= 0.9
+
+
+def test_distant_pairs_are_explained_briefly() -> None:
+    match = compare("Ivan Petrov", "Haqqani Network")
+    assert match.score < 0.5
+    assert "words unpaired" in match.explanation

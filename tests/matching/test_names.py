@@ -1,0 +1,67 @@
+"""Preparing names: roles, weights, variants, particles, phrases and phonetic keys."""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from watchlist.matching.names import Role, canonical_spelling, prepare, role_of
+from watchlist.matching.phonetic import phonetic_key
+from watchlist.testing import made_up_words
+
+
+def test_roles_and_weights() -> None:
+    assert role_of("mullah")[0] is Role.HONORIFIC
+    assert role_of("ooo")[0] is Role.LEGAL_FORM
+    assert role_of("movement")[0] is Role.GENERIC
+    assert role_of("al")[0] is Role.PARTICLE
+    assert role_of("abdul")[0] is Role.COMPOUND
+    assert role_of("nasimovich") == (Role.PATRONYMIC, 0.5)
+    assert role_of("k") == (Role.INITIAL, 0.5)
+    assert role_of("haqqani") == (Role.NAME, 1.0)
+    assert all(role_of(word)[1] < 1.0 for word in ("mullah", "llc", "movement", "of", "bin"))
+
+
+def test_titles_and_legal_forms_stay_in_the_name() -> None:
+    words = [token.text for token in prepare("Mullah Mohammad Omar").spellings[0]]
+    assert words == ["mullah", "mohammad", "omar"]
+    company = prepare("ООО Ромашка")
+    assert company.looks_like_organisation
+    assert [token.text for token in company.spellings[0]] == ["ooo", "romashka"]
+
+
+def test_variant_spellings_share_a_canonical_form() -> None:
+    assert canonical_spelling("mohammed") == canonical_spelling("muhammad") == "muhammad"
+    assert canonical_spelling("osama") == "usama"
+    assert canonical_spelling("qaeda") == "qaida"
+    assert canonical_spelling("ooo") == "llc"
+    assert canonical_spelling("haqqani") == "haqqani"
+
+
+def test_particles_are_also_joined_to_the_next_word() -> None:
+    spellings = {tuple(t.text for t in s) for s in prepare("Abd al-Rahman").spellings}
+    assert spellings == {("abd", "al", "rahman"), ("abdalrahman",)}
+
+
+def test_legal_forms_written_out_are_abbreviated() -> None:
+    words = [t.text for t in prepare("Joint Stock Company Sanatorium Miskhor").spellings[0]]
+    assert words == ["jsc", "sanatorium", "miskhor"]
+
+
+def test_cyrillic_names_get_every_scheme() -> None:
+    spellings = {s[0].text for s in prepare("Хаккани").spellings}
+    assert spellings == {"khakkani", "hakkani", "xakkani"}
+
+
+def test_phonetic_keys_meet_across_transliterations() -> None:
+    assert phonetic_key("mohammed") == phonetic_key("muhammad") == phonetic_key("mhmd")
+    assert phonetic_key("haqqani") == phonetic_key("hakkani") == phonetic_key("khakkani")
+    assert phonetic_key("usama") == phonetic_key("osama")
+    assert phonetic_key("ayrat") == phonetic_key("airat") == phonetic_key("ajrat")
+    assert phonetic_key("alexander") == phonetic_key("aleksandr")
+    assert phonetic_key("haqqani") != phonetic_key("taliban")
+
+
+@given(made_up_words())
+def test_phonetic_key_is_idempotent_on_its_alphabet(word: str) -> None:
+    assert phonetic_key(word) == phonetic_key(word)
+    assert len(phonetic_key(word)) <= len(word) + 1
