@@ -110,7 +110,9 @@ def _records(versions: Sequence[ListVersion]) -> Iterator[Entry]:
         for entry in version.entries:
             present.add(entry.id)
             previous = open_records.get(entry.id)
-            if previous is not None and previous[0] == entry:
+            # Versions read together share unchanged records, so identity settles most
+            # comparisons without comparing every field.
+            if previous is not None and (previous[0] is entry or previous[0] == entry):
                 continue
             if previous is not None:
                 yield close(entry.id, version, EndReason.SUPERSEDED)
