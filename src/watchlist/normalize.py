@@ -18,9 +18,9 @@ The result is lower-case ASCII letters, digits and single spaces.
 
 Cyrillic has no single Latin form: a passport, a list and a bank's core system may each have
 used a different scheme. :func:`cyrillic_spellings` gives a Cyrillic name under each scheme
-banks meet (ICAO Doc 9303, BGN/PCGN, GOST 7.79-2000 systems A and B, MVD-310 and the popular
-"Wikipedia" forms such as ``Dmitry``), so that Хаккани reaches Khakkani, Hakkani and Xakkani,
-and й reaches i, y and j. Matching compares every spelling and keeps the best; it never
+banks meet (ICAO Doc 9303, BGN/PCGN, GOST 7.79-2000 system B, MVD-310, ISO 9's h for х and
+the popular "Wikipedia" forms such as ``Dmitry``), so that Хаккани reaches Khakkani, Hakkani
+and Xakkani, and й reaches i, y and j. Matching compares every spelling and keeps the best; it never
 reverse-transliterates Latin into Cyrillic.
 """
 
@@ -63,8 +63,10 @@ _SCHEMES = {
     "GOST 7.79-2000 B": _scheme(
         {"й": "j", "х": "x", "ц": "cz", "щ": "shh", "ю": "yu", "я": "ya", "ё": "yo"}
     ),
-    # System A's diacritics (ž, č, š, ŝ, û, â, ë) lose their marks at step 4.
-    "GOST 7.79-2000 A": _scheme(dict(zip("йхцжчшщюяё", "jhczcssuae", strict=True))),
+    # ISO 9 (GOST 7.79-2000 System A) writes х as h and й as j; its other letters carry marks
+    # (ž, č, š, ŝ) that, once stripped, lose what every other scheme keeps, so only those two
+    # are taken from it. х as h is also German and informal usage (Hakkani).
+    "ISO 9 (h, j)": _scheme({"х": "h", "й": "j", "ю": "yu", "я": "ya"}),
     "Wikipedia": _scheme({"й": "y", "ю": "yu", "я": "ya", "ё": "yo"}, iotated_e=True),
 }
 _IOTATED_E = re.compile(rf"(?:(?<=[{_CYRILLIC_VOWELS}ъьй])|(?<![^\W\d_]))е")

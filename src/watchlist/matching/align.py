@@ -100,7 +100,7 @@ def _similarity(a: Token, b: Token, abjad: bool) -> float:
     if a.role is Role.INITIAL or b.role is Role.INITIAL:
         return INITIAL_SIMILARITY if a.text[0] == b.text[0] else 0.0
     similarity = OSA.normalized_similarity(a.text, b.text)
-    if a.key == b.key and len(a.key) >= 2:
+    if any(len(key) >= 2 and key in b.keys for key in a.keys):
         similarity = max(similarity, ABJAD_KEY_SIMILARITY) if abjad else (1.0 + similarity) / 2
     if similarity >= SIMILARITY_FLOOR:
         return similarity
@@ -109,7 +109,8 @@ def _similarity(a: Token, b: Token, abjad: bool) -> float:
 
 
 Pair = tuple[int, int, float]
-_NAME_ROLES = frozenset({Role.NAME})
+# Words that identify: what "two name words pair" counts.
+_NAME_ROLES = frozenset({Role.NAME, Role.PATRONYMIC})
 #: A pair worth making: (row, column, worth, similarity).
 Edge = tuple[int, int, float, float]
 

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from watchlist.matching.phonetic import phonetic_key
+from watchlist.matching.phonetic import phonetic_keys
 from watchlist.normalize import cyrillic_spellings, script_of
 
 
@@ -66,8 +66,8 @@ class Token:
     #: The first spelling of the word's variant group (``muhammad`` for ``mohammed``), or the
     #: word itself.
     canonical: str
-    #: The consonant skeleton of :func:`~watchlist.matching.phonetic.phonetic_key`.
-    key: str
+    #: The consonant skeletons of :func:`~watchlist.matching.phonetic.phonetic_keys`.
+    keys: tuple[str, ...]
     #: Whether the word comes from a script written without short vowels (Arabic, Hebrew).
     abjad: bool
     #: How explanations show the word: ``mullah (honorific)``, or a name word as it is.
@@ -174,7 +174,7 @@ def _token(text: str, abjad: bool) -> Token:
         role=role,
         weight=weight,
         canonical=canonical_spelling(text),
-        key=phonetic_key(text),
+        keys=phonetic_keys(text),
         abjad=abjad,
         label=text if role is Role.NAME else f"{text} ({role.value})",
     )

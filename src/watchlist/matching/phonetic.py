@@ -2,13 +2,15 @@
 
 Transliteration schemes disagree mostly on vowels (Usama/Osama, Qaida/Qaeda), on how they write
 one sound with two letters (Khakkani/Hakkani, Zhukov/Jukov), and on doubled letters
-(Haqqani/Haqani). The key drops all three differences: digraphs become one symbol, ``q`` is
-``k``, vowels (and the half-vowels ``w`` and ``y``, which Arabic writes as long vowels) are
+(Haqqani/Haqani), and on voicing (Korean Kang-chin/Kang Jin under the two Korean
+romanisations; Qaddafi/Gaddafi). The key drops these differences: digraphs become one
+symbol, ``ch`` and ``j`` one, ``q``, ``g`` and ``k`` one, ``p`` and ``b`` one, ``t`` and ``d``
+one, vowels (and the half-vowels ``w`` and ``y``, which Arabic writes as long vowels) are
 dropped except that a word starting with a vowel keeps one ``a``, and runs of one symbol
-collapse. So Mohammed, Muhammad and the Arabic-script ``mhmd`` share the key ``mhmd``; Haqqani,
-Hakkani, Khakkani and ``hqna`` share ``hkn``.
+collapse. So Mohammed, Muhammad and the Arabic-script ``mhmd`` share a key, as do Haqqani,
+Hakkani, Khakkani and ``hqna``.
 
-A shared key is evidence, not proof (Hassan and Hussein share ``hsn``): the scorer counts it
+A shared key is evidence, not proof (Hassan and Hussein share one): the scorer counts it
 as a near match only where a vowel-less script makes it the best evidence there is, and as
 half-way between the spelling similarity and a match elsewhere.
 """
@@ -20,21 +22,21 @@ import re
 
 # Longest first, so "shch" is not read as "sh" + "ch".
 _DIGRAPHS = (
-    ("shch", "S"), ("sch", "S"), ("tch", "C"), ("dzh", "J"), ("kh", "H"), ("gh", "g"),
-    ("zh", "J"), ("dj", "J"), ("ch", "C"), ("sh", "S"), ("ph", "f"), ("th", "t"), ("ts", "Z"),
+    ("shch", "S"), ("sch", "S"), ("tch", "J"), ("dzh", "J"), ("kh", "H"), ("gh", "g"),
+    ("zh", "J"), ("dj", "J"), ("ch", "J"), ("sh", "S"), ("ph", "f"), ("th", "t"), ("ts", "Z"),
     ("tz", "Z"), ("ck", "k"), ("ou", "u"),
 )  # fmt: skip
 _DIGRAPH_PATTERN = re.compile("|".join(re.escape(digraph) for digraph, _ in _DIGRAPHS))
 _DIGRAPH_MAP = dict(_DIGRAPHS)
 _LETTERS = str.maketrans(
     {"q": "k", "h": "H", "c": "k", "w": "a", "j": "J", "e": "a", "i": "a", "o": "a",
-     "u": "a", "y": "a"}
+     "u": "a", "y": "a", "g": "k", "p": "b", "t": "d"}
 )  # fmt: skip
 # "j" before a consonant or at the end is the Cyrillic short i of GOST 7.79 (Ajrat = Ayrat);
 # a final "h" after a vowel is silent (Hizballah = Hizballa).
 _SHORT_I = re.compile(r"j(?![aeiouy])")
-# A Latin "x" is "ks" (Alexander = Aleksandr); GOST 7.79 B writes х as "x", but Cyrillic input
-# gets every scheme's spelling anyway.
+# A Latin "x" is "ks" (Alexander = Aleksandr), except in GOST 7.79 B, which writes х as "x":
+# phonetic_keys gives both readings.
 _SILENT_H = re.compile(r"(?<=[aeiou])h$")
 _VOWEL_RUN = re.compile(r"a+")
 
@@ -45,6 +47,9 @@ def phonetic_key(token: str) -> str:
     if not token:
         return ""
     text = _SILENT_H.sub("", _SHORT_I.sub("y", token)).replace("x", "ks") or token
+    if text.endswith("c"):
+        # A final "c" is the Slavic ending -ich/-ić with its mark stripped (Petrovic, Jurevic).
+        text += "h"
     text = _DIGRAPH_PATTERN.sub(lambda match: _DIGRAPH_MAP[match.group(0)], text)
     # "w" is read as a vowel: Arabic transliteration writes long u with it (akhwnd = akhund).
     text = text.translate(_LETTERS)
@@ -52,3 +57,12 @@ def phonetic_key(token: str) -> str:
     skeleton = _VOWEL_RUN.sub("", text)
     collapsed = [symbol for i, symbol in enumerate(skeleton) if i == 0 or skeleton[i - 1] != symbol]
     return lead + "".join(collapsed)
+
+
+def phonetic_keys(token: str) -> tuple[str, ...]:
+    """The keys of a word: :func:`phonetic_key`, and for a word with an ``x`` also the key with
+    ``x`` read as ``kh`` (GOST 7.79 B: Vaxitov is Vakhitov)."""
+    key = phonetic_key(token)
+    if "x" not in token:
+        return (key,)
+    return (key, phonetic_key(token.replace("x", "kh")))

@@ -163,7 +163,8 @@ class FeatureScorer:
         present = [feature for feature in evidence if feature is not None]
         score = name.score + sum(feature.weight for feature in present)
         return Match(
-            score=min(1.0, max(0.0, score)),
+            # Rounded so that a score meant to be 0.8 is not 0.7999999999999999.
+            score=round(min(1.0, max(0.0, score)), 9),
             name=listed,
             query_name=query_name,
             features=(name, *present),
