@@ -49,6 +49,8 @@ import datetime as dt
 import enum
 import hashlib
 import importlib
+import itertools
+import operator
 import re
 import tempfile
 import warnings
@@ -382,7 +384,7 @@ def _read_sharing(
     except OSError:
         return None
     records = _csv_records(data.removesuffix(b"\x1a"))
-    new = [record for record in dict.fromkeys(records) if record not in memo]
+    new = list(dict.fromkeys(record for record in records if record not in memo))
     # The reader names the list after the file: a name starting "cons" is the consolidated.
     part = scratch / ("cons_part.csv" if list_id == "us-ofac-consolidated" else "part.csv")
     part.write_bytes(b"".join(record + b"\r\n" for record in new))
@@ -398,8 +400,8 @@ def _read_sharing(
         if entry is None:
             return None
         memo[record] = entry
-    entries = [memo[record] for record in records]
-    if not entries or len({entry.id for entry in entries}) != len(entries):
+    entries = list(map(memo.__getitem__, records))
+    if not entries or len(set(map(_ENTRY_ID, entries))) != len(entries):
         return None
     warnings.warn(
         f"{path}: read without companion files; missing: strong aliases (alt), "
@@ -416,11 +418,20 @@ def _read_sharing(
     )
 
 
+_ENTRY_ID = operator.attrgetter("id")
+
+
 def _csv_records(data: bytes) -> list[bytes]:
     """The records of a headerless CSV file, as bytes without line ends.
 
     A line with an odd number of quotes opens a quoted field that continues on the next.
     """
+    if data.count(b"\r") == data.count(b"\r\n"):
+        lines = data.splitlines()
+        quotes = map(bytes.count, lines, itertools.repeat(b'"'))
+        if not any(map(operator.mod, quotes, itertools.repeat(2))):
+            # No quoted field runs over a line end (the usual case): one record per line.
+            return list(filter(bytes.strip, lines))
     records: list[bytes] = []
     pending = b""
     for line in data.split(b"\n"):
