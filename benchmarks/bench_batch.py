@@ -1,26 +1,32 @@
 """Batch screening: ``watchlist screen`` on a generated file of a million rows.
 
-Run: ``.venv/bin/python benchmarks/bench_batch.py [--rows 1000000] [--workers N]
-[--baseline-rows 2000] [--jurisdiction US --as-of 2026-06-01]``
+Run: ``.venv/bin/python benchmarks/bench_batch.py [--rows 1000000] [--real-rows N]
+[--workers N] [--baseline-rows 2000] [--jurisdiction US --as-of 2026-06-01]``
 
 Generates a CSV of ``--rows`` rows in a temporary directory: ordinary names (first names and
-surnames as banks see them, in Latin and Cyrillic script) with, one row in twenty, a name from
-the shipped lists, half of them with one letter changed. Then, in one run, side by side:
+surnames as banks see them, in Latin and Cyrillic script, and company names) with, one row in
+twenty, a name from the shipped lists, half of them with one letter changed. Then, in one run,
+side by side:
 
 - the baseline: a plain loop calling ``Screener.screen`` on each name of the first
   ``--baseline-rows`` rows, in this process (what a user would write without the batch module);
-- ``watchlist screen`` (the real command, in a subprocess) on the whole file, one worker and
-  ``--workers`` workers, with rows per second and the ratio to the baseline;
-- the same command on the first tenth of the file, to show that peak memory does not grow with
-  the input. The batch module holds only the rows in flight; what grows is the matcher's
-  caches of normalised names and tokens, which are bounded (``functools.lru_cache``) and fill
-  over the first hundred thousand or so distinct names. So the ratio of peak resident memory,
-  whole file to a tenth, tends to 1 as the file grows past that.
+- ``watchlist screen`` (the real command, in a subprocess) on the first ``--real-rows`` rows
+  (default: all), with one worker and with ``--workers`` workers, in rows per second and as a
+  ratio to the baseline, with peak memory;
+- the batch machinery alone on the whole file and on its first tenth: ``screen_file`` (what the
+  command runs) with a scorer that matches nothing at no cost, so that reading, accounting and
+  writing are measured, not name matching. Its rows per second is the ceiling a faster matcher
+  can reach; the ratio of its peak memory, whole file to a tenth, shows whether memory grows
+  with the input (flat: about 1).
 
-Peak memory is the largest resident set of any one process of a run (for several workers, the
-largest of the parent and the workers), measured by ``getrusage`` in a fresh wrapper process per
-run. Screening costs the same per row whatever the file size, so when the full million rows
-take too long with the current scorer, run a smaller ``--rows`` and scale.
+The real command's memory grows a little with the number of distinct names it has seen: the
+matcher keeps bounded caches (``functools.lru_cache``) of normalised names and tokens, which
+fill over the first hundred thousand or so names. Peak memory is the largest resident set of
+any one process of a run (with several workers, the largest of the parent and the workers),
+measured by ``getrusage`` in a fresh wrapper process per run. The current matcher compares each
+name with every listed entry, so a million rows through the real command takes about an hour
+on one core: pass ``--real-rows`` to time it on fewer rows (its cost per row does not depend
+on the file size).
 """
 
 from __future__ import annotations
@@ -34,9 +40,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from watchlist import Screener
+from watchlist import Entry, Match, Name, Party, Screener
+from watchlist.batch import ColumnMap, screen_file
 
 FIRST_NAMES = (
     "John", "Mary", "James", "Anna", "Maria", "Ivan", "Olga", "Sergei", "Elena", "Dmitry",
@@ -110,15 +118,19 @@ print(completed.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxr
 """
 
 
-def run_command(
-    source: Path, output: Path, args: argparse.Namespace, workers: int
-) -> tuple[float, float]:
-    """Seconds and peak resident memory in MB of ``watchlist screen`` on ``source``."""
-    command = [
-        sys.executable, "-m", "watchlist", "screen", str(source), "-o", str(output),
-        "-j", args.jurisdiction, "--as-of", args.as_of, "--id-column", "id",
-        "--kind-column", "kind", "--workers", str(workers), "--quiet",
-    ]  # fmt: skip
+class NeverMatches:
+    """A scorer that matches nothing at no cost, leaving the batch machinery to be measured."""
+
+    name = "never-matches"
+    default_threshold = 0.8
+    _nothing = Match(score=0.0, name=Name("nothing"), query_name="nothing", features=())
+
+    def compare(self, query: Party, entry: Entry) -> Match:
+        return self._nothing
+
+
+def _measured(command: list[str]) -> tuple[float, float]:
+    """Seconds and peak resident memory in MB of ``command``, run in a fresh process."""
     started = time.perf_counter()
     measured = subprocess.run(
         [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True
@@ -126,8 +138,42 @@ def run_command(
     seconds = time.perf_counter() - started
     code, peak_kb = measured.stdout.split()
     if code not in {"0", "1"}:
-        sys.exit(f"watchlist screen failed ({code}): {measured.stderr}")
+        sys.exit(f"{' '.join(command[:5])} failed ({code}): {measured.stderr}")
     return seconds, int(peak_kb) / 1024
+
+
+def run_command(
+    source: Path, output: Path, args: argparse.Namespace, workers: int
+) -> tuple[float, float]:
+    """Seconds and peak resident memory in MB of ``watchlist screen`` on ``source``."""
+    return _measured([
+        sys.executable, "-m", "watchlist", "screen", str(source), "-o", str(output),
+        "-j", args.jurisdiction, "--as-of", args.as_of, "--id-column", "id",
+        "--kind-column", "kind", "--workers", str(workers), "--quiet",
+    ])  # fmt: skip
+
+
+def run_machinery(source: Path, output: Path, args: argparse.Namespace) -> tuple[float, float]:
+    """Seconds and peak memory of ``screen_file`` on ``source`` with :class:`NeverMatches`."""
+    return _measured([
+        sys.executable, __file__, "--machinery", str(source), str(output),
+        "--jurisdiction", args.jurisdiction, "--as-of", args.as_of,
+    ])  # fmt: skip
+
+
+def machinery(source: Path, output: Path, args: argparse.Namespace) -> None:
+    shipped = Screener.default()
+    screener = Screener(
+        timelines=shipped.timelines, jurisdictions=shipped.jurisdictions, scorer=NeverMatches()
+    )
+    screen_file(
+        screener,
+        source,
+        output,
+        jurisdiction=args.jurisdiction,
+        as_of=dt.date.fromisoformat(args.as_of),
+        columns=ColumnMap(id="id", kind="kind"),
+    )
 
 
 def run_baseline(source: Path, rows: int, screener: Screener, args: argparse.Namespace) -> float:
@@ -150,13 +196,19 @@ def _head(source: Path, target: Path, rows: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--real-rows", type=int, default=None, help="default: --rows")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--baseline-rows", type=int, default=2000)
     parser.add_argument("--jurisdiction", default="US")
     parser.add_argument("--as-of", default="2026-06-01")
+    parser.add_argument("--machinery", nargs=2, metavar=("INPUT", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.machinery:
+        machinery(Path(args.machinery[0]), Path(args.machinery[1]), args)
+        return
 
     screener = Screener.default()
+    real_rows = min(args.real_rows or args.rows, args.rows)
     with tempfile.TemporaryDirectory(prefix="bench_batch.") as directory:
         folder = Path(directory)
         source = folder / "input.csv"
@@ -169,24 +221,35 @@ def main() -> None:
             f"as of {args.as_of} with {screener.scorer.name}, {os.cpu_count()} cores"
         )
         baseline = run_baseline(source, min(args.baseline_rows, args.rows), screener, args)
-        print(f"{'run':<40} {'rows':>10} {'seconds':>9} {'rows/s':>9} {'x base':>7} {'peak MB':>8}")
-        print(f"{'baseline: Screener.screen loop':<40} {args.baseline_rows:>10,} "
+        print(f"{'run':<44} {'rows':>10} {'seconds':>9} {'rows/s':>9} {'x base':>7} {'peak MB':>8}")
+        print(f"{'baseline: Screener.screen loop':<44} {args.baseline_rows:>10,} "
               f"{'':>9} {baseline:>9,.0f} {1.0:>7.2f} {'':>8}")  # fmt: skip
+        real = source
+        if real_rows < args.rows:
+            real = folder / "real.csv"
+            _head(source, real, real_rows)
         tenth = folder / "tenth.csv"
         _head(source, tenth, args.rows // 10)
+        output = folder / "out.csv"
         peaks = {}
-        for label, path, rows, workers in [
-            ("watchlist screen, 1 worker", source, args.rows, 1),
-            (f"watchlist screen, {args.workers} workers", source, args.rows, args.workers),
-            ("watchlist screen, 1 worker, 1/10 rows", tenth, args.rows // 10, 1),
-        ]:
-            seconds, peak = run_command(path, folder / "out.csv", args, workers)
+        runs: list[tuple[str, int, Callable[[], tuple[float, float]]]] = [
+            ("watchlist screen, 1 worker", real_rows,
+             lambda: run_command(real, output, args, 1)),
+            (f"watchlist screen, {args.workers} workers", real_rows,
+             lambda: run_command(real, output, args, args.workers)),
+            ("machinery (scorer stubbed), whole file", args.rows,
+             lambda: run_machinery(source, output, args)),
+            ("machinery (scorer stubbed), first tenth", args.rows // 10,
+             lambda: run_machinery(tenth, output, args)),
+        ]  # fmt: skip
+        for label, rows, measure in runs:
+            seconds, peak = measure()
             peaks[label] = peak
             rate = rows / seconds
-            print(f"{label:<40} {rows:>10,} {seconds:>9.1f} {rate:>9,.0f} "
+            print(f"{label:<44} {rows:>10,} {seconds:>9.1f} {rate:>9,.0f} "
                   f"{rate / baseline:>7.2f} {peak:>8.1f}")  # fmt: skip
-        whole, part = peaks["watchlist screen, 1 worker"], peaks[label]
-        print(f"peak memory, whole file / a tenth of it: {whole / part:.2f} (flat memory: about 1)")
+        ratio = peaks["machinery (scorer stubbed), whole file"] / peaks[label]
+        print(f"machinery peak memory, whole file / first tenth: {ratio:.2f} (flat: about 1)")
         print("(rates include starting Python and loading the lists, about a second per run)")
 
 
