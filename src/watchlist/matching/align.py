@@ -59,16 +59,19 @@ EXACT_PAIRING_LIMIT = 12
 
 # Word similarities computed so far, by the two words; one cache for pairs where a side is from
 # a script without short vowels, one for the rest (the similarity differs, the words may not).
-# Keyed by the first word, then the second: no tuple to build on the hot path.
+# Keyed by the first word, then the second: no tuple to build on the hot path. Shared by all
+# threads (each dict operation is atomic); a race costs at most a recomputation.
 _caches: tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]] = ({}, {})
-#: The words the similarity caches keep rows for before they start again.
-_CACHE_LIMIT = 1 << 16
+#: How many word similarities the caches keep (about 100 bytes each) before starting again.
+CACHE_LIMIT = 1 << 20
+_cached = [0]
 
 
 def clear_caches() -> None:
     """Forget every word similarity computed so far (they are kept to be reused)."""
     for cache in _caches:
         cache.clear()
+    _cached[0] = 0
 
 
 def token_similarity(a: Token, b: Token) -> float:
@@ -79,6 +82,10 @@ def token_similarity(a: Token, b: Token) -> float:
     if cached is not None:
         return cached
     similarity = _similarity(a, b, abjad)
+    _cached[0] += 1
+    if _cached[0] > CACHE_LIMIT:
+        clear_caches()
+        row = _cache_row(_caches[abjad], a.text)
     row[b.text] = similarity
     return similarity
 
@@ -86,8 +93,6 @@ def token_similarity(a: Token, b: Token) -> float:
 def _cache_row(cache: dict[str, dict[str, float]], text: str) -> dict[str, float]:
     row = cache.get(text)
     if row is None:
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
         row = cache[text] = {}
     return row
 
