@@ -2,11 +2,13 @@
 
 Word similarity (:func:`token_similarity`), in this order:
 
-1. the same word, or two spellings of one variant group (``mohammed``/``muhammad``): 1.0;
-2. an initial against a word starting with it: 0.9; against any other word: 0;
+1. the same word: 1.0; two spellings of one variant group (``mohammed``/``muhammad``, from
+   ``variants.toml``): 0.97, so that the same spelling still ranks first;
+2. a particle (al, bin ...) against a word that is not one: 0; an initial against a word
+   starting with it: 0.9, against any other word: 0;
 3. otherwise the edit similarity ``1 - distance / longer length`` (optimal string alignment:
    Levenshtein with swapped neighbours as one edit, Akram/Arkam), raised where the two
-   words share a consonant skeleton (:func:`~watchlist.matching.phonetic.phonetic_key`): to 0.9
+   words share a consonant skeleton (:func:`~watchlist.matching.phonetic.phonetic_keys`): to 0.9
    if either word comes from a script written without short vowels (the Arabic ``hqna`` has
    nothing else to agree on), and half-way to 1 otherwise (``haqqani``/``hakkani`` 0.71 to
    0.86);
@@ -102,6 +104,9 @@ def _similarity(a: Token, b: Token, abjad: bool) -> float:
         return 1.0
     if a.canonical == b.canonical:
         return VARIANT_SIMILARITY
+    if (a.role is Role.PARTICLE) != (b.role is Role.PARTICLE):
+        # A particle is not a misspelt name ("al" against "ali").
+        return 0.0
     if a.role is Role.INITIAL or b.role is Role.INITIAL:
         return INITIAL_SIMILARITY if a.text[0] == b.text[0] else 0.0
     similarity = OSA.normalized_similarity(a.text, b.text)
