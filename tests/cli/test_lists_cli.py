@@ -135,3 +135,36 @@ def test_lists_shows_the_store_with_versions_and_age(
     assert lines[start + 4].startswith("    2022-11-30  sha256:")
     assert main(["lists", "--store", str(store), "--as-of", "2023-01-01"]) == 0
     assert "age 32 days, STALE (usable 14 days)" in capsys.readouterr().out
+
+
+BANK_JURISDICTIONS = """
+[jurisdictions.BANK]
+name = "A bank applying the OFAC SDN list"
+
+  [[jurisdictions.BANK.lists]]
+  list = "us-ofac-sdn"
+  start = 2022-11-23
+  basis = "The bank's sanctions policy"
+  source = "https://example.com/policy"
+"""
+
+
+@pytest.mark.shared_data
+@pytest.mark.filterwarnings("ignore::watchlist.errors.IncompleteListWarning")
+def test_check_screens_against_the_store_and_a_banks_jurisdictions(
+    tmp_path: Path, shared_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    for day in ("2022-11-23", "2022-11-30"):
+        main(["lists", "add", "us-ofac-sdn", _snapshot(shared_data, day),
+              "--published", day, "--store", str(store)])  # fmt: skip
+    jurisdictions = tmp_path / "bank.toml"
+    jurisdictions.write_text(BANK_JURISDICTIONS, encoding="utf-8")
+    capsys.readouterr()
+    options = ["-j", "BANK", "--store", str(store), "--jurisdictions", str(jurisdictions)]
+    assert main(["check", "DEROJI, Mufti Hazrat", "--as-of", "2022-11-30", *options]) == 1
+    out = capsys.readouterr().out
+    assert "us-ofac-sdn / 40096: DEROJI, Mufti Hazrat" in out
+    assert "us-ofac-sdn (complete) published 2022-11-30 sha256:" in out
+    assert main(["check", "DEROJI, Mufti Hazrat", "--as-of", "2022-11-29", *options]) == 0
+    assert "us-ofac-sdn (complete) published 2022-11-23" in capsys.readouterr().out
