@@ -14,7 +14,10 @@ read into a list, nothing else done), as ratios:
   temporary directory at run time): ``registry.read_versions`` over the files, then
   ``Timeline.from_versions``; targets 30 s and 1 GB. The scrapes carry the commit date only,
   and 13 days have two scrapes; the later scrape of a day is that day's version, so the
-  timeline holds one version per day (the figure says how many).
+  timeline holds one version per day (the figure says how many);
+- **store history**: the same daily versions (the last of each day) recorded in a version store
+  with ``Store.add_many``, then reloaded from the store's history cache with ``Store.load``
+  and made a timeline, as a Screener over the store would at start-up.
 
 Each measurement runs in a fresh process, so that its peak memory is its own: the peak
 resident set (Linux ``VmHWM``, else ``ru_maxrss``; it includes the interpreter and its
@@ -31,6 +34,7 @@ import csv
 import datetime as dt
 import multiprocessing
 import resource
+import shutil
 import sys
 import tarfile
 import tempfile
@@ -107,6 +111,32 @@ def _peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _last_of_each_day(daily_dir: Path) -> list[tuple[Path, dt.date]]:
+    # Files are in scrape order, so the last of a day is that day's version.
+    return list({day: (path, day) for path, day in _daily_files(daily_dir)}.values())
+
+
+def _store_history(daily_dir: Path) -> str:
+    from watchlist.store import Store
+
+    store_dir = daily_dir.parent / "history-store"
+    # The traced run starts afresh too (the timed run comes first, on no store).
+    shutil.rmtree(store_dir, ignore_errors=True)
+    store = Store(store_dir)
+    versions = store.add_many("us-ofac-sdn", _last_of_each_day(daily_dir))
+    store.load("us-ofac-sdn")  # writes the history cache, as the first screening would
+    return f"{len(versions)} versions stored, history cached"
+
+
+def _history_reload(daily_dir: Path) -> str:
+    from watchlist.store import Store
+    from watchlist.timeline import Timeline
+
+    versions = Store(daily_dir.parent / "history-store").load("us-ofac-sdn")
+    timeline = Timeline.from_versions(versions)
+    return f"{len(versions)} versions reloaded, timeline of {len(timeline.records)} records"
 
 
 def _run(task: Callable[[Path], str], argument: Path, traced: bool) -> tuple[float, float, str]:
@@ -212,6 +242,18 @@ def main() -> None:
             measure(_timeline, daily_dir, 1),
             daily_csv,
             "<= 30 s and <= 1 GB",
+        )
+        lines += _report(
+            "store: add_many of the last version of each day (copies, parse, history cache)",
+            measure(_store_history, daily_dir, 1),
+            daily_csv,
+            "(none)",
+        )
+        lines += _report(
+            "store: reload that history from its cache, and build its timeline",
+            measure(_history_reload, daily_dir, args.repeat),
+            daily_csv,
+            "(none)",
         )
     print("\n".join(lines))
 
