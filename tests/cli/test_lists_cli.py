@@ -34,7 +34,12 @@ def test_add_records_a_version_once(
     out = capsys.readouterr().out
     assert out.startswith("added: us-ofac-sdn published 2022-11-23, 11118 entries, sha256:")
     assert main(arguments) == 0
-    assert capsys.readouterr().out.startswith("already stored: us-ofac-sdn published 2022-11-23")
+    assert capsys.readouterr().out.startswith("already stored: us-ofac-sdn published 2022-11-23,")
+    assert main([*arguments[:5], "2022-12-01", *arguments[6:]]) == 0
+    assert capsys.readouterr().out.startswith(
+        "already stored: us-ofac-sdn published 2022-11-23 (the date first recorded for this "
+        "content is kept)"
+    )
     assert len(list(store.glob("us-ofac-sdn/*/version.json"))) == 1
 
 
@@ -108,6 +113,8 @@ def test_lists_shows_the_curated_lists(capsys: pytest.CaptureFixture[str]) -> No
     assert "coverage excerpt (excerpt: results say so) from 2004-10-15" in out
     assert "1 version(s), newest 2026-11-28, age 30 days" in out
     assert "applied by: KZ, RU, UN" in out
+    assert main(["lists", "--as-of", "2026-01-01"]) == 0
+    assert "newest 2026-11-28, published after 2026-01-01" in capsys.readouterr().out
 
 
 @pytest.mark.shared_data

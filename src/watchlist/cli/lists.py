@@ -89,8 +89,13 @@ def run_add(args: argparse.Namespace) -> int:
         args.list_id, args.file, published=args.published, allow_empty=args.allow_empty
     )
     done = "already stored" if version.digest in before else "added"
+    kept = (
+        " (the date first recorded for this content is kept)"
+        if args.published is not None and args.published != version.published
+        else ""
+    )
     print(
-        f"{done}: {args.list_id} published {version.published.isoformat()}, "
+        f"{done}: {args.list_id} published {version.published.isoformat()}{kept}, "
         f"{len(version.entries)} entries, sha256:{version.digest} in {store.path}"
     )
     return 0
@@ -179,6 +184,7 @@ def _render(rows: list[_Row], jurisdictions: dict[str, Jurisdiction], today: dt.
         newest = row.versions[-1][0]
         age = (today - newest).days
         stale = f", STALE (usable {info.max_age_days} days)" if age > info.max_age_days else ""
+        when = f"age {age} days{stale}" if age >= 0 else f"published after {today.isoformat()}"
         excerpt = " (excerpt: results say so)" if info.coverage is Coverage.EXCERPT else ""
         applied = sorted(
             code
@@ -189,8 +195,7 @@ def _render(rows: list[_Row], jurisdictions: dict[str, Jurisdiction], today: dt.
             [
                 f"{info.id}: {info.title} [{row.origin}]",
                 f"  coverage {info.coverage}{excerpt} from {info.coverage_start.isoformat()}; "
-                f"{len(row.versions)} version(s), newest {newest.isoformat()}, "
-                f"age {age} days{stale}",
+                f"{len(row.versions)} version(s), newest {newest.isoformat()}, " + when,
                 f"  applied by: {', '.join(applied) or '(no jurisdiction)'}",
             ]
         )
