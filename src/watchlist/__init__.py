@@ -20,6 +20,7 @@ from watchlist.errors import (
     WatchlistWarning,
 )
 from watchlist.jurisdictions import AppliedList, Jurisdiction
+from watchlist.matching import compare
 from watchlist.model import (
     AliasStrength,
     Coverage,
@@ -41,6 +42,7 @@ from watchlist.model import (
 )
 from watchlist.normalize import normalize_name
 from watchlist.screening import Screener
+from watchlist.store import Store
 from watchlist.timeline import Timeline
 
 __all__ = [
@@ -72,9 +74,11 @@ __all__ = [
     "Screener",
     "ScreeningResult",
     "StaleListError",
+    "Store",
     "Timeline",
     "UnknownJurisdictionError",
     "WatchlistError",
     "WatchlistWarning",
+    "compare",
     "normalize_name",
 ]

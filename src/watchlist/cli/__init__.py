@@ -1,6 +1,7 @@
 """The ``watchlist`` command: a thin layer over the library.
 
-Exit codes: 0 when nothing matched, 1 when something matched, 2 on a usage or data error.
+Exit codes: 0 when nothing matched (or, for ``diff``, nothing changed), 1 when something
+matched (or changed), 2 on a usage or data error.
 Only :class:`~watchlist.errors.WatchlistError` is caught (one line on stderr, exit 2); any
 other exception is a bug and shows its traceback.
 """
@@ -11,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from watchlist.cli import check, screen
+from watchlist.cli import check, diff, lists, screen
 from watchlist.errors import WatchlistError
 
 EXIT_CLEAR = 0
@@ -19,8 +20,8 @@ EXIT_HITS = 1
 EXIT_ERROR = 2
 
 _EPILOG = """exit status:
-  0  screened, nothing matched
-  1  screened, at least one hit
+  0  screened, nothing matched (diff: no changes)
+  1  screened, at least one hit (diff: changes found)
   2  usage or data error (unknown jurisdiction, date not covered, stale or bad list, bad input)
 """
 
@@ -34,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (check, screen):
+    for module in (check, screen, lists, diff):
         module.register(commands, _EPILOG)
     return parser
 
