@@ -6,8 +6,8 @@ stripped, or ``й`` would lose its breve and become ``и``):
 1. Unicode NFKC, so full-width and compatibility forms become their plain letters;
 2. case folding;
 3. Cyrillic to Latin, by the table below (close to ICAO Doc 9303 and BGN/PCGN), and the
-   Arabic-script alef forms and ta marbuta to ``a`` (anyascii drops a bare alef, which would
-   turn امیر, Amir, into ``myr``);
+   Arabic-script alef forms, ta marbuta and ayn to ``a`` and the word الله to ``allah``
+   (anyascii drops a bare alef, which would turn امیر, Amir, into ``myr``);
 4. combining marks stripped (``é`` to ``e``, Arabic vowel signs dropped);
 5. every other script to Latin, with anyascii (ISC licence);
 6. apostrophes dropped (``O'Brien`` is ``obrien``), and the dots of initialisms (``S.A.``,
@@ -43,8 +43,16 @@ _CYRILLIC = {
     "є": "ie", "і": "i", "ї": "i", "ґ": "g", "ў": "u", "ә": "a", "ғ": "g", "қ": "k",
     "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
 }  # fmt: skip
-_ARABIC_VOWEL_LETTERS = {"ا": "a", "آ": "a", "أ": "a", "إ": "i", "ٱ": "a", "ة": "a"}
-_CYRILLIC_TABLE = str.maketrans({**_CYRILLIC, **_ARABIC_VOWEL_LETTERS})
+# Arabic letters anyascii drops or writes as punctuation, where names romanise them with a
+# vowel: alef, ta marbuta and ayn (عبد is Abd, عمر Omar); and the word Allah, whose written
+# form has no vowels (الله would become "allh"; Abdullah, Hidayatullah).
+_ARABIC_VOWEL_LETTERS = {
+    "ا": "a", "آ": "a", "أ": "a", "إ": "i", "ٱ": "a", "ة": "a", "ع": "a", "الله": "allah",
+}  # fmt: skip
+_CYRILLIC_TABLE = str.maketrans(
+    {**_CYRILLIC, **{k: v for k, v in _ARABIC_VOWEL_LETTERS.items() if len(k) == 1}}
+)
+_ALLAH = "الله"
 
 _CYRILLIC_VOWELS = "аеёиоуыэюяєії"
 _BASE = {key: value for key, value in _CYRILLIC.items() if len(key) == 1}
@@ -98,6 +106,8 @@ _SCRIPT_CODES = {
 def normalize_name(text: str) -> str:
     """A name reduced to lower-case ASCII words by the documented pipeline."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    if _ALLAH in text:
+        text = text.replace(_ALLAH, "allah")
     text = text.translate(_CYRILLIC_TABLE)
     text = "".join(
         char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char)

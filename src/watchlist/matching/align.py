@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from rapidfuzz.distance import OSA, Levenshtein
 
 from watchlist.matching.names import Role, Token
+from watchlist.matching.phonetic import phonetic_keys
 
 #: Word similarity below this counts as no similarity at all.
 SIMILARITY_FLOOR = 0.65
@@ -229,6 +230,10 @@ def _with_merges(
             strong_listed.add(e[1])
     open_query = [(i, t.text) for i, t in enumerate(query) if i not in strong_query]
     open_listed = [(j, t.text) for j, t in enumerate(listed) if j not in strong_listed]
+    # A word from a script without short vowels is shorter than its romanisation, and meets
+    # it by consonant skeleton rather than spelling.
+    abjad = query[0].abjad or listed[0].abjad
+    floor = MERGE_FLOOR * MERGE_FLOOR if abjad else MERGE_FLOOR
     candidates: list[tuple[float, bool, int, int, int]] = []
     for flipped, singles, doubles in (
         (False, open_query, open_listed),
@@ -239,11 +244,12 @@ def _with_merges(
         lengths = sorted(len(text) for _, text in doubles)
         shortest_join = lengths[0] + lengths[1]
         for u, text in singles:
-            # Levenshtein similarity of MERGE_FLOOR bounds the lengths of the joined words.
-            low, high = MERGE_FLOOR * len(text), len(text) / MERGE_FLOOR
+            # The similarity floor bounds the lengths of the joined words.
+            low, high = floor * len(text), len(text) / floor
             if shortest_join > high:
                 continue
             start, end = text[0], text[-1]
+            keys = frozenset(phonetic_keys(text) if abjad else ())
             for x, first in doubles:
                 for y, second in doubles:
                     if x == y or not low <= len(first) + len(second) <= high:
@@ -251,6 +257,8 @@ def _with_merges(
                     if first[0] != start and second[-1] != end:
                         continue
                     similarity = Levenshtein.normalized_similarity(text, first + second)
+                    if abjad and not keys.isdisjoint(phonetic_keys(first + second)):
+                        similarity = max(similarity, ABJAD_KEY_SIMILARITY)
                     if similarity >= MERGE_FLOOR:
                         candidates.append((similarity, flipped, u, x, y))
     if not candidates:

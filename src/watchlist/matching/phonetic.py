@@ -42,11 +42,16 @@ _VOWEL_RUN = re.compile(r"a+")
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def phonetic_key(token: str) -> str:
-    """The consonant skeleton of one normalised (lower-case ASCII) word."""
+def phonetic_key(token: str, *, short_i: bool = True) -> str:
+    """The consonant skeleton of one normalised (lower-case ASCII) word.
+
+    With ``short_i``, a ``j`` before a consonant is the Cyrillic short i (GOST 7.79 B Ajrat);
+    without, it is the consonant (Arabic-script ``abdaljbar``, Abdul Jabbar, has no vowels).
+    """
     if not token:
         return ""
-    text = _SILENT_H.sub("", _SHORT_I.sub("y", token)).replace("x", "ks") or token
+    text = _SHORT_I.sub("y", token) if short_i else token
+    text = _SILENT_H.sub("", text).replace("x", "ks") or token
     if text.endswith("c"):
         # A final "c" is the Slavic ending -ich/-ić with its mark stripped (Petrovic, Jurevic).
         text += "h"
@@ -60,9 +65,12 @@ def phonetic_key(token: str) -> str:
 
 
 def phonetic_keys(token: str) -> tuple[str, ...]:
-    """The keys of a word: :func:`phonetic_key`, and for a word with an ``x`` also the key with
-    ``x`` read as ``kh`` (GOST 7.79 B: Vaxitov is Vakhitov)."""
-    key = phonetic_key(token)
-    if "x" not in token:
-        return (key,)
-    return (key, phonetic_key(token.replace("x", "kh")))
+    """The keys of a word: :func:`phonetic_key`; for a word with an ``x`` also the key with
+    ``x`` read as ``kh`` (GOST 7.79 B: Vaxitov is Vakhitov); for a word with a ``j`` also the
+    key with ``j`` always a consonant."""
+    keys = [phonetic_key(token)]
+    if "x" in token:
+        keys.append(phonetic_key(token.replace("x", "kh")))
+    if "j" in token:
+        keys.append(phonetic_key(token, short_i=False))
+    return tuple(dict.fromkeys(keys))
