@@ -142,6 +142,22 @@ def cyrillic_spellings(text: str) -> tuple[str, ...]:
     return tuple(spellings)
 
 
+# Persian, Pashto and Urdu read four Arabic letters as z or s (ضیا الرحمان is Zia-ur-Rahman,
+# not Dia); Arabic romanisations write them d, dh, dh and th.
+_PERSIAN_READING = str.maketrans({"ض": "z", "ظ": "z", "ذ": "z", "ث": "s"})
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def spellings(text: str) -> tuple[str, ...]:
+    """Every distinct normalised spelling of ``text``: :func:`cyrillic_spellings`, and for a
+    name in Arabic script with ض, ظ, ذ or ث also its Persian reading (z, z, z, s)."""
+    found = cyrillic_spellings(text)
+    persian = text.translate(_PERSIAN_READING)
+    if persian == text:
+        return found
+    return tuple(dict.fromkeys((*found, normalize_name(persian))))
+
+
 def name_tokens(text: str) -> tuple[str, ...]:
     """The words of a normalised name."""
     return tuple(normalize_name(text).split())

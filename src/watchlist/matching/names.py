@@ -5,7 +5,8 @@ prepared once (the result is cached), so comparing two prepared names only pairs
 
 A prepared name holds one or more *spellings*, each a tuple of :class:`Token`:
 
-- one per Cyrillic transliteration scheme (:func:`~watchlist.normalize.cyrillic_spellings`);
+- one per Cyrillic transliteration scheme, and for Arabic script the Arabic and the Persian
+  readings (:func:`~watchlist.normalize.spellings`);
 - for a spelling with Arabic particles (``al``, ``bin``, ``abu``, ``abdul`` ...), the same words
   with each particle joined to the word after it, so that "Abd al-Rahman" meets "Abdalrahman"
   and "Al Qaida" meets "Alqaida".
@@ -30,7 +31,7 @@ from collections.abc import Mapping
 import attrs
 
 from watchlist.matching.phonetic import phonetic_keys
-from watchlist.normalize import cyrillic_spellings, script_of
+from watchlist.normalize import script_of, spellings
 
 
 class Role(enum.StrEnum):
@@ -208,12 +209,12 @@ def prepare(value: str) -> PreparedName:
     """``value`` prepared for matching (cached: each distinct name is prepared once)."""
     abjad = script_of(value) in _ABJADS
     # spelling -> whether its particles are joined to the word after them
-    spellings: dict[tuple[str, ...], bool] = {}
-    for spelling in cyrillic_spellings(value):
+    found: dict[tuple[str, ...], bool] = {}
+    for spelling in spellings(value):
         words = tuple(_abbreviate_phrases(spelling).split())
-        spellings.setdefault(words, False)
-        spellings.setdefault(tuple(_joined_particles(list(words))), True)
-    kept = [(words, joined) for words, joined in spellings.items() if words]
+        found.setdefault(words, False)
+        found.setdefault(tuple(_joined_particles(list(words))), True)
+    kept = [(words, joined) for words, joined in found.items() if words]
     token_spellings = tuple(tuple(_token(word, abjad) for word in words) for words, _ in kept)
     particles_joined = tuple(joined for _, joined in kept)
     looks_like_organisation = any(

@@ -39,6 +39,8 @@ _SHORT_I = re.compile(r"j(?![aeiouy])")
 # phonetic_keys gives both readings.
 _SILENT_H = re.compile(r"(?<=[aeiou])h$")
 _VOWEL_RUN = re.compile(r"a+")
+# The Arabic article joined to a word of at least three more letters.
+_ARTICLE = re.compile(r"(?:al|el|ul|ur|ar|as|ash|ad|an|at|az)(?=[a-z]{3})")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -67,10 +69,15 @@ def phonetic_key(token: str, *, short_i: bool = True) -> str:
 def phonetic_keys(token: str) -> tuple[str, ...]:
     """The keys of a word: :func:`phonetic_key`; for a word with an ``x`` also the key with
     ``x`` read as ``kh`` (GOST 7.79 B: Vaxitov is Vakhitov); for a word with a ``j`` also the
-    key with ``j`` always a consonant."""
+    key with ``j`` always a consonant; for a word that starts with the Arabic article, in any
+    of its written or assimilated forms, also the key of the rest (``alrhman``, ``urrahman``
+    and ``rahman``)."""
     keys = [phonetic_key(token)]
     if "x" in token:
         keys.append(phonetic_key(token.replace("x", "kh")))
     if "j" in token:
         keys.append(phonetic_key(token, short_i=False))
+    article = _ARTICLE.match(token)
+    if article:
+        keys.append(phonetic_key(token[article.end() :]))
     return tuple(dict.fromkeys(keys))
