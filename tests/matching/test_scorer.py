@@ -228,3 +228,19 @@ def test_distant_pairs_are_explained_briefly() -> None:
     match = compare("Ivan Petrov", "Haqqani Network")
     assert match.score < 0.5
     assert "words unpaired" in match.explanation
+
+
+def test_acronyms_of_organisations() -> None:
+    isil = Entry(id="isis", kind="organization", names=["Islamic State of Iraq and the Levant"])
+    assert compare("ISIL", isil).score >= DEFAULT_THRESHOLD
+    ttp = Entry(id="QDe.132", kind="organization", names=["Tehrik-e Taliban Pakistan"])
+    assert compare("TTP", ttp).score >= DEFAULT_THRESHOLD
+    # Persons have no acronyms.
+    person = Entry(id="p", kind="person", names=["Ivan Sergeyevich Petrov"])
+    assert compare("ISP", person).score < DEFAULT_THRESHOLD
+
+
+def test_arabic_script_words_written_together() -> None:
+    assert compare("هدايت الله", "HIDAYATULLAH").score >= DEFAULT_THRESHOLD
+    assert compare("عبدالجبار عمری", "ABDUL JABBAR OMARI").score >= DEFAULT_THRESHOLD
+    assert compare("ضیا الرحمان مدنی", "ZIA-UR-RAHMAN MADANI").score >= DEFAULT_THRESHOLD

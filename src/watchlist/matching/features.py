@@ -20,6 +20,8 @@ from watchlist.matching.align import align, may_merge
 from watchlist.matching.names import PreparedName, Token, prepare
 from watchlist.model import AliasStrength, EntityKind, FeatureScore, Identifier, Name
 
+#: An organisation's name against its acronym (ISIL, Islamic State of Iraq and the Levant).
+ACRONYM_SIMILARITY = 0.9
 #: A weak alias ("low quality" on the lists) is too vague to identify a party alone.
 WEAK_ALIAS_FACTOR = 0.9
 #: Birth dates: the same day; compatible partial dates or ranges; more than a year apart.
@@ -120,11 +122,22 @@ def _best_alignment(query: PreparedName, listed: PreparedName, person: bool) -> 
             return best
     else:
         best = _best_spellings(query, listed, person)
-    if not person and query.joined_distinctive and listed.joined_distinctive:
-        whole = whole_name_similarity(query, listed)
-        if whole > best[0]:
-            return (whole, *best[1:4], True)
+    if not person:
+        if query.joined_distinctive and listed.joined_distinctive:
+            whole = whole_name_similarity(query, listed)
+            if whole > best[0]:
+                best = (whole, *best[1:4], True)
+        if best[0] < ACRONYM_SIMILARITY and is_acronym(query, listed):
+            best = (ACRONYM_SIMILARITY, *best[1:4], True)
     return best
+
+
+def is_acronym(query: PreparedName, listed: PreparedName) -> bool:
+    """Whether one name is the other's acronym of three letters or more (IRGC, Islamic
+    Revolutionary Guard Corps; two letters name too many things)."""
+    return (len(query.single_word) > 2 and query.single_word in listed.initials) or (
+        len(listed.single_word) > 2 and listed.single_word in query.initials
+    )
 
 
 def _best_spellings(query: PreparedName, listed: PreparedName, person: bool) -> _Best:
@@ -217,7 +230,7 @@ def _explain(comparison: NameComparison, *, person: bool) -> str:
     if unpaired:
         sentence += f"; unpaired {', '.join(unpaired)}"
     if comparison.whole:
-        sentence += f"; whole names {comparison.score:.2f} alike"
+        sentence += f"; whole names (or an acronym) {comparison.score:.2f} alike"
     return f"{sentence} ({rules} rules)"
 
 

@@ -98,6 +98,12 @@ class PreparedName:
     joined: str
     #: The same, of the full-weight words only (no legal forms, generic words or particles).
     joined_distinctive: str
+    #: The first letters of the first spelling's words, with and without joining words and
+    #: particles, for a name of two or more words ("isil" for Islamic State of Iraq and the
+    #: Levant, "ttp" for Tehrik-e Taliban Pakistan).
+    initials: frozenset[str]
+    #: The name's only word, if it has one word (a possible acronym), or "".
+    single_word: str
 
 
 @attrs.frozen
@@ -235,4 +241,11 @@ def prepare(value: str) -> PreparedName:
         looks_like_organisation=looks_like_organisation,
         joined=joined,
         joined_distinctive=joined_distinctive,
+        initials=frozenset(
+            "".join(t.text[0] for t in first if t.role not in skipped)
+            for skipped in ((), (Role.STOPWORD,), (Role.STOPWORD, Role.PARTICLE))
+        )
+        if len(first) > 1
+        else frozenset(),
+        single_word=first[0].text if len(first) == 1 else "",
     )
