@@ -120,8 +120,6 @@ def _similarity(a: Token, b: Token, abjad: bool) -> float:
 
 
 Pair = tuple[int, int, float]
-# Words that identify: what "two name words pair" counts.
-_NAME_ROLES = frozenset({Role.NAME, Role.PATRONYMIC})
 #: A pair worth making: (row, column, worth, similarity).
 Edge = tuple[int, int, float, float]
 
@@ -327,7 +325,7 @@ def align(
     total = paired_weight = 0.0
     paired_names = 0
     for i, q in enumerate(query):
-        weight, is_name = q.weight, q.role in _NAME_ROLES
+        weight, is_name = q.weight, q.identifies
         row = cache.get(q.text)
         if row is None:
             row = _cache_row(cache, q.text)
@@ -341,7 +339,7 @@ def align(
                 edges.append((i, j, pair_weight * similarity, similarity))
                 total += pair_weight * similarity
                 paired_weight += pair_weight
-                paired_names += is_name and w.role in _NAME_ROLES
+                paired_names += is_name and w.identifies
                 row_edges += 1
                 if used_columns & (1 << j):
                     forced = False
@@ -355,7 +353,7 @@ def align(
         for i, j, _, _ in chosen:
             q, w = query[i], listed[j]
             paired_weight += q.weight + w.weight
-            paired_names += q.role in _NAME_ROLES and w.role in _NAME_ROLES
+            paired_names += q.identifies and w.identifies
         edges = list(chosen)
     # Words run together only where one name has more words than the other.
     if may_merge and len(query) != len(listed):
@@ -369,7 +367,7 @@ def align(
     if merged is not None:
         edges, total, paired_weight = merged
         paired_names = sum(
-            query[i].role in _NAME_ROLES and listed[j].role in _NAME_ROLES for i, j, _, _ in edges
+            query[i].identifies and listed[j].identifies for i, j, _, _ in edges
         )
     if not edges:
         return 0.0, ()

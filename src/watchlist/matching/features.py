@@ -37,9 +37,6 @@ IDENTIFIER_CONFLICT = -0.1
 #: A person screened against an organisation, or the other way round.
 KIND_CONFLICT = -0.2
 
-_ORGANISATION_KINDS = frozenset({EntityKind.ORGANIZATION, EntityKind.VESSEL, EntityKind.AIRCRAFT})
-
-
 def person_rules(
     query_kind: EntityKind, listed_kind: EntityKind, query: PreparedName, listed: PreparedName
 ) -> bool:
@@ -51,7 +48,8 @@ def person_rules(
     """
     if listed_kind is EntityKind.PERSON or query_kind is EntityKind.PERSON:
         return True
-    if query_kind in _ORGANISATION_KINDS or listed_kind in _ORGANISATION_KINDS:
+    # Identity tests: an enum's hash is computed in Python, and this runs for every name pair.
+    if query_kind is not EntityKind.UNKNOWN or listed_kind is not EntityKind.UNKNOWN:
         return False
     return not (query.looks_like_organisation or listed.looks_like_organisation)
 
@@ -141,28 +139,48 @@ def is_acronym(query: PreparedName, listed: PreparedName) -> bool:
 
 
 def _best_spellings(query: PreparedName, listed: PreparedName, person: bool) -> _Best:
+    """The best alignment over the spellings of two names.
+
+    Spellings with particles joined are tried only when the others leave a particle unpaired:
+    only then can "Abd al-Rahman" gain from meeting "Abdulrahman" as abdalrahman. When both
+    names have particles, joined spellings meet joined ones and the others the others.
+    """
     best: _Best = (-1.0, -1, -1, (), False)
-    # When both names have particles, joined spellings meet joined ones and the others the
-    # others: "Abd al-Rahman" against "Abdul Rahman" as abdalrahman/abdulrahman and as words.
     both_have_particles = query.has_particles and listed.has_particles
-    for qi, query_tokens in enumerate(query.spellings):
-        query_weight = query.weights[qi]
-        query_joined = query.particles_joined[qi]
-        for li, listed_tokens in enumerate(listed.spellings):
-            if both_have_particles and query_joined != listed.particles_joined[li]:
-                continue
-            score, pairs = align(
-                query_tokens,
-                listed_tokens,
-                person=person,
-                total_weight=query_weight + listed.weights[li],
-                may_merge=may_merge(query.lengths[qi], listed.lengths[li]),
-            )
-            if score > best[0]:
-                best = (score, qi, li, pairs, False)
-                if score == 1.0:
-                    return best
+    for joined_pass in (False, True):
+        if joined_pass and not _particle_left_unpaired(query, listed, best):
+            break
+        for qi, query_tokens in enumerate(query.spellings):
+            query_joined = query.particles_joined[qi]
+            for li, listed_tokens in enumerate(listed.spellings):
+                listed_joined = listed.particles_joined[li]
+                if (query_joined or listed_joined) != joined_pass or (
+                    both_have_particles and query_joined != listed_joined
+                ):
+                    continue
+                score, pairs = align(
+                    query_tokens,
+                    listed_tokens,
+                    person=person,
+                    total_weight=query.weights[qi] + listed.weights[li],
+                    may_merge=may_merge(query.lengths[qi], listed.lengths[li]),
+                )
+                if score > best[0]:
+                    best = (score, qi, li, pairs, False)
+                    if score == 1.0:
+                        return best
     return best if best[0] >= 0.0 else (0.0, *best[1:4], False)
+
+
+def _particle_left_unpaired(query: PreparedName, listed: PreparedName, best: _Best) -> bool:
+    if best[1] < 0:
+        return True
+    query_tokens, listed_tokens = query.spellings[best[1]], listed.spellings[best[2]]
+    paired_query = {i for i, _, _ in best[3]}
+    paired_listed = {j for _, j, _ in best[3]}
+    return any(
+        t.joins for i, t in enumerate(query_tokens) if i not in paired_query
+    ) or any(t.joins for j, t in enumerate(listed_tokens) if j not in paired_listed)
 
 
 def name_feature(
@@ -190,19 +208,18 @@ def name_feature(
         raise ValueError(msg)
     score, query_name, listed_name, query, listed, person, result = best
     comparison = _comparison(query, listed, result)
-    strength = _STRENGTH_TEXT[listed_name.strength]
+    strength = (
+        "primary name"
+        if listed_name.strength is AliasStrength.PRIMARY
+        else "alias"
+        if listed_name.strength is AliasStrength.STRONG
+        else f"weak alias, score x{WEAK_ALIAS_FACTOR}"
+    )
     sentence = (
         f"{query_name!r} against listed {listed_name.value!r} ({strength}): "
         f"{_explain(comparison, person=person)}"
     )
     return FeatureScore("name", score, 1.0, sentence), query_name, listed_name
-
-
-_STRENGTH_TEXT = {
-    AliasStrength.PRIMARY: "primary name",
-    AliasStrength.STRONG: "alias",
-    AliasStrength.WEAK: f"weak alias, score x{WEAK_ALIAS_FACTOR}",
-}
 
 
 #: Below this name score an explanation counts the word pairs instead of listing them: such a

@@ -73,6 +73,12 @@ class Token:
     abjad: bool
     #: How explanations show the word: ``mullah (honorific)``, or a name word as it is.
     label: str
+    #: Whether the word identifies (a name word or a patronymic): what "two name words pair"
+    #: counts.
+    identifies: bool
+    #: Whether the word is a particle or compound-name prefix, joined to the word after it in
+    #: a name's joined spelling.
+    joins: bool
 
 
 @attrs.frozen
@@ -184,6 +190,8 @@ def _token(text: str, abjad: bool) -> Token:
         keys=phonetic_keys(text),
         abjad=abjad,
         label=text if role is Role.NAME else f"{text} ({role.value})",
+        identifies=role is Role.NAME or role is Role.PATRONYMIC,
+        joins=role is Role.PARTICLE or role is Role.COMPOUND,
     )
 
 
