@@ -129,10 +129,10 @@ def align(
 
 #: The default threshold of :class:`FeatureScorer`, chosen on the development part of the
 #: labelled pairs of ``benchmarks/bench_matching.py`` (real aliases from the OFAC SDN and UN
-#: lists against hard negatives). On the held-out part it gives precision 0.93 and recall 0.42,
-#: where 29% of the same-party pairs share no word at all (an alias such as a nickname that no
-#: name matcher can find); 0.70 gives precision 0.90 and recall 0.49, 0.90 precision 0.97 and
-#: recall 0.25. The calibration table in the README has the rest.
+#: lists against hard negatives). On the held-out part it gives precision 0.935 and recall
+#: 0.44, where 29% of the same-party pairs share no word at all (an alias such as a nickname
+#: that no name matcher can find); 0.70 gives precision 0.91 and recall 0.51, 0.90 precision
+#: 0.97 and recall 0.27. The calibration table in the README has the rest.
 DEFAULT_THRESHOLD = 0.80
 
 
