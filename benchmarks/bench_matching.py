@@ -1,7 +1,9 @@
 """Matching quality and speed: watchlist against nomenklatura logic-v2 and logic-v1.
 
-Run: ``.venv/bin/python benchmarks/bench_matching.py [--split held-out|dev|all]
-[--limit N]`` (nomenklatura comes with the ``bench`` extra: ``pip install -e .[bench]``).
+Run: ``.venv/bin/python benchmarks/bench_matching.py [--split held-out|dev|all] [--limit N]
+[--no-nomenklatura] [--show-errors N]`` (nomenklatura comes with the ``bench`` extra:
+``pip install -e .[bench]``). The default is the held-out split; tune only with ``--split dev``
+(``--show-errors`` prints the worst errors there, and only there).
 
 Every algorithm scores the same labelled pairs (``benchmarks/matching_pairs.py``: real aliases
 from the OFAC SDN and UN lists, and hard negatives from different entries) in one run. Printed:
@@ -12,7 +14,8 @@ table), and pairs per second on one core. The first watchlist scorer (token-alig
 too, as the baseline.
 
 Both sides of a pair carry the entity kind (person or organisation) and nothing else: the
-benchmark measures name matching.
+benchmark measures name matching. Speed is process time over pairs whose two sides are built
+beforehand; nomenklatura is given a fresh entity id per pair, since it caches results by id.
 """
 
 from __future__ import annotations
