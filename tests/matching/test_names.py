@@ -48,6 +48,11 @@ def test_legal_forms_written_out_are_abbreviated() -> None:
     assert words == ["jsc", "sanatorium", "miskhor"]
 
 
+def test_a_parenthesised_part_is_also_left_out() -> None:
+    spellings = {tuple(t.text for t in s) for s in prepare("HAQQANI NETWORK (HQN)").spellings}
+    assert spellings == {("haqqani", "network", "hqn"), ("haqqani", "network")}
+
+
 def test_cyrillic_names_get_every_scheme() -> None:
     spellings = {s[0].text for s in prepare("Хаккани").spellings}
     assert spellings == {"khakkani", "hakkani", "xakkani"}

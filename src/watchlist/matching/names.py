@@ -218,13 +218,19 @@ def _length_bounds(tokens: tuple[Token, ...]) -> tuple[int, int]:
     return lengths[-1], (lengths[0] + lengths[1] if len(lengths) > 1 else 1 << 30)
 
 
+#: A parenthesised part of a listed name, usually an acronym or a former name: "HAQQANI
+#: NETWORK (HQN)" is also spelt without it, so that "Haqqani Network" meets it whole.
+_PARENTHESISED = re.compile(r"\([^()]*\)")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def prepare(value: str) -> PreparedName:
     """``value`` prepared for matching (cached: each distinct name is prepared once)."""
     abjad = script_of(value) in _ABJADS
     # spelling -> whether its particles are joined to the word after them
     found: dict[tuple[str, ...], bool] = {}
-    for spelling in spellings(value):
+    bare = _PARENTHESISED.sub(" ", value)
+    for spelling in (*spellings(value), *(spellings(bare) if bare != value else ())):
         words = tuple(_abbreviate_phrases(spelling).split())
         found.setdefault(words, False)
         found.setdefault(tuple(_joined_particles(list(words))), True)
