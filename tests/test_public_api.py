@@ -6,9 +6,49 @@ import watchlist
 from watchlist import errors
 
 
-def test_all_is_sorted_and_complete() -> None:
-    assert watchlist.__all__ == sorted(watchlist.__all__)
-    for name in watchlist.__all__:
+PUBLIC = [
+    "AliasStrength",
+    "AppliedList",
+    "Coverage",
+    "DateRange",
+    "Designation",
+    "EndReason",
+    "EntityKind",
+    "Entry",
+    "FeatureScore",
+    "Hit",
+    "Identifier",
+    "IncompleteListWarning",
+    "InputError",
+    "Jurisdiction",
+    "ListFormatError",
+    "ListInfo",
+    "ListNotFoundError",
+    "ListUse",
+    "ListVersion",
+    "Match",
+    "Name",
+    "NoCoverageError",
+    "PartialDate",
+    "Party",
+    "Rejection",
+    "Screener",
+    "ScreeningResult",
+    "StaleListError",
+    "Store",
+    "Timeline",
+    "UnknownJurisdictionError",
+    "WatchlistError",
+    "WatchlistWarning",
+    "compare",
+    "normalize_name",
+]
+
+
+def test_the_public_names_are_pinned_and_sorted() -> None:
+    assert watchlist.__all__ == PUBLIC
+    assert sorted(PUBLIC) == PUBLIC
+    for name in PUBLIC:
         assert hasattr(watchlist, name), name
 
 
