@@ -66,6 +66,7 @@ from watchlist.model import (
     Rejection,
 )
 from watchlist.sources import registry
+from watchlist.sources._support import combined_digest, file_digest
 
 METADATA = "version.json"
 FILES = "files"
@@ -304,14 +305,14 @@ class Store:
         found = registry.check_format(list_id, file)
         sources = {registry.main_file_name(list_id, file, found): file}
         sources.update(registry.companions(file, found))
-        digests = {name: _sha256(path) for name, path in sources.items()}
+        digests = {name: file_digest(path) for name, path in sources.items()}
         return _Incoming(
             file=file,
             published=published,
             format=found,
             sources=sources,
             digests=digests,
-            digest=_combined_digest(digests),
+            digest=combined_digest(digests.items()),
         )
 
     def _commit(self, list_id: str, each: _Incoming, version: ListVersion) -> ListVersion:
@@ -323,7 +324,7 @@ class Store:
             (temporary / FILES).mkdir()
             for name, source in each.sources.items():
                 _copy(source, temporary / FILES / name)
-            copied = {name: _sha256(temporary / FILES / name) for name in each.sources}
+            copied = {name: file_digest(temporary / FILES / name) for name in each.sources}
             if copied != each.digests:
                 msg = "the file changed while it was being stored; add it again"
                 raise ListFormatError(msg, path=each.file)
@@ -483,26 +484,6 @@ def _is_cached(version: object, stored: StoredVersion) -> TypeGuard[ListVersion]
 def _located(version: ListVersion, stored: StoredVersion) -> ListVersion:
     """The version as the store holds it: read from the stored copy, with the stored date."""
     return attrs.evolve(version, location=str(stored.main_file), published=stored.published)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as error:
-        msg = f"cannot read list file: {error.strerror or error}"
-        raise ListFormatError(msg, path=path) from None
-    return digest.hexdigest()
-
-
-def _combined_digest(digests: dict[str, str]) -> str:
-    """A lone file's own SHA-256; for a set, the SHA-256 of ``name\\0sha256\\n`` lines."""
-    if len(digests) == 1:
-        return next(iter(digests.values()))
-    lines = "".join(f"{name}\0{digest}\n" for name, digest in digests.items())
-    return hashlib.sha256(lines.encode()).hexdigest()
 
 
 def _copy(source: Path, target: Path) -> None:

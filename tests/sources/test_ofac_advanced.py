@@ -161,11 +161,11 @@ def test_list_id_from_the_list_names_or_the_argument(tmp_path: Path) -> None:
 
 
 def test_published_must_agree_or_stand_in(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="disagrees with the file's DateOfIssue 2024-05-03"):
+    with pytest.raises(ListFormatError, match=r"published 2024-05-03 \(DateOfIssue\), not"):
         ofac_advanced.parse(FIXTURE, published="2024-05-02")
     undated = re.sub(r"<DateOfIssue .*?</DateOfIssue>", "", TEXT)
     path = _write(tmp_path, undated)
-    with pytest.raises(ListFormatError, match="no DateOfIssue"):
+    with pytest.raises(ListFormatError, match=r"no publication date \(DateOfIssue\)"):
         ofac_advanced.parse(path)
     assert ofac_advanced.parse(path, published="2024-05-03").published == dt.date(2024, 5, 3)
 

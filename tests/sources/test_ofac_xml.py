@@ -145,13 +145,13 @@ def test_list_id_from_argument_or_file_name(tmp_path: Path) -> None:
 
 def test_published_must_agree_with_the_file() -> None:
     assert ofac_xml.parse(FIXTURE, published="2024-05-03").published == dt.date(2024, 5, 3)
-    with pytest.raises(InputError, match="disagrees with the file's Publish_Date 2024-05-03"):
+    with pytest.raises(ListFormatError, match=r"published 2024-05-03 \(Publish_Date\), not"):
         ofac_xml.parse(FIXTURE, published="2024-05-04")
 
 
 def test_missing_publish_date_needs_an_explicit_date(tmp_path: Path) -> None:
     path = _write(tmp_path, TEXT.replace("<Publish_Date>05/03/2024</Publish_Date>", ""))
-    with pytest.raises(ListFormatError, match="no Publish_Date"):
+    with pytest.raises(ListFormatError, match=r"no publication date \(Publish_Date\)"):
         ofac_xml.parse(path)
     assert ofac_xml.parse(path, published="2024-05-03").published == dt.date(2024, 5, 3)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 from watchlist.countries import country_code
@@ -66,19 +65,6 @@ def list_info(list_id: str, published: dt.date) -> ListInfo:
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def combined_digest(parts: Iterable[tuple[str, str]]) -> str:
-    """One SHA-256 over several files, from ``(file name, hex SHA-256)`` pairs in a fixed order.
-
-    A single file's digest is its own SHA-256, so a lone file has the digest ``sha256sum``
-    prints. For several files it is the SHA-256 of the UTF-8 lines ``name\\0hexdigest\\n``.
-    """
-    parts = list(parts)
-    if len(parts) == 1:
-        return parts[0][1]
-    text = "".join(f"{name}\0{digest}\n" for name, digest in parts)
-    return sha256_of(text.encode())
 
 
 def read_bytes(path: Path) -> bytes:

@@ -35,6 +35,19 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def combined_digest(parts: Iterable[tuple[str, str]]) -> str:
+    """One SHA-256 over several files, from ``(file name, hex SHA-256)`` pairs in a fixed order.
+
+    A single file's digest is its own SHA-256, so a lone file has the digest ``sha256sum``
+    prints. For several files it is the SHA-256 of the UTF-8 lines ``name\\0hexdigest\\n``.
+    """
+    parts = list(parts)
+    if len(parts) == 1:
+        return parts[0][1]
+    text = "".join(f"{name}\0{digest}\n" for name, digest in parts)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def given_date(value: dt.date | str, *, path: Path, what: str = "published") -> dt.date:
     """A caller's or a file's date, or a ListFormatError naming the file."""
     try:

@@ -42,7 +42,6 @@ file's SHA-256.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
@@ -51,7 +50,7 @@ from typing import Literal
 import attrs
 
 from watchlist.countries import country_code
-from watchlist.dates import BirthDate, DateRange, PartialDate, to_date
+from watchlist.dates import BirthDate, DateRange, PartialDate
 from watchlist.errors import InputError, ListFormatError
 from watchlist.model import (
     AliasStrength,
@@ -64,6 +63,7 @@ from watchlist.model import (
     Rejection,
 )
 from watchlist.sources import _ofac
+from watchlist.sources._support import file_digest, resolve_published
 from watchlist.sources._xml import iter_elements, local_name
 
 __all__ = ["parse"]
@@ -202,7 +202,6 @@ def parse(
     if errors not in ("raise", "collect"):
         msg = f"errors must be 'raise' or 'collect', got {errors!r}"
         raise InputError(msg, field="errors", value=errors)
-    given = to_date(published) if published is not None else None
     document = _Document(path)
     issued: dt.date | None = None
     parties: dict[str, _Party] = {}
@@ -247,14 +246,7 @@ def parse(
     if not root_seen:
         msg = "not an OFAC Advanced XML file: no Sanctions root element"
         raise ListFormatError(msg, path=path)
-    if issued is None:
-        if given is None:
-            msg = "the file has no DateOfIssue: pass published=DATE"
-            raise ListFormatError(msg, path=path)
-        issued = given
-    elif given is not None and given != issued:
-        msg = f"published={given} disagrees with the file's DateOfIssue {issued}"
-        raise InputError(msg, field="published", value=given)
+    issued = resolve_published(published, issued, path=path, where="DateOfIssue")
     entries = []
     for profile, party in parties.items():
         try:
@@ -271,16 +263,11 @@ def parse(
     return ListVersion(
         info=_ofac.list_info(list_id, issued),
         published=issued,
-        digest=_file_sha256(path),
+        digest=file_digest(path),
         location=str(path),
         entries=entries,
         rejected=rejected,
     )
-
-
-def _file_sha256(path: Path) -> str:
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _children(element: ET.Element, name: str) -> list[ET.Element]:

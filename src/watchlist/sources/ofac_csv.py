@@ -60,6 +60,7 @@ from watchlist.model import (
     Rejection,
 )
 from watchlist.sources import _ofac
+from watchlist.sources._support import combined_digest
 
 __all__ = ["parse"]
 
@@ -116,7 +117,7 @@ def parse(
     return ListVersion(
         info=_ofac.list_info(reader.list_id, published_on),
         published=published_on,
-        digest=_ofac.combined_digest(reader.digests),
+        digest=combined_digest(reader.digests),
         location=str(path),
         entries=entries,
         rejected=reader.rejected,

@@ -30,17 +30,17 @@ Digest: the SHA-256 of the file.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Literal
 
 from watchlist.countries import country_code
-from watchlist.dates import BirthDate, to_date
+from watchlist.dates import BirthDate
 from watchlist.errors import InputError, ListFormatError
 from watchlist.model import AliasStrength, EntityKind, Entry, Identifier, ListVersion, Rejection
 from watchlist.sources import _ofac
+from watchlist.sources._support import file_digest, resolve_published
 from watchlist.sources._xml import iter_elements, local_name, text_of
 
 __all__ = ["parse"]
@@ -97,8 +97,7 @@ def parse(
     if errors not in ("raise", "collect"):
         msg = f"errors must be 'raise' or 'collect', got {errors!r}"
         raise InputError(msg, field="errors", value=errors)
-    given = to_date(published) if published is not None else None
-    digest = _file_sha256(path)
+    digest = file_digest(path)
     publish_date: dt.date | None = None
     record_count: int | None = None
     entries: list[Entry] = []
@@ -131,14 +130,7 @@ def parse(
     if record_count is not None and record_count != read:
         msg = f"Record_Count says {record_count} entries but the file has {read} (truncated?)"
         raise ListFormatError(msg, path=path)
-    if publish_date is None:
-        if given is None:
-            msg = "the file has no Publish_Date: pass published=DATE"
-            raise ListFormatError(msg, path=path)
-        publish_date = given
-    elif given is not None and given != publish_date:
-        msg = f"published={given} disagrees with the file's Publish_Date {publish_date}"
-        raise InputError(msg, field="published", value=given)
+    publish_date = resolve_published(published, publish_date, path=path, where="Publish_Date")
     if not entries and not allow_empty:
         msg = "the list has no entries (an empty OFAC list is never real; allow_empty=True)"
         raise ListFormatError(msg, path=path)
@@ -150,15 +142,6 @@ def parse(
         entries=entries,
         rejected=rejected,
     )
-
-
-def _file_sha256(path: Path) -> str:
-    try:
-        with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
-    except OSError as error:
-        msg = f"cannot read list file: {error.strerror or error}"
-        raise ListFormatError(msg, path=path) from None
 
 
 def _publish_information(element: ET.Element, path: Path) -> tuple[dt.date | None, int | None]:
