@@ -11,8 +11,8 @@ starting ``cons`` (``consolidated.xml``) is ``us-ofac-consolidated``, any other
 ``us-ofac-sdn``.
 
 The publication date is ``Publish_Date``. A ``published`` argument is needed only for a file
-without one; given for a file that has one, it must agree, or an
-:class:`~watchlist.errors.InputError` is raised. ``Record_Count``, when present, must equal
+without one; given for a file that has one, it must agree, or a
+:class:`~watchlist.errors.ListFormatError` is raised. ``Record_Count``, when present, must equal
 the number of entries read (counting rejected ones), which catches a truncated file.
 
 How the fields map to an :class:`~watchlist.model.Entry`: ``uid`` is the id; the primary
