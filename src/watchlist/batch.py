@@ -943,17 +943,7 @@ class _ResultWriter:
             self._write({**_input(row), **outcome, "hits": [], "error": error})
 
     def _hit(self, hit: Hit) -> dict[str, Any]:
-        use = self._uses[hit.list_id]
-        return {
-            "list": hit.list_id,
-            "entry_id": hit.entry_id,
-            "matched_name": hit.matched_name.value,
-            "score": round(hit.score, 4),
-            "explanation": hit.match.explanation,
-            "designation_basis": hit.designation.basis,
-            "list_version": use.published.isoformat(),
-            "list_digest": use.digest,
-        }
+        return hit_record(hit, self._uses)
 
     def _write(self, record: dict[str, Any]) -> None:
         if self._csv is not None:
@@ -963,10 +953,34 @@ class _ResultWriter:
 
 
 def _input(row: _Row) -> dict[str, Any]:
+    return input_record(row.line, row.input_id, row.input_name)
+
+
+def input_record(line: int, input_id: str, input_name: str) -> dict[str, Any]:
+    """The :data:`INPUT_COLUMNS` of an output record: long ids and names are cut short."""
     return {
-        "line": row.line,
-        "input_id": _truncated(row.input_id),
-        "input_name": _truncated(row.input_name),
+        "line": line,
+        "input_id": _truncated(input_id),
+        "input_name": _truncated(input_name),
+    }
+
+
+def hit_record(hit: Hit, lists_used: Mapping[str, ListUse]) -> dict[str, Any]:
+    """The :data:`HIT_COLUMNS` of an output record for ``hit``, before CSV cell formatting.
+
+    ``lists_used`` maps each list id to the version the screening used (its publication date
+    and digest are reported beside the hit).
+    """
+    use = lists_used[hit.list_id]
+    return {
+        "list": hit.list_id,
+        "entry_id": hit.entry_id,
+        "matched_name": hit.matched_name.value,
+        "score": round(hit.score, 4),
+        "explanation": hit.match.explanation,
+        "designation_basis": hit.designation.basis,
+        "list_version": use.published.isoformat(),
+        "list_digest": use.digest,
     }
 
 
