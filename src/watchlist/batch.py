@@ -733,26 +733,41 @@ def _row(record: _Record, fields: _Fields, max_field_length: int, delimiter: str
     rejection = record.rejection or _check_cells(cells, fields, max_field_length)
     if rejection is None:
         try:
-            party = Party(
-                name=row.input_name,
-                kind=cell(fields.kind) or None,
-                birth_date=cell(fields.birth_date) or None,
-                nationalities=cell(fields.nationality)
-                .replace(";", " ")
-                .replace(",", " ")
-                .replace("/", " ")
-                .split(),
-                identifiers=[
-                    Identifier(kind=kind, value=cell(index))
-                    for kind, index in fields.identifiers
-                    if cell(index)
-                ],
+            party = row_party(
+                row.input_name,
+                kind=cell(fields.kind),
+                birth_date=cell(fields.birth_date),
+                nationality=cell(fields.nationality),
+                identifiers=[(kind, cell(index)) for kind, index in fields.identifiers],
             )
         except InputError as error:
             rejection = _Rejection(RejectReason.BAD_VALUE, str(error))
         else:
             return attrs.evolve(row, party=party)
     return attrs.evolve(row, rejection=rejection)
+
+
+def row_party(
+    name: str,
+    *,
+    kind: str = "",
+    birth_date: str = "",
+    nationality: str = "",
+    identifiers: Iterable[tuple[str, str]] = (),
+) -> Party:
+    """The party an input row describes, from its cells; a blank cell is a fact not known.
+
+    ``nationality`` may list several countries, separated by ``;``, ``,``, ``/`` or spaces;
+    ``identifiers`` pairs an identifier kind with its cell. Raises
+    :class:`~watchlist.errors.InputError` for a blank name or a bad value.
+    """
+    return Party(
+        name=name,
+        kind=kind or None,
+        birth_date=birth_date or None,
+        nationalities=nationality.replace(";", " ").replace(",", " ").replace("/", " ").split(),
+        identifiers=[Identifier(kind=each, value=value) for each, value in identifiers if value],
+    )
 
 
 def _lenient_split(raw: str, delimiter: str) -> tuple[str, ...]:
