@@ -79,16 +79,20 @@ def clear_caches() -> None:
 
 def token_similarity(a: Token, b: Token) -> float:
     """The similarity of two words in [0, 1], as the module documentation describes."""
-    abjad = a.abjad or b.abjad
-    row = _cache_row(_caches[abjad], a.text)
+    row = _cache_row(_caches[a.abjad or b.abjad], a.text)
     cached = row.get(b.text)
     if cached is not None:
         return cached
-    similarity = _similarity(a, b, abjad)
+    return _remember(row, a, b)
+
+
+def _remember(row: dict[str, float], a: Token, b: Token) -> float:
+    """The similarity of ``a`` and ``b``, stored in ``row`` (``a``'s row of its cache)."""
+    similarity = _similarity(a, b, a.abjad or b.abjad)
     _cached[0] += 1
     if _cached[0] > CACHE_LIMIT:
         clear_caches()
-        row = _cache_row(_caches[abjad], a.text)
+        row = _cache_row(_caches[a.abjad or b.abjad], a.text)
     row[b.text] = similarity
     return similarity
 
@@ -100,23 +104,36 @@ def _cache_row(cache: dict[str, dict[str, float]], text: str) -> dict[str, float
     return row
 
 
+_NAME = Role.NAME
+_PARTICLE = Role.PARTICLE
+_INITIAL = Role.INITIAL
+_LEGAL_FORM = Role.LEGAL_FORM
+_osa_similarity = OSA.normalized_similarity
+_levenshtein_similarity = Levenshtein.normalized_similarity
+
+
 def _similarity(a: Token, b: Token, abjad: bool) -> float:
-    if a.text == b.text:
+    a_text, b_text = a.text, b.text
+    if a_text == b_text:
         return 1.0
     if a.canonical == b.canonical:
         return VARIANT_SIMILARITY
-    if (a.role is Role.PARTICLE) != (b.role is Role.PARTICLE):
+    a_role, b_role = a.role, b.role
+    if (a_role is _PARTICLE) != (b_role is _PARTICLE):
         # A particle is not a misspelt name ("al" against "ali").
         return 0.0
-    if a.role is Role.INITIAL or b.role is Role.INITIAL:
-        return INITIAL_SIMILARITY if a.text[0] == b.text[0] else 0.0
-    similarity = OSA.normalized_similarity(a.text, b.text)
-    if any(len(key) >= 2 and key in b.keys for key in a.keys):
-        similarity = max(similarity, ABJAD_KEY_SIMILARITY) if abjad else (1.0 + similarity) / 2
+    if a_role is _INITIAL or b_role is _INITIAL:
+        return INITIAL_SIMILARITY if a_text[0] == b_text[0] else 0.0
+    similarity = _osa_similarity(a_text, b_text)
+    b_keys = b.keys
+    for key in a.keys:
+        if len(key) >= 2 and key in b_keys:
+            similarity = max(similarity, ABJAD_KEY_SIMILARITY) if abjad else (1.0 + similarity) / 2
+            break
     if similarity >= SIMILARITY_FLOOR:
         return similarity
     # Two different legal forms still say the same thing: this is a company.
-    return LEGAL_FORMS_SIMILARITY if a.role is b.role is Role.LEGAL_FORM else 0.0
+    return LEGAL_FORMS_SIMILARITY if a_role is b_role is _LEGAL_FORM else 0.0
 
 
 Pair = tuple[int, int, float]
@@ -220,14 +237,14 @@ def _with_merges(
     order does not matter); best merges first. A merged word pairs with each of the two,
     sharing its weight between them.
     """
-    strong_query: set[int] = set()
-    strong_listed: set[int] = set()
+    # Bit masks of the words already paired well enough that no merge can do better.
+    strong_query = strong_listed = 0
     for e in edges:
         if e[3] >= MERGE_FLOOR:
-            strong_query.add(e[0])
-            strong_listed.add(e[1])
-    open_query = [(i, t.text) for i, t in enumerate(query) if i not in strong_query]
-    open_listed = [(j, t.text) for j, t in enumerate(listed) if j not in strong_listed]
+            strong_query |= 1 << e[0]
+            strong_listed |= 1 << e[1]
+    open_query = [(i, t.text) for i, t in enumerate(query) if not strong_query >> i & 1]
+    open_listed = [(j, t.text) for j, t in enumerate(listed) if not strong_listed >> j & 1]
     # A word from a script without short vowels is shorter than its romanisation, and meets
     # it by consonant skeleton rather than spelling.
     abjad = query[0].abjad or listed[0].abjad
@@ -239,22 +256,27 @@ def _with_merges(
     ):
         if not singles or len(doubles) < 2 or len(doubles) > _MERGE_LIMIT:
             continue
-        lengths = sorted(len(text) for _, text in doubles)
+        # (index, word, length, last letter) of each word that may be half of a merge
+        halves = [(x, text, len(text), text[-1]) for x, text in doubles]
+        lengths = sorted(half[2] for half in halves)
         shortest_join = lengths[0] + lengths[1]
+        longest_join = lengths[-1] + lengths[-2]
         for u, text in singles:
             # The similarity floor bounds the lengths of the joined words.
-            low, high = floor * len(text), len(text) / floor
-            if shortest_join > high:
+            size = len(text)
+            low, high = floor * size, size / floor
+            if shortest_join > high or longest_join < low:
                 continue
             start, end = text[0], text[-1]
-            keys = frozenset(phonetic_keys(text) if abjad else ())
-            for x, first in doubles:
-                for y, second in doubles:
-                    if x == y or not low <= len(first) + len(second) <= high:
+            keys = frozenset(phonetic_keys(text)) if abjad else frozenset()
+            for x, first, first_size, _ in halves:
+                starts = first[0] == start
+                for y, second, second_size, second_end in halves:
+                    if x == y or not low <= first_size + second_size <= high:
                         continue
-                    if first[0] != start and second[-1] != end:
+                    if not starts and second_end != end:
                         continue
-                    similarity = Levenshtein.normalized_similarity(text, first + second)
+                    similarity = _levenshtein_similarity(text, first + second)
                     if abjad and not keys.isdisjoint(phonetic_keys(first + second)):
                         similarity = max(similarity, ABJAD_KEY_SIMILARITY)
                     if similarity >= MERGE_FLOOR:
@@ -294,11 +316,15 @@ def _both_sides_unpaired(
 ) -> bool:
     """Whether each side has a name word the other lacks: a different given name, not a
     middle name one record left out."""
-    paired_query = {edge[0] for edge in edges}
-    paired_listed = {edge[1] for edge in edges}
+    paired_query = paired_listed = 0
+    for edge in edges:
+        paired_query |= 1 << edge[0]
+        paired_listed |= 1 << edge[1]
     return any(
-        token.role is Role.NAME for i, token in enumerate(query) if i not in paired_query
-    ) and any(token.role is Role.NAME for j, token in enumerate(listed) if j not in paired_listed)
+        token.role is _NAME and not paired_query >> i & 1 for i, token in enumerate(query)
+    ) and any(
+        token.role is _NAME and not paired_listed >> j & 1 for j, token in enumerate(listed)
+    )
 
 
 def align(
@@ -325,7 +351,6 @@ def align(
     total = paired_weight = 0.0
     paired_names = 0
     for i, q in enumerate(query):
-        weight, is_name = q.weight, q.identifies
         row = cache.get(q.text)
         if row is None:
             row = _cache_row(cache, q.text)
@@ -333,17 +358,20 @@ def align(
         for j, w in enumerate(listed):
             similarity = row.get(w.text)
             if similarity is None:
-                similarity = token_similarity(q, w)
+                similarity = _remember(row, q, w)
             if similarity:
-                pair_weight = weight + w.weight
-                edges.append((i, j, pair_weight * similarity, similarity))
-                total += pair_weight * similarity
+                pair_weight = q.weight + w.weight
+                worth = pair_weight * similarity
+                edges.append((i, j, worth, similarity))
+                total += worth
                 paired_weight += pair_weight
-                paired_names += is_name and w.identifies
+                if q.identifies and w.identifies:
+                    paired_names += 1
                 row_edges += 1
-                if used_columns & (1 << j):
+                bit = 1 << j
+                if used_columns & bit:
                     forced = False
-                used_columns |= 1 << j
+                used_columns |= bit
         if row_edges > 1:
             forced = False
     if not forced:
@@ -358,17 +386,18 @@ def align(
     # Words run together only where one name has more words than the other.
     if may_merge and len(query) != len(listed):
         # A merge needs a word left open on one side and two on the other.
-        strong = sum(e[3] >= MERGE_FLOOR for e in edges)
+        strong = 0
+        for edge in edges:
+            if edge[3] >= MERGE_FLOOR:
+                strong += 1
         open_query, open_listed = len(query) - strong, len(listed) - strong
-        may_merge = min(open_query, open_listed) >= 1 and max(open_query, open_listed) >= 2
-    else:
-        may_merge = False
-    merged = _with_merges(query, listed, edges) if may_merge else None
-    if merged is not None:
-        edges, total, paired_weight = merged
-        paired_names = sum(
-            query[i].identifies and listed[j].identifies for i, j, _, _ in edges
-        )
+        if min(open_query, open_listed) >= 1 and max(open_query, open_listed) >= 2:
+            merged = _with_merges(query, listed, edges)
+            if merged is not None:
+                edges, total, paired_weight = merged
+                paired_names = sum(
+                    query[i].identifies and listed[j].identifies for i, j, _, _ in edges
+                )
     if not edges:
         return 0.0, ()
     if total_weight is None:

@@ -192,11 +192,21 @@ def name_feature(
 ) -> tuple[FeatureScore, str, Name]:
     """The names compared word by word: the best pair of a query name and a listed name."""
     best: tuple[float, str, Name, PreparedName, PreparedName, bool, _Best] | None = None
+    # What the kinds alone decide of person_rules, once for every pair of names.
+    by_kind: bool | None = None
+    if listed_kind is EntityKind.PERSON or query_kind is EntityKind.PERSON:
+        by_kind = True
+    elif query_kind is not EntityKind.UNKNOWN or listed_kind is not EntityKind.UNKNOWN:
+        by_kind = False
     for query_name in query_names:
         query = prepare(query_name)
         for listed_name in listed_names:
             listed = prepare(listed_name.value)
-            person = person_rules(query_kind, listed_kind, query, listed)
+            person = (
+                by_kind
+                if by_kind is not None
+                else not (query.looks_like_organisation or listed.looks_like_organisation)
+            )
             result = _best_alignment(query, listed, person)
             score = result[0]
             if listed_name.strength is AliasStrength.WEAK:
@@ -207,7 +217,6 @@ def name_feature(
         msg = "a comparison needs a name on each side"
         raise ValueError(msg)
     score, query_name, listed_name, query, listed, person, result = best
-    comparison = _comparison(query, listed, result)
     strength = (
         "primary name"
         if listed_name.strength is AliasStrength.PRIMARY
@@ -217,7 +226,7 @@ def name_feature(
     )
     sentence = (
         f"{query_name!r} against listed {listed_name.value!r} ({strength}): "
-        f"{_explain(comparison, person=person)}"
+        f"{_explain(query, listed, result, person=person)}"
     )
     return FeatureScore("name", score, 1.0, sentence), query_name, listed_name
 
@@ -227,15 +236,17 @@ def name_feature(
 ITEMISE_FLOOR = 0.5
 
 
-def _explain(comparison: NameComparison, *, person: bool) -> str:
-    query, listed = comparison.query, comparison.listed
+def _explain(
+    query_name: PreparedName, listed_name: PreparedName, best: _Best, *, person: bool
+) -> str:
     rules = "person" if person else "organisation"
-    if not query or not listed:
+    score, query_index, listed_index, pairs, whole = best
+    if query_index < 0:
         return "nothing left to compare after normalisation"
-    pairs = comparison.pairs
+    query, listed = query_name.spellings[query_index], listed_name.spellings[listed_index]
     used_query = {i for i, _, _ in pairs}
     used_listed = {j for _, j, _ in pairs}
-    if comparison.score < ITEMISE_FLOOR:
+    if score < ITEMISE_FLOOR:
         left = len(query) + len(listed) - len(used_query) - len(used_listed)
         return f"{len(pairs)} word pairs, {left} words unpaired ({rules} rules)"
     paired = ", ".join(
@@ -246,8 +257,8 @@ def _explain(comparison: NameComparison, *, person: bool) -> str:
     unpaired += [t.label for j, t in enumerate(listed) if j not in used_listed]
     if unpaired:
         sentence += f"; unpaired {', '.join(unpaired)}"
-    if comparison.whole:
-        sentence += f"; whole names (or an acronym) {comparison.score:.2f} alike"
+    if whole:
+        sentence += f"; whole names (or an acronym) {score:.2f} alike"
     return f"{sentence} ({rules} rules)"
 
 

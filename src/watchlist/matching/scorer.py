@@ -154,24 +154,31 @@ class FeatureScorer:
         name, query_name, listed = name_feature(
             query.names, entry.names, query_kind=query.kind, listed_kind=entry.kind
         )
-        evidence: list[FeatureScore | None] = []
+        features = [name]
         # Most queries carry a name only: look at the other evidence when there is some.
         if query.birth_date is not None:
-            evidence.append(birth_date_feature(query.birth_date, entry.birth_dates))
+            birth_date = birth_date_feature(query.birth_date, entry.birth_dates)
+            if birth_date is not None:
+                features.append(birth_date)
         if query.nationalities:
-            evidence.append(nationality_feature(query.nationalities, entry.nationalities))
+            nationality = nationality_feature(query.nationalities, entry.nationalities)
+            if nationality is not None:
+                features.append(nationality)
         if query.identifiers:
-            evidence.append(identifier_feature(query.identifiers, entry.identifiers))
+            identifier = identifier_feature(query.identifiers, entry.identifiers)
+            if identifier is not None:
+                features.append(identifier)
         if query.kind is not EntityKind.UNKNOWN:
-            evidence.append(kind_feature(query.kind, entry.kind))
-        present = [feature for feature in evidence if feature is not None]
-        score = name.score + sum(feature.weight for feature in present)
+            kind = kind_feature(query.kind, entry.kind)
+            if kind is not None:
+                features.append(kind)
+        score = name.score + sum(feature.weight for feature in features[1:])
         return Match(
             # Rounded so that a score meant to be 0.8 is not 0.7999999999999999.
             score=round(min(1.0, max(0.0, score)), 9),
             name=listed,
             query_name=query_name,
-            features=(name, *present),
+            features=tuple(features),
         )
 
 
