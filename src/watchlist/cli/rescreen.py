@@ -1,0 +1,205 @@
+"""``watchlist rescreen INPUT.csv -j KZ --from D1 --to D2``: what list changes mean for a file.
+
+Exit codes: 0 when no row's hits changed, 1 when some did, 2 on a usage or data error (and
+when rows were rejected and no other row changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+from watchlist.batch import DEFAULT_MAX_FIELD_LENGTH, ColumnMap
+from watchlist.cli._common import add_list_options, describe_lists, load_screener, parse_date
+from watchlist.cli.screen import ProgressBar, _columns, _delimiter, _identifier_column
+from watchlist.rescreen import CHANGE_COLUMNS, RescreenSummary, rescreen_file
+
+_DESCRIPTION = """\
+Re-screen every row of a delimited file (CSV) against what changed on the lists a jurisdiction
+applies between two dates, and report each hit that is new on D2 or cleared since D1.
+
+New hits: entries added, changed so that they now match, or on a list the jurisdiction started
+applying. Cleared hits: entries delisted, suspended or expired, changed so that they no longer
+match, or on a list the jurisdiction stopped applying. The result is exactly the difference
+between screening the file on D1 and on D2, but each row is scored only against the entry
+records in force on one date and not the other.
+
+The input is read as by `watchlist screen` (same column options, encoding and delimiter
+detection, rejects file, audit record, output renamed into place when complete). Output (CSV
+or JSON Lines), one record per change, with the columns
+{columns}
+"change" is new or cleared; "reason" is added, changed, list-applied (new) or delisted,
+suspended, expired, superseded, changed, list-not-applied (cleared); "end_date" and
+"end_basis" say when and on what basis a cleared designation ended. Scores are the entry's
+best on each date, empty where it was not in force.
+"""
+
+_EPILOG = """exit status:
+  0  re-screened, no hit appeared or cleared
+  1  re-screened, at least one hit appeared or cleared
+  2  usage or data error (unknown jurisdiction, date not covered, stale or bad list, bad
+     input); also when rows were rejected and no other row changed
+"""
+
+
+def register(commands: Any, _epilog: str) -> None:
+    parser = commands.add_parser(
+        "rescreen",
+        help="hits new or cleared in a CSV file between two dates",
+        description=_DESCRIPTION.format(columns=_columns(CHANGE_COLUMNS)),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("input", metavar="INPUT.csv", help="delimited file with a header row")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="output file (CSV or JSON Lines)"
+    )
+    parser.add_argument(
+        "-j", "--jurisdiction", required=True, help="jurisdiction code, e.g. RU, KZ, US, UN"
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_date",
+        type=parse_date,
+        required=True,
+        metavar="D1",
+        help="the date of the last screening (2023-12-01; 2023-12 or 2023 mean their first day)",
+    )
+    parser.add_argument(
+        "--to", dest="to_date", type=parse_date, required=True, metavar="D2",
+        help="the date to re-screen as of, on or after D1",
+    )  # fmt: skip
+    parser.add_argument(
+        "--format",
+        choices=("csv", "jsonl"),
+        default=None,
+        help="output format (default: jsonl when OUT ends in .jsonl, otherwise csv)",
+    )
+    parser.add_argument(
+        "--rejects",
+        metavar="FILE",
+        default=None,
+        help="CSV file for rejected rows (default: OUT's name with .rejects.csv, beside it)",
+    )
+    columns = parser.add_argument_group("input columns (names as in the header row)")
+    columns.add_argument(
+        "--name-column", default="name", metavar="COL", help="the name (default: name)"
+    )
+    columns.add_argument("--id-column", metavar="COL", help="a row id, copied to the output")
+    columns.add_argument(
+        "--kind-column", metavar="COL", help="person, organization, vessel, aircraft"
+    )
+    columns.add_argument(
+        "--dob-column", metavar="COL", help="date of birth (1964, 1964-05 or 1964-05-02)"
+    )
+    columns.add_argument(
+        "--nationality-column",
+        metavar="COL",
+        help="nationality country codes, several separated by ; , / or spaces",
+    )
+    columns.add_argument(
+        "--identifier-column",
+        action="append",
+        default=[],
+        type=_identifier_column,
+        metavar="[KIND=]COL",
+        help="an identifier (passport, national id, imo ...); KIND defaults to the column name; "
+        "repeat for several",
+    )
+    reading = parser.add_argument_group("reading the input")
+    reading.add_argument(
+        "--encoding", default=None, help="input encoding, e.g. utf-8, utf-16, cp1251, latin-1"
+    )
+    reading.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        default=None,
+        help="field delimiter: one character, or 'tab' (default: detected from the header)",
+    )
+    reading.add_argument(
+        "--max-field-length",
+        type=int,
+        default=DEFAULT_MAX_FIELD_LENGTH,
+        metavar="N",
+        help=f"reject rows with a field longer than N characters (default: "
+        f"{DEFAULT_MAX_FIELD_LENGTH})",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="minimum score for a hit, in (0, 1] (default: the scorer's documented default)",
+    )
+    parser.add_argument(
+        "--accept-stale",
+        action="store_true",
+        help="re-screen even when a list is older than its maximum age on a date",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_list_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    screener = load_screener(args)
+    output_format: Literal["csv", "jsonl"] = args.format or (
+        "jsonl" if Path(args.output).suffix.lower() in {".jsonl", ".ndjson"} else "csv"
+    )
+    bar = ProgressBar(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
+    try:
+        summary = rescreen_file(
+            screener,
+            args.input,
+            args.output,
+            jurisdiction=args.jurisdiction,
+            from_date=args.from_date,
+            to_date=args.to_date,
+            columns=ColumnMap(
+                name=args.name_column,
+                id=args.id_column,
+                kind=args.kind_column,
+                birth_date=args.dob_column,
+                nationality=args.nationality_column,
+                identifiers=args.identifier_column,
+            ),
+            output_format=output_format,
+            rejects_path=args.rejects,
+            encoding=args.encoding,
+            delimiter=args.delimiter,
+            threshold=args.threshold,
+            accept_stale=args.accept_stale,
+            max_field_length=args.max_field_length,
+            on_progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.clear()
+    print("\n".join(_summary_lines(summary, output_format)), file=sys.stderr)
+    if summary.rows_with_changes:
+        return 1
+    return 2 if summary.rows_rejected else 0
+
+
+def _summary_lines(summary: RescreenSummary, output_format: str) -> list[str]:
+    reasons = ", ".join(f"{count} {reason}" for reason, count in summary.rejected_by_reason.items())
+    blank = f"; {summary.blank_lines} blank lines skipped" if summary.blank_lines else ""
+    delimiter = "tab" if summary.delimiter == "\t" else summary.delimiter
+    seconds = (summary.finished - summary.started).total_seconds()
+    return [
+        f"watchlist: {summary.rows_read} rows read: {summary.rows_screened} re-screened "
+        f"({summary.rows_with_changes} with changes: {summary.new} new hits, "
+        f"{summary.cleared} cleared), {summary.rows_rejected} rejected"
+        f"{f' ({reasons})' if reasons else ''}{blank}",
+        f"  each row scored against {summary.records_scored} changed entry records of "
+        f"{summary.records_in_force} in force on either date",
+        f"  input read as {summary.encoding}, delimiter {delimiter!r}, in {seconds:.1f} s",
+        f"  wrote {summary.output_path} ({output_format}, one record per change)",
+        f"  rejects: {summary.rejects_path}",
+        f"  audit record: {summary.audit_path}",
+        "lists used on the first date:",
+        *describe_lists(summary.lists_from),
+        "lists used on the second date:",
+        *describe_lists(summary.lists_to),
+    ]
