@@ -165,6 +165,9 @@ def name_tokens(text: str) -> tuple[str, ...]:
 
 def script_of(text: str) -> str:
     """The ISO 15924 code of the script most letters of ``text`` are in (``Zyyy`` if none)."""
+    if text.isascii():
+        # The only ASCII letters are Latin ones: no need to look each character up.
+        return "Latn" if any(char.isalpha() for char in text) else "Zyyy"
     counts: Counter[str] = Counter()
     for char in text:
         if char.isalpha():

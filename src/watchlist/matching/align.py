@@ -83,16 +83,16 @@ def token_similarity(a: Token, b: Token) -> float:
     cached = row.get(b.text)
     if cached is not None:
         return cached
-    return _remember(row, a, b)
+    return _remember(row, a, b, a.abjad or b.abjad)
 
 
-def _remember(row: dict[str, float], a: Token, b: Token) -> float:
+def _remember(row: dict[str, float], a: Token, b: Token, abjad: bool) -> float:
     """The similarity of ``a`` and ``b``, stored in ``row`` (``a``'s row of its cache)."""
-    similarity = _similarity(a, b, a.abjad or b.abjad)
+    similarity = _similarity(a, b, abjad)
     _cached[0] += 1
     if _cached[0] > CACHE_LIMIT:
         clear_caches()
-        row = _cache_row(_caches[a.abjad or b.abjad], a.text)
+        row = _cache_row(_caches[abjad], a.text)
     row[b.text] = similarity
     return similarity
 
@@ -261,13 +261,18 @@ def _with_merges(
         lengths = sorted(half[2] for half in halves)
         shortest_join = lengths[0] + lengths[1]
         longest_join = lengths[-1] + lengths[-2]
+        first_letters = {half[1][0] for half in halves}
+        last_letters = {half[3] for half in halves}
         for u, text in singles:
             # The similarity floor bounds the lengths of the joined words.
             size = len(text)
             low, high = floor * size, size / floor
             if shortest_join > high or longest_join < low:
                 continue
+            # The joined words must start or end as the word does.
             start, end = text[0], text[-1]
+            if start not in first_letters and end not in last_letters:
+                continue
             keys = frozenset(phonetic_keys(text)) if abjad else frozenset()
             for x, first, first_size, _ in halves:
                 starts = first[0] == start
@@ -343,7 +348,8 @@ def align(
     if not query or not listed:
         return 0.0, ()
     # Every word of one spelling comes from the same script.
-    cache = _caches[query[0].abjad or listed[0].abjad]
+    abjad = query[0].abjad or listed[0].abjad
+    cache = _caches[abjad]
     edges: list[Edge] = []
     forced = True
     used_columns = 0
@@ -358,7 +364,7 @@ def align(
         for j, w in enumerate(listed):
             similarity = row.get(w.text)
             if similarity is None:
-                similarity = _remember(row, q, w)
+                similarity = _remember(row, q, w, abjad)
             if similarity:
                 pair_weight = q.weight + w.weight
                 worth = pair_weight * similarity

@@ -183,6 +183,17 @@ def _particle_left_unpaired(query: PreparedName, listed: PreparedName, best: _Be
     ) or any(t.joins for j, t in enumerate(listed_tokens) if j not in paired_listed)
 
 
+_PERSON = EntityKind.PERSON
+_UNKNOWN = EntityKind.UNKNOWN
+_WEAK = AliasStrength.WEAK
+#: How an explanation names each strength of listed name.
+_STRENGTHS = {
+    AliasStrength.PRIMARY: "primary name",
+    AliasStrength.STRONG: "alias",
+    AliasStrength.WEAK: f"weak alias, score x{WEAK_ALIAS_FACTOR}",
+}
+
+
 def name_feature(
     query_names: Sequence[str],
     listed_names: Sequence[Name],
@@ -194,9 +205,9 @@ def name_feature(
     best: tuple[float, str, Name, PreparedName, PreparedName, bool, _Best] | None = None
     # What the kinds alone decide of person_rules, once for every pair of names.
     by_kind: bool | None = None
-    if listed_kind is EntityKind.PERSON or query_kind is EntityKind.PERSON:
+    if listed_kind is _PERSON or query_kind is _PERSON:
         by_kind = True
-    elif query_kind is not EntityKind.UNKNOWN or listed_kind is not EntityKind.UNKNOWN:
+    elif query_kind is not _UNKNOWN or listed_kind is not _UNKNOWN:
         by_kind = False
     for query_name in query_names:
         query = prepare(query_name)
@@ -209,7 +220,7 @@ def name_feature(
             )
             result = _best_alignment(query, listed, person)
             score = result[0]
-            if listed_name.strength is AliasStrength.WEAK:
+            if listed_name.strength is _WEAK:
                 score *= WEAK_ALIAS_FACTOR
             if best is None or score > best[0]:
                 best = (score, query_name, listed_name, query, listed, person, result)
@@ -217,13 +228,7 @@ def name_feature(
         msg = "a comparison needs a name on each side"
         raise ValueError(msg)
     score, query_name, listed_name, query, listed, person, result = best
-    strength = (
-        "primary name"
-        if listed_name.strength is AliasStrength.PRIMARY
-        else "alias"
-        if listed_name.strength is AliasStrength.STRONG
-        else f"weak alias, score x{WEAK_ALIAS_FACTOR}"
-    )
+    strength = _STRENGTHS[listed_name.strength]
     sentence = (
         f"{query_name!r} against listed {listed_name.value!r} ({strength}): "
         f"{_explain(query, listed, result, person=person)}"
@@ -250,7 +255,7 @@ def _explain(
         left = len(query) + len(listed) - len(used_query) - len(used_listed)
         return f"{len(pairs)} word pairs, {left} words unpaired ({rules} rules)"
     paired = ", ".join(
-        f"{query[i].text}={listed[j].text} {similarity:.2f}" for i, j, similarity in pairs
+        [f"{query[i].text}={listed[j].text} {similarity:.2f}" for i, j, similarity in pairs]
     )
     sentence = f"words paired {paired or 'none'}"
     unpaired = [t.label for i, t in enumerate(query) if i not in used_query]

@@ -168,11 +168,15 @@ class FeatureScorer:
             identifier = identifier_feature(query.identifiers, entry.identifiers)
             if identifier is not None:
                 features.append(identifier)
-        if query.kind is not EntityKind.UNKNOWN:
+        if query.kind is not _UNKNOWN:
             kind = kind_feature(query.kind, entry.kind)
             if kind is not None:
                 features.append(kind)
-        score = name.score + sum(feature.weight for feature in features[1:])
+        score = (
+            name.score + sum(feature.weight for feature in features[1:])
+            if len(features) > 1
+            else name.score
+        )
         return Match(
             # Rounded so that a score meant to be 0.8 is not 0.7999999999999999.
             score=round(min(1.0, max(0.0, score)), 9),
@@ -181,6 +185,8 @@ class FeatureScorer:
             features=tuple(features),
         )
 
+
+_UNKNOWN = EntityKind.UNKNOWN
 
 Comparable = str | Party | Entry
 
