@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -66,8 +67,17 @@ def _check_against_full_screenings(
         assert change.hit.score == max(hit.score for hit in same_entry)
         if change.kind is ChangeKind.NEW:
             assert change.score_to == change.hit.score
+            # Scored on the first date exactly when the entry was in force in the jurisdiction.
+            assert (change.score_from is None) == (
+                change.reason in {ChangeReason.ADDED, ChangeReason.LIST_APPLIED}
+            )
+            assert change.ending is None
         else:
             assert change.score_from == change.hit.score
+            assert (change.score_to is None) == (change.reason is not ChangeReason.CHANGED)
+            assert change.ending is not None
+            assert change.ending.date is not None
+            assert first < change.ending.date <= second
 
 
 # --- the curated lists: the Taliban in KZ, RU and the US -------------------------------------
@@ -176,6 +186,69 @@ def test_a_blank_name_raises_at_its_row(screener: Screener) -> None:
         next(results)
 
 
+# --- each reason, on a small history -----------------------------------------------------
+
+_INFO = ListInfo(id="snapshots", title="Snapshots", authority="test", jurisdiction="XX",
+                 coverage="complete", coverage_start="2020-01-01", max_age_days=100)  # fmt: skip
+
+
+def _snapshots(*versions: tuple[str, dict[str, str]]) -> list[ListVersion]:
+    return [
+        ListVersion(info=_INFO, published=day, digest=day, location=f"snapshots-{day}",
+                    entries=[Entry(id=key, kind="person", names=[name])
+                             for key, name in entries.items()])
+        for day, entries in versions
+    ]  # fmt: skip
+
+
+def test_an_amended_name_is_a_changed_hit_new_for_one_name_cleared_for_the_other() -> None:
+    versions = _snapshots(
+        ("2020-01-10", {"e0": "Amir Khan Haqqani", "e1": "Olga Petrova"}),
+        ("2020-02-10", {"e0": "Sergei Ivanov", "e1": "Olga Petrova"}),
+    )
+    policy = AppliedList("snapshots", "2020-01-01", "policy", "test")
+    screener = Screener.from_versions(versions, {"XX": Jurisdiction("XX", "X", [policy])})
+    first, second = dt.date(2020, 1, 20), dt.date(2020, 2, 20)
+    old, new, same = rescreen(screener, ["Amir Khan Haqqani", "Sergei Ivanov", "Olga Petrova"],
+                              jurisdiction="XX", from_date=first, to_date=second)  # fmt: skip
+    [cleared] = old.changes
+    assert (cleared.kind, cleared.reason, cleared.entry_id) == ("cleared", "changed", "e0")
+    assert cleared.hit.entry.primary_name.value == "Amir Khan Haqqani"
+    assert cleared.score_to is not None
+    assert cleared.ending is not None
+    assert (cleared.ending.date, cleared.ending.reason) == (dt.date(2020, 2, 10), "superseded")
+    [appeared] = new.changes
+    assert (appeared.kind, appeared.reason, appeared.score_to) == ("new", "changed", 1.0)
+    assert same.changes == ()
+    for result in (old, new, same):
+        _check_against_full_screenings(screener, result, "XX", first, second)
+
+
+def test_a_list_the_jurisdiction_stops_or_starts_applying() -> None:
+    versions = _snapshots(("2020-01-10", {"e0": "Amir Khan Haqqani"}))
+    stops = AppliedList("snapshots", "2020-01-01", "policy", "test", end="2020-02-01")
+    starts = AppliedList("snapshots", "2020-02-01", "policy", "test")
+    other = AppliedList("other", "2020-01-01", "policy", "test")
+    other_list = attrs.evolve(versions[0], info=attrs.evolve(_INFO, id="other"), entries=[])
+    jurisdictions = {
+        "STOPS": Jurisdiction("STOPS", "stops", [stops, other]),
+        "STARTS": Jurisdiction("STARTS", "starts", [starts, other]),
+    }
+    screener = Screener.from_versions([*versions, other_list], jurisdictions)
+    first, second = dt.date(2020, 1, 20), dt.date(2020, 2, 20)
+    for code, kind, reason in (("STOPS", "cleared", "list-not-applied"),
+                               ("STARTS", "new", "list-applied")):  # fmt: skip
+        [result] = rescreen(screener, ["Amir Khan Haqqani"], jurisdiction=code,
+                            from_date=first, to_date=second)  # fmt: skip
+        [change] = result.changes
+        assert (change.kind, change.reason) == (kind, reason)
+        _check_against_full_screenings(screener, result, code, first, second)
+    [stopped] = next(rescreen(screener, ["Amir Khan Haqqani"], jurisdiction="STOPS",
+                              from_date=first, to_date=second)).changes  # fmt: skip
+    assert stopped.ending is not None
+    assert stopped.ending.date == dt.date(2020, 2, 1)
+
+
 # --- random list histories ----------------------------------------------------------------
 
 START = dt.date(2020, 1, 1)
@@ -210,7 +283,7 @@ def _histories(draw: st.DrawFn, pool: Sequence[str]) -> list[ListVersion]:
         )  # fmt: skip
         published = sorted(set(draw(st.lists(_days, min_size=1, max_size=4))))
         for day in published:
-            listed = draw(st.sets(st.integers(0, 5), max_size=5))
+            listed = draw(st.sets(st.integers(0, 3), max_size=4))
             names = [draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2)) for _ in listed]
             entries = [
                 Entry(
@@ -281,6 +354,8 @@ def test_rescreening_equals_the_difference_of_two_full_screenings(data: st.DataO
     )  # fmt: skip
     event(f"{sum(len(result.changes) for result in results) > 0} changes")
     for result in results:
+        for change in result.changes:
+            event(f"{change.kind} {change.reason}")
         _check_against_full_screenings(screener, result, "XX", first, second, threshold)
 
 

@@ -214,13 +214,13 @@ def plan(
     code = jurisdiction.strip().upper()
     applied_from = {use.list_id for use in lists_from}
     applied_to = {use.list_id for use in lists_to}
-    candidates: dict[_Key, list[_Candidate]] = {}
+    candidates: dict[_Key, tuple[_Candidate, ...]] = {}
     endings: dict[_Key, Ending] = {}
     in_force = 0
-    # Lists in the order screening meets them, so that ties between records fall the same way.
-    for list_id in dict.fromkeys([*(u.list_id for u in lists_from), *applied_to]):
+    # Lists and records in the order screening meets them, so that ties fall the same way.
+    for list_id in dict.fromkeys(use.list_id for use in (*lists_from, *lists_to)):
         timeline = screener.timelines[list_id]
-        on_both: dict[str, list[_Candidate]] = {}
+        by_entry: dict[str, list[_Candidate]] = {}
         changed: set[str] = set()
         for record in timeline.records:
             on_from = record.designation_on(first) if list_id in applied_from else None
@@ -228,16 +228,14 @@ def plan(
             if on_from is None and on_to is None:
                 continue
             in_force += 1
-            candidate = _Candidate(list_id, record, on_from, on_to)
-            if on_from is not None and on_to is not None:
-                # The same record on both dates scores the same on both: it cannot change an
-                # outcome by itself, but it decides one with a changed record of its entry.
-                on_both.setdefault(record.id, []).append(candidate)
-                continue
-            changed.add(record.id)
-            candidates.setdefault((list_id, record.id), []).append(candidate)
-        for entry_id in changed:
-            candidates[list_id, entry_id].extend(on_both.get(entry_id, ()))
+            # A record in force on both dates scores the same on both: it cannot change an
+            # outcome by itself, but it decides one together with a changed record of its entry.
+            by_entry.setdefault(record.id, []).append(_Candidate(list_id, record, on_from, on_to))
+            if on_from is None or on_to is None:
+                changed.add(record.id)
+        for entry_id, found in by_entry.items():
+            if entry_id in changed:
+                candidates[list_id, entry_id] = tuple(found)
         _record_endings(timeline, changed, first, second, endings)
     not_applied = {
         list_id: _list_ending(screener, code, list_id, first)
@@ -249,7 +247,7 @@ def plan(
         to_date=second,
         lists_from=lists_from,
         lists_to=lists_to,
-        candidates={key: tuple(found) for key, found in candidates.items()},
+        candidates=candidates,
         endings=endings,
         not_applied=not_applied,
         records_in_force=in_force,
@@ -710,7 +708,10 @@ def _change_writer(
     if output_format == "jsonl":
 
         def write_json(line: int, input_id: str, input_name: str, change: Change) -> None:
-            record = {**_input(line, input_id, input_name), **change_record(change, delta)}
+            record = {
+                **batch.input_record(line, input_id, input_name),
+                **change_record(change, delta),
+            }
             file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
         return write_json
@@ -718,18 +719,10 @@ def _change_writer(
     writer.writerow(CHANGE_COLUMNS)
 
     def write_csv(line: int, input_id: str, input_name: str, change: Change) -> None:
-        record = {**_input(line, input_id, input_name), **change_record(change, delta)}
+        record = {**batch.input_record(line, input_id, input_name), **change_record(change, delta)}
         writer.writerow(batch._safe_cells([_cell(value) for value in record.values()]))
 
     return write_csv
-
-
-def _input(line: int, input_id: str, input_name: str) -> dict[str, Any]:
-    return {
-        "line": line,
-        "input_id": batch._truncated(input_id),
-        "input_name": batch._truncated(input_name),
-    }
 
 
 def _cell(value: object) -> str:
