@@ -155,7 +155,7 @@ _Key = tuple[str, str]
 
 
 @attrs.frozen
-class _Candidate:
+class Candidate:
     """One entry record that can change a party's outcome, with where it is in force."""
 
     list_id: str
@@ -170,8 +170,9 @@ class _Candidate:
 class DeltaPlan:
     """The entry records to score for one jurisdiction and pair of dates, computed once.
 
-    ``candidates`` holds every record of an entry with a record in force on exactly one of the
-    dates (and every record in force on either date of a list applied on only one of them).
+    ``candidates`` holds, for each entry with a record in force on exactly one of the dates
+    (every entry of a list applied on only one of them is such an entry), each of its records
+    in force on either date.
     """
 
     jurisdiction: str
@@ -180,7 +181,7 @@ class DeltaPlan:
     lists_from: tuple[ListUse, ...]
     lists_to: tuple[ListUse, ...]
     #: Candidate records by entry, in the order full screening meets them.
-    candidates: Mapping[_Key, tuple[_Candidate, ...]]
+    candidates: Mapping[_Key, tuple[Candidate, ...]]
     #: How each entry's records that stopped being in force ended, for cleared hits.
     endings: Mapping[_Key, Ending]
     #: Where a list stopped being applied between the dates: its id and how it ended.
@@ -214,13 +215,13 @@ def plan(
     code = jurisdiction.strip().upper()
     applied_from = {use.list_id for use in lists_from}
     applied_to = {use.list_id for use in lists_to}
-    candidates: dict[_Key, tuple[_Candidate, ...]] = {}
+    candidates: dict[_Key, tuple[Candidate, ...]] = {}
     endings: dict[_Key, Ending] = {}
     in_force = 0
     # Lists and records in the order screening meets them, so that ties fall the same way.
     for list_id in dict.fromkeys(use.list_id for use in (*lists_from, *lists_to)):
         timeline = screener.timelines[list_id]
-        by_entry: dict[str, list[_Candidate]] = {}
+        by_entry: dict[str, list[Candidate]] = {}
         changed: set[str] = set()
         for record in timeline.records:
             on_from = record.designation_on(first) if list_id in applied_from else None
@@ -230,7 +231,7 @@ def plan(
             in_force += 1
             # A record in force on both dates scores the same on both: it cannot change an
             # outcome by itself, but it decides one together with a changed record of its entry.
-            by_entry.setdefault(record.id, []).append(_Candidate(list_id, record, on_from, on_to))
+            by_entry.setdefault(record.id, []).append(Candidate(list_id, record, on_from, on_to))
             if on_from is None or on_to is None:
                 changed.add(record.id)
         for entry_id, found in by_entry.items():
