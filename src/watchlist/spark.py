@@ -11,10 +11,10 @@ process unpickles it the first time it needs it and keeps it for later tasks, so
 sent or rebuilt per row or per batch. Rows are screened in Arrow batches with ``mapInPandas``.
 
 Row numbers: ``line`` is a row's 1-based position in ``df``, partition by partition, as Spark
-orders it. Working it out costs one extra, cheap pass over ``df`` (a count per partition, run
-in the JVM). A DataFrame whose row order is not deterministic (one read after a shuffle, say)
-may number its rows differently each time it is computed: cache it first, or trace rows by
-``id_col``.
+orders it. Working it out costs one extra, cheap pass over ``df`` when :func:`screen_dataframe`
+is called (a count per partition, run in the JVM). A DataFrame whose row order is not
+deterministic (one read after a shuffle, say) may number its rows differently each time it is
+computed: cache it first, or trace rows by ``id_col``.
 
 Rows that cannot be screened are never dropped: each gives one row with its ``line``,
 ``input_id`` and ``input_name``, empty hit columns, and ``error`` saying why, in the words of
@@ -108,8 +108,11 @@ def screen_dataframe(
     jurisdiction, an uncovered date, a stale list (unless ``accept_stale``), a threshold
     outside (0, 1] or a column ``df`` lacks raises here, before any Spark job runs.
 
-    The result is lazy, like any DataFrame: screening happens when it is written or collected.
-    Its rows come partition by partition in ``df``'s order, each row's hits best first.
+    One cheap Spark job runs here, counting ``df``'s rows per partition to number them; the
+    screening itself is lazy, like any DataFrame's work: it happens when the result is written,
+    collected or counted, and again at every further action. ``df`` must hold the same rows
+    then as now. The result's rows come partition by partition in ``df``'s order, each row's
+    hits best first.
     """
     screener = Screener.default() if screener is None else screener
     day = to_date(as_of)
@@ -191,8 +194,11 @@ def _first_lines(prepared: DataFrame) -> Mapping[int, int]:
 
 @attrs.frozen
 class _Task:
-    """What every executor needs to screen its rows: sent with each task, small but for the
-    screener, which is a broadcast variable fetched once per executor."""
+    """What an executor needs to screen its rows, sent with each task.
+
+    It is small: the screener is only a handle on a broadcast variable, fetched once per
+    executor.
+    """
 
     screener: Broadcast[bytes]
     #: Identifies the pickled screener, so that a worker process unpickles it only once.
