@@ -88,7 +88,13 @@ def token_similarity(a: Token, b: Token) -> float:
 
 def _remember(row: dict[str, float], a: Token, b: Token, abjad: bool) -> float:
     """The similarity of ``a`` and ``b``, stored in ``row`` (``a``'s row of its cache)."""
-    similarity = _similarity(a, b, abjad)
+    a_text, b_text = a.text, b.text
+    if a_text == b_text:
+        similarity = 1.0
+    elif a.canonical == b.canonical:
+        similarity = VARIANT_SIMILARITY
+    else:
+        similarity = _similarity(a, b, abjad)
     _cached[0] += 1
     if _cached[0] > CACHE_LIMIT:
         clear_caches()
@@ -256,30 +262,25 @@ def _with_merges(
     ):
         if not singles or len(doubles) < 2 or len(doubles) > _MERGE_LIMIT:
             continue
-        # (index, word, length, last letter) of each word that may be half of a merge
-        halves = [(x, text, len(text), text[-1]) for x, text in doubles]
-        lengths = sorted(half[2] for half in halves)
+        lengths = sorted([len(text) for _, text in doubles])
         shortest_join = lengths[0] + lengths[1]
-        longest_join = lengths[-1] + lengths[-2]
-        first_letters = {half[1][0] for half in halves}
-        last_letters = {half[3] for half in halves}
         for u, text in singles:
             # The similarity floor bounds the lengths of the joined words.
             size = len(text)
-            low, high = floor * size, size / floor
-            if shortest_join > high or longest_join < low:
+            high = size / floor
+            if shortest_join > high:
                 continue
-            # The joined words must start or end as the word does.
+            low = floor * size
             start, end = text[0], text[-1]
-            if start not in first_letters and end not in last_letters:
-                continue
             keys = frozenset(phonetic_keys(text)) if abjad else frozenset()
-            for x, first, first_size, _ in halves:
+            for x, first in doubles:
                 starts = first[0] == start
-                for y, second, second_size, second_end in halves:
-                    if x == y or not low <= first_size + second_size <= high:
+                first_size = len(first)
+                for y, second in doubles:
+                    if x == y or not low <= first_size + len(second) <= high:
                         continue
-                    if not starts and second_end != end:
+                    # The joined words must start or end as the word does.
+                    if not starts and second[-1] != end:
                         continue
                     similarity = _levenshtein_similarity(text, first + second)
                     if abjad and not keys.isdisjoint(phonetic_keys(first + second)):

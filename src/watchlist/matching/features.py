@@ -176,11 +176,13 @@ def _particle_left_unpaired(query: PreparedName, listed: PreparedName, best: _Be
     if best[1] < 0:
         return True
     query_tokens, listed_tokens = query.spellings[best[1]], listed.spellings[best[2]]
-    paired_query = {i for i, _, _ in best[3]}
-    paired_listed = {j for _, j, _ in best[3]}
+    paired_query = paired_listed = 0
+    for i, j, _ in best[3]:
+        paired_query |= 1 << i
+        paired_listed |= 1 << j
     return any(
-        t.joins for i, t in enumerate(query_tokens) if i not in paired_query
-    ) or any(t.joins for j, t in enumerate(listed_tokens) if j not in paired_listed)
+        t.joins and not paired_query >> i & 1 for i, t in enumerate(query_tokens)
+    ) or any(t.joins and not paired_listed >> j & 1 for j, t in enumerate(listed_tokens))
 
 
 _PERSON = EntityKind.PERSON
