@@ -11,17 +11,29 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
 
-from watchlist.matching.align import align, clear_caches, may_merge, token_similarity
+from watchlist.matching.align import (
+    ABJAD_KEY_SIMILARITY,
+    INITIAL_SIMILARITY,
+    LEGAL_FORMS_SIMILARITY,
+    SIMILARITY_FLOOR,
+    VARIANT_SIMILARITY,
+    align,
+    clear_caches,
+    may_merge,
+    token_similarity,
+)
 from watchlist.matching.features import (
     WEAK_ALIAS_FACTOR,
     compare_names,
     name_feature,
     person_rules,
 )
-from watchlist.matching.names import prepare
+from watchlist.matching.names import Role, Token, prepare
 from watchlist.model import AliasStrength, EntityKind, Name
 from watchlist.normalize import script_of
 from watchlist.testing import any_script_names, made_up_words, person_names
@@ -40,6 +52,57 @@ def script_by_character(text: str) -> str:
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_script_fast_path_agrees_with_the_unicode_database(text: str) -> None:
     assert script_of(text) == script_by_character(text)
+
+
+def plain_word_similarity(a: Token, b: Token) -> float:
+    """Word similarity as the module documentation of ``align`` states it, computed in full."""
+    if a.text == b.text:
+        return 1.0
+    if a.canonical == b.canonical:
+        return VARIANT_SIMILARITY
+    if (a.role is Role.PARTICLE) != (b.role is Role.PARTICLE):
+        return 0.0
+    if Role.INITIAL in (a.role, b.role):
+        return INITIAL_SIMILARITY if a.text[0] == b.text[0] else 0.0
+    similarity = OSA.normalized_similarity(a.text, b.text)
+    if any(len(key) >= 2 and key in b.keys for key in a.keys):
+        if a.abjad or b.abjad:
+            similarity = max(similarity, ABJAD_KEY_SIMILARITY)
+        else:
+            similarity = (1.0 + similarity) / 2
+    if similarity >= SIMILARITY_FLOOR:
+        return similarity
+    both_legal_forms = a.role is Role.LEGAL_FORM and b.role is Role.LEGAL_FORM
+    return LEGAL_FORMS_SIMILARITY if both_legal_forms else 0.0
+
+
+words = st.one_of(
+    any_script_names(max_parts=2), made_up_words(1, 8), st.sampled_from(["ltd", "llc"])
+)
+
+
+@st.composite
+def same_skeleton(draw: st.DrawFn) -> tuple[str, str]:
+    """Two words with one consonant skeleton and different vowels (Haqqani, Haqaany): their
+    edit similarity is anywhere, and the shared skeleton raises it."""
+    consonants = draw(st.lists(st.sampled_from("bdfklmnrst"), min_size=2, max_size=5))
+    vowels = st.text(alphabet="aeiou", max_size=3)
+    a = "".join(draw(vowels) + consonant for consonant in consonants)
+    b = "".join(draw(vowels) + consonant for consonant in consonants)
+    return a, b
+
+
+@given(st.one_of(st.tuples(words, words), same_skeleton()))
+def test_word_similarity_is_the_documented_one_computed_in_full(names: tuple[str, str]) -> None:
+    a, b = names
+    clear_caches()
+    for first in (t for spelling in prepare(a).spellings for t in spelling):
+        for second in (t for spelling in prepare(b).spellings for t in spelling):
+            # The same words as from a script without short vowels score by other rules.
+            for pair in ((first, second), (attrs.evolve(first, abjad=True), second)):
+                expected = plain_word_similarity(*pair)
+                assert token_similarity(*pair) == expected  # computed
+                assert token_similarity(*pair) == expected  # read from the cache
 
 
 @st.composite
