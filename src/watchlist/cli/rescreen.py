@@ -23,8 +23,8 @@ applies between two dates, and report each hit that is new on D2 or cleared sinc
 New hits: entries added, changed so that they now match, or on a list the jurisdiction started
 applying. Cleared hits: entries delisted, suspended or expired, changed so that they no longer
 match, or on a list the jurisdiction stopped applying. The result is exactly the difference
-between screening the file on D1 and on D2, but each row is scored only against the entry
-records in force on one date and not the other.
+between screening the file on D1 and on D2, but each row is scored only against the entries
+with a record in force on one date and not the other.
 
 The input is read as by `watchlist screen` (same column options, encoding and delimiter
 detection, rejects file, audit record, output renamed into place when complete). Output (CSV
