@@ -462,3 +462,30 @@ def test_ofac_a_rename_is_scored_on_both_dates(daily_screener: Screener) -> None
     [result] = rescreen(daily_screener, ["Inayatullah"], jurisdiction="BANK",
                         from_date=day_1, to_date=day_2, threshold=1.0)  # fmt: skip
     _check_against_full_screenings(daily_screener, result, "BANK", day_1, day_2, 1.0)
+
+
+@pytest.mark.shared_data
+@settings(max_examples=12, deadline=None)
+@given(data=st.data())
+def test_ofac_rescreening_equals_two_full_screenings_for_drawn_parties(
+    daily_screener: Screener, data: st.DataObject
+) -> None:
+    first, second = data.draw(
+        st.sampled_from(
+            [
+                (dt.date(2021, 11, 18), dt.date(2021, 11, 22)),
+                (dt.date(2021, 12, 22), dt.date(2021, 12, 30)),
+                (dt.date(2021, 11, 18), dt.date(2021, 12, 30)),
+            ]
+        )
+    )
+    delta = plan(daily_screener, jurisdiction="BANK", from_date=first, to_date=second)
+    changed = sorted(
+        {found.record.primary_name.value for records in delta.candidates.values()
+         for found in records}
+    )  # fmt: skip
+    name = data.draw(st.sampled_from(changed).flatmap(lambda name: st.just(name) | perturbed(name)))
+    [result] = rescreen(daily_screener, [name], jurisdiction="BANK", from_date=first,
+                        to_date=second)  # fmt: skip
+    event(f"{bool(result.changes)} changes")
+    _check_against_full_screenings(daily_screener, result, "BANK", first, second)
