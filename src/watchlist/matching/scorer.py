@@ -168,7 +168,8 @@ class FeatureScorer:
             identifier = identifier_feature(query.identifiers, entry.identifiers)
             if identifier is not None:
                 features.append(identifier)
-        if query.kind is not _UNKNOWN:
+        # The same kind on both sides, as in most comparisons, is neither for nor against.
+        if query.kind is not _UNKNOWN and query.kind is not entry.kind:
             kind = kind_feature(query.kind, entry.kind)
             if kind is not None:
                 features.append(kind)
@@ -177,9 +178,16 @@ class FeatureScorer:
             if len(features) > 1
             else name.score
         )
+        # Kept in [0, 1], and rounded so that a score meant to be 0.8 is not 0.7999999999999999
+        # (min, max and rounding 0 or 1 cost more than these tests).
+        if score >= 1.0:
+            score = 1.0
+        elif score > 0.0:
+            score = round(score, 9)
+        else:
+            score = 0.0
         return Match(
-            # Rounded so that a score meant to be 0.8 is not 0.7999999999999999.
-            score=round(min(1.0, max(0.0, score)), 9),
+            score=score,
             name=listed,
             query_name=query_name,
             features=tuple(features),
