@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from watchlist.cli import check, diff, lists, screen
+from watchlist.cli import check, diff, lists, rescreen, screen
 from watchlist.errors import WatchlistError
 
 EXIT_CLEAR = 0
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (check, screen, lists, diff):
+    for module in (check, screen, lists, diff, rescreen):
         module.register(commands, _EPILOG)
     return parser
 
