@@ -5,7 +5,6 @@ from __future__ import annotations
 import watchlist
 from watchlist import errors
 
-
 PUBLIC = [
     "AliasStrength",
     "AppliedList",
