@@ -275,14 +275,18 @@ def _with_merges(
             low = floor * size
             start, end = text[0], text[-1]
             keys = frozenset(phonetic_keys(text)) if abjad else frozenset()
+            # The joined words must start or end as the word does.
+            ending: list[tuple[int, str]] | None = None
             for x, first in doubles:
-                starts = first[0] == start
+                if first[0] == start:
+                    seconds = doubles
+                else:
+                    if ending is None:
+                        ending = [double for double in doubles if double[1][-1] == end]
+                    seconds = ending
                 first_size = len(first)
-                for y, second in doubles:
+                for y, second in seconds:
                     if x == y or not low <= first_size + len(second) <= high:
-                        continue
-                    # The joined words must start or end as the word does.
-                    if not starts and second[-1] != end:
                         continue
                     similarity = _levenshtein_similarity(text, first + second)
                     if abjad and not keys.isdisjoint(phonetic_keys(first + second)):
