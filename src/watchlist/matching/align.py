@@ -422,4 +422,5 @@ def align(
     score = total / (paired_weight + factor * unpaired)
     if person and paired_names < 2 and score < 1.0:
         score *= SINGLE_NAME_FACTOR
-    return min(1.0, score), tuple([(i, j, similarity) for i, j, _, similarity in edges])
+    pairs = tuple([(i, j, similarity) for i, j, _, similarity in edges])
+    return score if score < 1.0 else 1.0, pairs
