@@ -334,9 +334,7 @@ def _both_sides_unpaired(
         paired_listed |= 1 << edge[1]
     return any(
         token.role is _NAME and not paired_query >> i & 1 for i, token in enumerate(query)
-    ) and any(
-        token.role is _NAME and not paired_listed >> j & 1 for j, token in enumerate(listed)
-    )
+    ) and any(token.role is _NAME and not paired_listed >> j & 1 for j, token in enumerate(listed))
 
 
 def align(

@@ -37,6 +37,7 @@ IDENTIFIER_CONFLICT = -0.1
 #: A person screened against an organisation, or the other way round.
 KIND_CONFLICT = -0.2
 
+
 def person_rules(
     query_kind: EntityKind, listed_kind: EntityKind, query: PreparedName, listed: PreparedName
 ) -> bool:
@@ -180,9 +181,9 @@ def _particle_left_unpaired(query: PreparedName, listed: PreparedName, best: _Be
     for i, j, _ in best[3]:
         paired_query |= 1 << i
         paired_listed |= 1 << j
-    return any(
-        t.joins and not paired_query >> i & 1 for i, t in enumerate(query_tokens)
-    ) or any(t.joins and not paired_listed >> j & 1 for j, t in enumerate(listed_tokens))
+    return any(t.joins and not paired_query >> i & 1 for i, t in enumerate(query_tokens)) or any(
+        t.joins and not paired_listed >> j & 1 for j, t in enumerate(listed_tokens)
+    )
 
 
 _PERSON = EntityKind.PERSON
