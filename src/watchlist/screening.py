@@ -24,6 +24,7 @@ from watchlist.errors import (
     NoCoverageError,
     UnknownJurisdictionError,
 )
+from watchlist.index import INDEX_MINIMUM_RECORDS, CandidateIndex
 from watchlist.jurisdictions import Jurisdiction, load_jurisdictions
 from watchlist.matching import FeatureScorer, Scorer
 from watchlist.model import Hit, ListUse, ListVersion, Party, ScreeningResult
@@ -71,6 +72,10 @@ class Screener:
     threshold: float = attrs.field(
         default=attrs.Factory(lambda self: self.scorer.default_threshold, takes_self=True)
     )
+    #: The candidate index over every record of every timeline, for the scorer it is
+    #: derived from (see :mod:`watchlist.index`); other scorers, and lists so short that
+    #: looking up costs more than scoring, score every record.
+    _index: CandidateIndex | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _check_threshold(self.threshold)
@@ -80,6 +85,14 @@ class Screener:
                     raise ListNotFoundError(
                         applied.list_id, self.timelines, needed_by=jurisdiction.code
                     )
+        records = [
+            (list_id, record)
+            for list_id, timeline in self.timelines.items()
+            for record in timeline.records
+        ]
+        if type(self.scorer) is FeatureScorer and len(records) >= INDEX_MINIMUM_RECORDS:
+            # Built once, here, so that the screener stays immutable and shareable.
+            object.__setattr__(self, "_index", CandidateIndex(records))
 
     @classmethod
     def default(cls, *, scorer: Scorer | None = None, threshold: float | None = None) -> Screener:
@@ -160,12 +173,16 @@ class Screener:
         day = dt.date.today() if as_of is None else to_date(as_of)
         threshold = self.threshold if threshold is None else _check_threshold(threshold)
         timelines = self._timelines_for(jurisdiction, day, accept_stale=accept_stale)
-        hits = [
-            Hit(list_id=timeline.info.id, entry=entry, designation=designation, match=match)
-            for timeline in timelines
-            for entry, designation in timeline.in_force(day)
-            if (match := self.scorer.compare(query, entry)).score >= threshold
-        ]
+        candidates = None if self._index is None else self._index.candidates(query, threshold)
+        if candidates is None:
+            hits = [
+                Hit(list_id=timeline.info.id, entry=entry, designation=designation, match=match)
+                for timeline in timelines
+                for entry, designation in timeline.in_force(day)
+                if (match := self.scorer.compare(query, entry)).score >= threshold
+            ]
+        else:
+            hits = self._candidate_hits(query, candidates, timelines, day, threshold)
         hits.sort(key=lambda hit: (-hit.score, hit.list_id, hit.entry_id))
         return ScreeningResult(
             query=query,
@@ -176,6 +193,34 @@ class Screener:
             lists_used=[_list_use(timeline, day) for timeline in timelines],
             hits=hits,
         )
+
+    def _candidate_hits(
+        self,
+        query: Party,
+        candidates: list[int],
+        timelines: tuple[Timeline, ...],
+        day: dt.date,
+        threshold: float,
+    ) -> list[Hit]:
+        """The hits among the index's candidates: the in-force records of ``timelines``, in
+        the order scoring every record would meet them."""
+        assert self._index is not None
+        records = self._index.records
+        rank = {timeline.info.id: k for k, timeline in enumerate(timelines)}
+        chosen = sorted(
+            (p for p in candidates if records[p][0] in rank),
+            key=lambda p: (rank[records[p][0]], p),
+        )
+        hits = []
+        for position in chosen:
+            list_id, entry = records[position]
+            designation = entry.designation_on(day)
+            if designation is None:
+                continue
+            match = self.scorer.compare(query, entry)
+            if match.score >= threshold:
+                hits.append(Hit(list_id=list_id, entry=entry, designation=designation, match=match))
+        return hits
 
     def screen_many(
         self,

@@ -1,0 +1,185 @@
+"""The candidate index: screening throughput against the full SDN plus the UN list.
+
+Run: ``.venv/bin/python benchmarks/bench_index.py [--queries 100000] [--workers N]
+[--cdist-queries 5000] [--check 300]`` (needs the ``bench`` extra: numpy for ``cdist``).
+
+Lists: the full OFAC SDN of 2024-05-03 and the UN consolidated list of 2026-02-27, from
+``../shared/data``. Queries: real names from other lists and versions (the 2019-01 SDN, the
+UN list of 2015-02-26), and listed names perturbed as customer records vary them (a letter
+changed, words reordered, a middle word dropped, a title added), half and half, in a fixed
+random order. In one run, side by side:
+
+- ``Screener.screen_many`` with the index, one worker (one core, end to end: normalise,
+  retrieve, score, build results), then with ``--workers`` processes (default: all cores);
+- the same queries brute-forced with ``rapidfuzz.process.cdist`` (``fuzz.token_sort_ratio``
+  of normalised names against every listed name, all cores) on the first ``--cdist-queries``;
+- on the first ``--check`` queries, the fraction whose hits with the index equal the hits of
+  the same scorer scoring every record (the index must make that 1.0);
+- peak memory (largest resident set of this process; of the worker processes separately).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import attrs
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from watchlist import Screener
+from watchlist.jurisdictions import AppliedList, Jurisdiction
+from watchlist.matching import FeatureScorer
+from watchlist.model import ListVersion
+from watchlist.normalize import normalize_name
+from watchlist.sources import ofac_csv, un_xml
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+JURISDICTION = "BENCH"
+AS_OF = dt.date(2026, 3, 1)
+TITLES = ("Mr", "Dr", "Haji", "Mullah", "Sheikh")
+
+
+@attrs.frozen
+class ScoreEveryRecord(FeatureScorer):
+    """The default scorer under another type, so that the Screener scores every record."""
+
+
+def load() -> tuple[list[ListVersion], list[str]]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sdn = ofac_csv.parse(
+            next((DATA / "ofac_sdn" / "snapshots").glob("sdn_2024-05-03_*.csv")),
+            published="2024-05-03",
+        )
+        old_sdn = ofac_csv.parse(DATA / "ofac_sdn" / "2019-01" / "sdn.csv", published="2019-01-04")
+    un = un_xml.parse(DATA / "un_sc" / "consolidated_2026-02-27.xml")
+    old_un = un_xml.parse(DATA / "un_sc" / "consolidated_2015-02-26.xml")
+    others = sorted({n.value for v in (old_sdn, old_un) for e in v.entries for n in e.names})
+    return [sdn, un], others
+
+
+def perturb(name: str, rng: random.Random) -> str:
+    words = name.replace(",", " ").split()
+    how = rng.randrange(4)
+    if how == 0 and words:
+        i = rng.randrange(len(words))
+        word = words[i]
+        if len(word) >= 3:
+            j = rng.randrange(len(word))
+            words[i] = word[:j] + rng.choice("abcdefghijklmnopqrstuvwxyz") + word[j + 1 :]
+    elif how == 1:
+        rng.shuffle(words)
+    elif how == 2 and len(words) >= 3:
+        del words[rng.randrange(1, len(words) - 1)]
+    else:
+        words.insert(0, rng.choice(TITLES))
+    return " ".join(words) or name
+
+
+def queries(versions: list[ListVersion], others: list[str], count: int) -> list[str]:
+    rng = random.Random(20260301)
+    listed = sorted({n.value for v in versions for e in v.entries for n in e.names})
+    return [
+        rng.choice(others) if k % 2 else perturb(rng.choice(listed), rng) for k in range(count)
+    ]
+
+
+def screener(versions: list[ListVersion], scorer: FeatureScorer | None = None) -> Screener:
+    jurisdiction = Jurisdiction(
+        code=JURISDICTION,
+        name="The SDN and UN lists",
+        lists=[
+            AppliedList(list_id=v.info.id, start="2000-01-01", basis="bench", source="bench")
+            for v in versions
+        ],
+    )
+    return Screener.from_versions(versions, {JURISDICTION: jurisdiction}, scorer=scorer)
+
+
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--queries", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--cdist-queries", type=int, default=5_000)
+    parser.add_argument("--check", type=int, default=300)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    versions, others = load()
+    names = queries(versions, others, args.queries)
+    loaded = time.perf_counter()
+    indexed = screener(versions)
+    built = time.perf_counter()
+    records = sum(len(t.records) for t in indexed.timelines.values())
+    listed = sorted({n.value for v in versions for e in v.entries for n in e.names})
+    print(f"lists: {records:,} records, {len(listed):,} distinct names; queries: {len(names):,}")
+    print(f"parse {loaded - started:.1f} s, build screener and index {built - loaded:.1f} s")
+    print(f"peak memory after build: {peak_mb():.0f} MB")
+
+    options = {"jurisdiction": JURISDICTION, "as_of": AS_OF, "accept_stale": True}
+    start = time.perf_counter()
+    results = list(indexed.screen_many(names, **options))  # type: ignore[arg-type]
+    one_core = len(names) / (time.perf_counter() - start)
+    hits = sum(r.is_hit for r in results)
+    print(f"index, 1 worker: {one_core:,.0f} queries/s ({hits:,} queries with hits)")
+    print(f"peak memory (this process): {peak_mb():.0f} MB")
+
+    start = time.perf_counter()
+    parallel = list(indexed.screen_many(names, workers=args.workers, **options))  # type: ignore[arg-type]
+    all_cores = len(names) / (time.perf_counter() - start)
+    assert [r.hits for r in parallel] == [r.hits for r in results]
+    print(
+        f"index, {args.workers} workers: {all_cores:,.0f} queries/s "
+        f"(peak memory of a worker: {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB)"
+    )
+
+    sample = names[: args.cdist_queries]
+    choices = [normalize_name(name) for name in listed]
+    start = time.perf_counter()
+    matched = 0
+    for first in range(0, len(sample), 500):
+        chunk = [normalize_name(name) for name in sample[first : first + 500]]
+        scores = process.cdist(
+            chunk, choices, scorer=fuzz.token_sort_ratio, score_cutoff=80, dtype=np.uint8,
+            workers=-1,
+        )  # fmt: skip
+        matched += int((scores.max(axis=1) > 0).sum())
+    brute = len(sample) / (time.perf_counter() - start)
+    print(
+        f"rapidfuzz cdist brute force (token_sort_ratio >= 80, all cores): {brute:,.0f} "
+        f"queries/s ({matched:,} of {len(sample):,} with a match)"
+    )
+
+    every = screener(versions, ScoreEveryRecord())
+    check = names[: args.check]
+    start = time.perf_counter()
+    equal = sum(
+        every.screen(name, **options).hits == result.hits  # type: ignore[arg-type]
+        for name, result in zip(check, results, strict=False)
+    )
+    scored_all = len(check) / (time.perf_counter() - start)
+    print(
+        f"FeatureScorer scoring every record, 1 core: {scored_all:,.1f} queries/s; "
+        f"hits equal to the index's on {equal}/{len(check)} = {equal / len(check):.3f}"
+    )
+    print()
+    print(f"index 1 core / target 5,000: {one_core / 5000:.2f}")
+    print(f"index 1 core / scoring every record: {one_core / scored_all:,.0f}x")
+    print(f"index {args.workers} workers / cdist brute force: {all_cores / brute:.2f}")
+    print(f"peak memory / 500 MB: {peak_mb() / 500:.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
