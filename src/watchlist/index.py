@@ -36,22 +36,29 @@ necessary condition the index checks exactly:
    deletions from the word of length ``n`` (one per substitution, per transposition, and per
    letter the other lacks), and ``d <= floor(0.35 L)``, so at most ``floor(0.35 n)``
    deletions from each side. Listed words longer than :data:`DELETION_LIMIT` letters are
-   compared by OSA directly instead. Query initials and legal forms are not looked up (they
-   pair with too much): they count as paired, and so does every listed word starting with a
-   query initial's letter and every listed legal form. A merge (one word against two run
+   compared by OSA directly instead. The words found are kept if the scorer's own
+   ``token_similarity`` is above 0. A query initial's letter and a legal form's "any other
+   legal form" are not looked up (they pair with too much): the query word counts as paired,
+   and so does every listed word starting with the initial's letter and every listed legal
+   form. A merge (one word against two run
    together, :func:`watchlist.matching.align._with_merges`) needs Levenshtein similarity
    ``>= 0.85`` between the word ``u`` and ``x + y`` (or, with a side in Arabic script, a
-   shared phonetic key; such queries are brute-forced, and listed Arabic-script pairs are
-   kept under their keys). A Levenshtein alignment of ``u`` with ``x + y`` splits at the end
+   shared phonetic key: the pairs are also kept under the keys of the two run together).
+   A Levenshtein alignment of ``u`` with ``x + y`` splits at the end
    of ``x``: ``d = d(u[:p], x) + d(u[p:], y)`` and ``d <= 0.15 * max(|u|, |x| + |y|) <=
    0.176 (|x| + |y|)``, so ``x`` is within ``0.176 |x|`` of a prefix of ``u`` or ``y`` within
    ``0.176 |y|`` of a suffix (mediant): every prefix and suffix of ``u`` is looked up like a
    word, the listed words it finds give the pairs they form in some spelling, and each pair is
    kept if ``Lev(u, x + y) >= 0.85``. Two query words run together against a listed word are
-   looked up as one word. A listed spelling is a candidate when its bound reaches ``s``. A
-   spelling no lookup found can pair only through query initials and legal forms: with ``k``
-   of them of weight ``w``, ``P <= w + k`` and the query's other words are unpaired; if that
-   bound reaches ``s`` the query is brute-forced.
+   looked up as one word. A listed spelling is a candidate when its bound reaches ``s``.
+   Since also ``P >= T``, ``score <= T / (T + 0.5 U)``: a spelling reached only by a set of
+   query words (and the initials and legal forms) scores at most that, with ``T`` at most
+   the weights of those words plus one per listed partner (two through a merge), 0.9 times
+   an initial and its partner, 0.5 times two legal forms, and ``U`` the weight of the other
+   query words. The most common query words (``mohammed``, ``al``) are set aside while that
+   bound stays under ``s``: they do not bring spellings in, they only complete the bound of
+   the spellings the other words bring. If even no word at all leaves the bound at ``s``
+   (a query of initials and legal forms), the query is brute-forced.
 
 2. **Whole names** of organisations (:func:`~watchlist.matching.features.whole_name_similarity`),
    the product of two Levenshtein similarities, so the one of the joined names is at least
@@ -65,7 +72,7 @@ necessary condition the index checks exactly:
    dictionaries of both.
 
 Persons listed as persons (and queries of kind person) never use paths 2 and 3. Queries the
-index cannot bound (a name in Arabic or Hebrew script, a low threshold for whole names) are
+index cannot bound (initials and legal forms only, a low threshold for whole names) are
 answered with every record, and so are queries to a Screener whose scorer is not the
 :class:`~watchlist.matching.FeatureScorer` the bound is derived from.
 """
@@ -81,6 +88,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from watchlist.matching.align import (
+    INITIAL_SIMILARITY,
+    LEGAL_FORMS_SIMILARITY,
     MERGE_FLOOR,
     PERSON_UNPAIRED_FACTOR,
     SIMILARITY_FLOOR,
@@ -210,7 +219,10 @@ class CandidateIndex:
         self._spellings: list[_Spelling] = []
         self._partners: list[set[int]] = []
         self._pair_postings: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        # Pairs of words by the phonetic keys of the two run together: of names in Arabic
+        # script (any query merges with them by key), and of all names (for a query in it).
         self._abjad_pairs: dict[str, set[tuple[int, int]]] = {}
+        self._pair_keys: dict[str, set[tuple[int, int]]] = {}
         # Words of names in Arabic script, by phonetic key.
         self._abjad_keys: dict[str, set[int]] = {}
         for name_id, value in enumerate(self._name_values):
@@ -232,6 +244,10 @@ class CandidateIndex:
                 for variant in deletions(word, _floor(len(word), _EDIT_RATIO)):
                     self._by_deletion.setdefault(variant, []).append(word_id)
         self._build_organisation_paths(organisation_names)
+        #: The weight of the heaviest listed legal form.
+        self._legal_weight = max(
+            (t.weight for t in self._tokens if t.role is Role.LEGAL_FORM), default=0.0
+        )
         self._start_caches()
 
     def _start_caches(self) -> None:
@@ -285,8 +301,9 @@ class CandidateIndex:
                     self._pair_postings.setdefault(pair, []).append(
                         (spelling_id, 1 << x | 1 << y)
                     )
-                    if abjad:
-                        for key in phonetic_keys(tokens[x].text + tokens[y].text):
+                    for key in phonetic_keys(tokens[x].text + tokens[y].text):
+                        self._pair_keys.setdefault(key, set()).add(pair)
+                        if abjad:
                             self._abjad_pairs.setdefault(key, set()).add(pair)
             if abjad:
                 for token, word_id in zip(tokens, ids, strict=True):
@@ -356,7 +373,7 @@ class CandidateIndex:
         tokens = self._tokens
         return frozenset(w for w in found if token_similarity(token, tokens[w]) > 0)
 
-    def _find_merges(self, text: str) -> frozenset[tuple[int, int]]:
+    def _find_merges(self, text: str, abjad: bool) -> frozenset[tuple[int, int]]:
         """Pairs of listed words (first, second) that, run together, ``text`` merges with."""
         pieces: set[int] = set()
         for p in range(len(text)):
@@ -378,17 +395,19 @@ class CandidateIndex:
                     if Levenshtein.normalized_similarity(text, joined) >= MERGE_FLOOR - _EPSILON:
                         merges.add(pair)
         # Listed names in Arabic script also merge by a shared consonant skeleton.
-        if self._abjad_pairs:
-            for key in phonetic_keys(text):
-                merges.update(self._abjad_pairs.get(key, ()))
+        by_key = self._pair_keys if abjad else self._abjad_pairs
+        for key in phonetic_keys(text):
+            merges.update(by_key.get(key, ()))
         return frozenset(merges)
 
-    def _concat_words(self, text: str) -> frozenset[int]:
+    def _concat_words(self, text: str, abjad: bool) -> frozenset[int]:
         """Listed words two query words run together (``text``) could merge with."""
         found = self._similar_words(text, _floor(len(text), _MERGE_RATIO), MERGE_FLOOR)
-        if self._abjad_keys:
-            for key in phonetic_keys(text):
-                found.update(self._abjad_keys.get(key, ()))
+        by_key: dict[str, set[int]] | dict[str, list[int]] = (
+            self._by_key if abjad else self._abjad_keys
+        )
+        for key in phonetic_keys(text):
+            found.update(by_key.get(key, ()))
         return frozenset(found)
 
     # -- queries ---------------------------------------------------------------------------
@@ -425,8 +444,6 @@ class CandidateIndex:
             prepared = prepare(value)
             if not prepared.spellings:
                 continue
-            if prepared.spellings[0][0].abjad:
-                return None
             for tokens in prepared.spellings:
                 if not self._add_word_candidates(tokens, floor, names):
                     return None
@@ -443,20 +460,23 @@ class CandidateIndex:
     ) -> bool:
         """Add the names with a spelling that could reach ``floor`` against ``tokens``;
         False if a spelling no lookup finds could (the query must be brute-forced)."""
+        # Initials and legal forms pair with words no lookup finds (any word with the
+        # initial's letter, any other legal form): their weight, and the most such pairs
+        # can add to the numerator of the score (similarity times the pair's weight).
         wild_weight = 0.0
-        wild_count = 0
+        wild_reach = 0.0
         wild_mask = 0
         letters: set[str] = set()
         legal = False
         # Per looked-up word: (position, listed words it could pair with, merges, cost).
         looked: list[tuple[int, frozenset[int], frozenset[tuple[int, int]], int]] = []
         for i, token in enumerate(tokens):
-            merges = self._merges(token.text)
+            merges = self._merges(token.text, token.abjad)
             if token.role in _WILDCARD_ROLES:
                 wild_weight += token.weight
-                wild_count += 1
                 wild_mask |= 1 << i
                 if token.role is Role.INITIAL:
+                    wild_reach += INITIAL_SIMILARITY * (token.weight + 1.0)
                     letters.add(token.text[0])
                     # An initial pairs with words starting with its letter (counted below)
                     # and with its own variant group.
@@ -464,6 +484,7 @@ class CandidateIndex:
                         self._by_canonical.get(canonical_spelling(token.text), ())
                     )
                 else:
+                    wild_reach += LEGAL_FORMS_SIMILARITY * (token.weight + self._legal_weight)
                     legal = True
                     words = self._edge_words(token)
             else:
@@ -472,28 +493,25 @@ class CandidateIndex:
             looked.append((i, words, merges, cost))
         query_weights = [token.weight for token in tokens]
         query_total = sum(query_weights)
-        # Each looked-up query word pairs with at most one listed word (two through a
-        # merge), of weight at most 1; wildcards likewise. The most common words are set
-        # aside while the spellings only they (and wildcards) reach stay under ``floor``:
-        # they then only complete the spellings the others reach.
+        # A spelling reached only by some query words scores at most T / (T + 0.5 U), with T
+        # the most those words' pairs can add (each pairs with at most one listed word, two
+        # through a merge, of weight at most 1) and U the weight of the query's other words.
+        # The most common words are set aside while the spellings only they (and the
+        # wildcards) reach stay under ``floor``: they then only complete the spellings the
+        # others reach.
         looked.sort(key=lambda each: -each[3])
-        reach = wild_weight + wild_count
+        reach = wild_reach
         rest = query_total - wild_weight
         common = 0
         for i, _, merges, _ in looked:
             gain = query_weights[i] + (2.0 if merges else 1.0)
-            if wild_mask >> i & 1:
-                # A wildcard is already counted in ``reach``, except for its merges.
-                gain = 1.0 if merges else 0.0
-                weight_left = 0.0
-            else:
-                weight_left = query_weights[i]
+            weight_left = 0.0 if wild_mask >> i & 1 else query_weights[i]
             if _score_bound(reach + gain, reach + gain + rest - weight_left) >= floor:
                 break
             reach += gain
             rest -= weight_left
             common += 1
-        if common == 0 and wild_count and _score_bound(reach, reach + rest) >= floor:
+        if common == 0 and reach and _score_bound(reach, reach + rest) >= floor:
             return False
         common_words = looked[:common]
         hits: dict[int, list[int]] = {}
@@ -522,7 +540,7 @@ class CandidateIndex:
                 if i == j or (i in set_aside and j in set_aside):
                     continue
                 bits = 1 << i | 1 << j
-                for word_id in self._concats(first.text + second.text):
+                for word_id in self._concats(first.text + second.text, first.abjad):
                     for spelling_id, mask in postings[word_id]:
                         hit = hits.get(spelling_id)
                         if hit is None:
@@ -535,7 +553,8 @@ class CandidateIndex:
             (1 << i | 1 << j, concat)
             for i in set_aside
             for j in set_aside
-            if i != j and (concat := self._concats(tokens[i].text + tokens[j].text))
+            if i != j
+            and (concat := self._concats(tokens[i].text + tokens[j].text, tokens[i].abjad))
         ]
         spellings = self._spellings
         for spelling_id, (query_mask, listed_mask) in hits.items():
