@@ -343,8 +343,11 @@ class CandidateIndex:
         """Listed words within OSA similarity ``cutoff`` of ``text`` (a superset of them),
         ``budget`` deletions from ``text`` being enough for the indexed ones."""
         found: set[int] = set()
-        for variant in deletions(text, budget):
-            found.update(self._by_deletion.get(variant, ()))
+        # Indexed variants are at most DELETION_LIMIT letters long: a text that stays longer
+        # with every deletion it is allowed cannot meet one.
+        if len(text) - budget <= DELETION_LIMIT:
+            for variant in deletions(text, budget):
+                found.update(self._by_deletion.get(variant, ()))
         # A longer listed word is within reach only if the length ratio allows it.
         if self._long_words and len(text) + _EPSILON >= cutoff * (DELETION_LIMIT + 1):
             for _, _, index in process.extract_iter(
