@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+import textwrap
+from collections.abc import Iterable, Sequence
 
+from watchlist.batch import DEFAULT_MAX_FIELD_LENGTH
 from watchlist.dates import to_date
 from watchlist.errors import InputError
 from watchlist.model import ListUse
@@ -91,3 +93,79 @@ def describe_lists(lists_used: Iterable[ListUse]) -> list[str]:
         f"sha256:{use.digest}"
         for use in lists_used
     ]
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the commands that read a delimited file: rejects, columns, reading."""
+    parser.add_argument(
+        "--rejects",
+        metavar="FILE",
+        default=None,
+        help="CSV file for rejected rows (default: OUT's name with .rejects.csv, beside it)",
+    )
+    columns = parser.add_argument_group("input columns (names as in the header row)")
+    columns.add_argument(
+        "--name-column", default="name", metavar="COL", help="the name (default: name)"
+    )
+    columns.add_argument("--id-column", metavar="COL", help="a row id, copied to the output")
+    columns.add_argument(
+        "--kind-column", metavar="COL", help="person, organization, vessel, aircraft"
+    )
+    columns.add_argument(
+        "--dob-column", metavar="COL", help="date of birth (1964, 1964-05 or 1964-05-02)"
+    )
+    columns.add_argument(
+        "--nationality-column",
+        metavar="COL",
+        help="nationality country codes, several separated by ; , / or spaces",
+    )
+    columns.add_argument(
+        "--identifier-column",
+        action="append",
+        default=[],
+        type=_identifier_column,
+        metavar="[KIND=]COL",
+        help="an identifier (passport, national id, imo ...); KIND defaults to the column name; "
+        "repeat for several",
+    )
+    reading = parser.add_argument_group("reading the input")
+    reading.add_argument(
+        "--encoding", default=None, help="input encoding, e.g. utf-8, utf-16, cp1251, latin-1"
+    )
+    reading.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        default=None,
+        help="field delimiter: one character, or 'tab' (default: detected from the header)",
+    )
+    reading.add_argument(
+        "--max-field-length",
+        type=int,
+        default=DEFAULT_MAX_FIELD_LENGTH,
+        metavar="N",
+        help=f"reject rows with a field longer than N characters (default: "
+        f"{DEFAULT_MAX_FIELD_LENGTH})",
+    )
+
+
+def columns_text(names: Sequence[str]) -> str:
+    return textwrap.fill(", ".join(names), width=94, initial_indent="  ", subsequent_indent="  ")
+
+
+def _identifier_column(text: str) -> tuple[str, str]:
+    kind, separator, column = text.partition("=")
+    if not separator:
+        column = kind
+    if not kind.strip() or not column.strip():
+        msg = f"expected KIND=COLUMN or COLUMN, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return kind.strip(), column.strip()
+
+
+def _delimiter(text: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    delimiter = named.get(text.lower(), text)
+    if len(delimiter) != 1:
+        msg = f"expected one character or 'tab', got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return delimiter

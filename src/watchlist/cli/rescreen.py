@@ -11,9 +11,16 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from watchlist.batch import DEFAULT_MAX_FIELD_LENGTH, ColumnMap
-from watchlist.cli._common import add_list_options, describe_lists, load_screener, parse_date
-from watchlist.cli.screen import ProgressBar, _columns, _delimiter, _identifier_column
+from watchlist.batch import ColumnMap
+from watchlist.cli._common import (
+    add_input_options,
+    add_list_options,
+    columns_text,
+    describe_lists,
+    load_screener,
+    parse_date,
+)
+from watchlist.cli.screen import ProgressBar
 from watchlist.rescreen import CHANGE_COLUMNS, RescreenSummary, rescreen_file
 
 _DESCRIPTION = """\
@@ -48,7 +55,7 @@ def register(commands: Any, _epilog: str) -> None:
     parser = commands.add_parser(
         "rescreen",
         help="hits new or cleared in a CSV file between two dates",
-        description=_DESCRIPTION.format(columns=_columns(CHANGE_COLUMNS)),
+        description=_DESCRIPTION.format(columns=columns_text(CHANGE_COLUMNS)),
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -77,55 +84,7 @@ def register(commands: Any, _epilog: str) -> None:
         default=None,
         help="output format (default: jsonl when OUT ends in .jsonl, otherwise csv)",
     )
-    parser.add_argument(
-        "--rejects",
-        metavar="FILE",
-        default=None,
-        help="CSV file for rejected rows (default: OUT's name with .rejects.csv, beside it)",
-    )
-    columns = parser.add_argument_group("input columns (names as in the header row)")
-    columns.add_argument(
-        "--name-column", default="name", metavar="COL", help="the name (default: name)"
-    )
-    columns.add_argument("--id-column", metavar="COL", help="a row id, copied to the output")
-    columns.add_argument(
-        "--kind-column", metavar="COL", help="person, organization, vessel, aircraft"
-    )
-    columns.add_argument(
-        "--dob-column", metavar="COL", help="date of birth (1964, 1964-05 or 1964-05-02)"
-    )
-    columns.add_argument(
-        "--nationality-column",
-        metavar="COL",
-        help="nationality country codes, several separated by ; , / or spaces",
-    )
-    columns.add_argument(
-        "--identifier-column",
-        action="append",
-        default=[],
-        type=_identifier_column,
-        metavar="[KIND=]COL",
-        help="an identifier (passport, national id, imo ...); KIND defaults to the column name; "
-        "repeat for several",
-    )
-    reading = parser.add_argument_group("reading the input")
-    reading.add_argument(
-        "--encoding", default=None, help="input encoding, e.g. utf-8, utf-16, cp1251, latin-1"
-    )
-    reading.add_argument(
-        "--delimiter",
-        type=_delimiter,
-        default=None,
-        help="field delimiter: one character, or 'tab' (default: detected from the header)",
-    )
-    reading.add_argument(
-        "--max-field-length",
-        type=int,
-        default=DEFAULT_MAX_FIELD_LENGTH,
-        metavar="N",
-        help=f"reject rows with a field longer than N characters (default: "
-        f"{DEFAULT_MAX_FIELD_LENGTH})",
-    )
+    add_input_options(parser)
     parser.add_argument(
         "--threshold",
         type=float,

@@ -5,14 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import textwrap
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from watchlist.batch import (
-    DEFAULT_MAX_FIELD_LENGTH,
     PER_HIT_COLUMNS,
     PER_ROW_COLUMNS,
     BatchSummary,
@@ -21,7 +18,13 @@ from watchlist.batch import (
     Progress,
     screen_file,
 )
-from watchlist.cli._common import add_screening_options, describe_lists, load_screener
+from watchlist.cli._common import (
+    add_input_options,
+    add_screening_options,
+    columns_text,
+    describe_lists,
+    load_screener,
+)
 
 _DESCRIPTION = """\
 Screen every row of a delimited file (CSV) against the lists a jurisdiction applies on a date.
@@ -60,7 +63,7 @@ def register(commands: Any, epilog: str) -> None:
         "screen",
         help="screen every row of a CSV file",
         description=_DESCRIPTION.format(
-            per_hit=_columns(PER_HIT_COLUMNS), per_row=_columns(PER_ROW_COLUMNS)
+            per_hit=columns_text(PER_HIT_COLUMNS), per_row=columns_text(PER_ROW_COLUMNS)
         ),
         epilog=epilog + _EXIT_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -80,55 +83,7 @@ def register(commands: Any, epilog: str) -> None:
         action="store_true",
         help="one output record per input row with its outcome, instead of one per hit",
     )
-    parser.add_argument(
-        "--rejects",
-        metavar="FILE",
-        default=None,
-        help="CSV file for rejected rows (default: OUT's name with .rejects.csv, beside it)",
-    )
-    columns = parser.add_argument_group("input columns (names as in the header row)")
-    columns.add_argument(
-        "--name-column", default="name", metavar="COL", help="the name (default: name)"
-    )
-    columns.add_argument("--id-column", metavar="COL", help="a row id, copied to the output")
-    columns.add_argument(
-        "--kind-column", metavar="COL", help="person, organization, vessel, aircraft"
-    )
-    columns.add_argument(
-        "--dob-column", metavar="COL", help="date of birth (1964, 1964-05 or 1964-05-02)"
-    )
-    columns.add_argument(
-        "--nationality-column",
-        metavar="COL",
-        help="nationality country codes, several separated by ; , / or spaces",
-    )
-    columns.add_argument(
-        "--identifier-column",
-        action="append",
-        default=[],
-        type=_identifier_column,
-        metavar="[KIND=]COL",
-        help="an identifier (passport, national id, imo ...); KIND defaults to the column name; "
-        "repeat for several",
-    )
-    reading = parser.add_argument_group("reading the input")
-    reading.add_argument(
-        "--encoding", default=None, help="input encoding, e.g. utf-8, utf-16, cp1251, latin-1"
-    )
-    reading.add_argument(
-        "--delimiter",
-        type=_delimiter,
-        default=None,
-        help="field delimiter: one character, or 'tab' (default: detected from the header)",
-    )
-    reading.add_argument(
-        "--max-field-length",
-        type=int,
-        default=DEFAULT_MAX_FIELD_LENGTH,
-        metavar="N",
-        help=f"reject rows with a field longer than N characters (default: "
-        f"{DEFAULT_MAX_FIELD_LENGTH})",
-    )
+    add_input_options(parser)
     parser.add_argument(
         "--workers",
         type=int,
@@ -139,29 +94,6 @@ def register(commands: Any, epilog: str) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_screening_options(parser)
     parser.set_defaults(run=run)
-
-
-def _columns(names: Sequence[str]) -> str:
-    return textwrap.fill(", ".join(names), width=94, initial_indent="  ", subsequent_indent="  ")
-
-
-def _identifier_column(text: str) -> tuple[str, str]:
-    kind, separator, column = text.partition("=")
-    if not separator:
-        column = kind
-    if not kind.strip() or not column.strip():
-        msg = f"expected KIND=COLUMN or COLUMN, got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return kind.strip(), column.strip()
-
-
-def _delimiter(text: str) -> str:
-    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
-    delimiter = named.get(text.lower(), text)
-    if len(delimiter) != 1:
-        msg = f"expected one character or 'tab', got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return delimiter
 
 
 def run(args: argparse.Namespace) -> int:
