@@ -277,14 +277,23 @@ def screen_file(
                 "columns": columns.as_dict(),
             },
         )
-        json.dump(audit, staged_audit.file, ensure_ascii=False, indent=2)
-        staged_audit.file.write("\n")
-        staged_audit.complete()
-        # The audit record goes in last: its presence says the run completed.
-        output.commit()
-        rejects.commit()
-        staged_audit.commit()
+        publish(output, rejects, staged_audit, audit)
     return summary
+
+
+def publish(
+    output: _Staged, rejects: _Staged, staged_audit: _Staged, audit: dict[str, Any]
+) -> None:
+    """Write the audit record, then rename the output, rejects and audit files into place.
+
+    The audit record goes in last: its presence says the run completed.
+    """
+    json.dump(audit, staged_audit.file, ensure_ascii=False, indent=2)
+    staged_audit.file.write("\n")
+    staged_audit.complete()
+    output.commit()
+    rejects.commit()
+    staged_audit.commit()
 
 
 def _audit_record(

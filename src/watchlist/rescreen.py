@@ -615,13 +615,7 @@ def rescreen_file(
                 "columns": columns.as_dict(),
             },
         )
-        json.dump(audit, staged_audit.file, ensure_ascii=False, indent=2)
-        staged_audit.file.write("\n")
-        staged_audit.complete()
-        # The audit record goes in last: its presence says the run completed.
-        output.commit()
-        rejects.commit()
-        staged_audit.commit()
+        batch.publish(output, rejects, staged_audit, audit)
     return summary
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import textwrap
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import cast
 
-from watchlist.batch import DEFAULT_MAX_FIELD_LENGTH
+from watchlist.batch import DEFAULT_MAX_FIELD_LENGTH, ColumnMap, OutputFormat
 from watchlist.dates import to_date
 from watchlist.errors import InputError
 from watchlist.model import ListUse
@@ -96,7 +98,13 @@ def describe_lists(lists_used: Iterable[ListUse]) -> list[str]:
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
-    """The options of the commands that read a delimited file: rejects, columns, reading."""
+    """The options of the commands that read a delimited file: format, rejects, columns, reading."""
+    parser.add_argument(
+        "--format",
+        choices=("csv", "jsonl"),
+        default=None,
+        help="output format (default: jsonl when OUT ends in .jsonl, otherwise csv)",
+    )
     parser.add_argument(
         "--rejects",
         metavar="FILE",
@@ -169,3 +177,22 @@ def _delimiter(text: str) -> str:
         msg = f"expected one character or 'tab', got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return delimiter
+
+
+def output_format(args: argparse.Namespace) -> OutputFormat:
+    """The output format asked for, or the one the output file's name implies."""
+    if args.format is not None:
+        return cast(OutputFormat, args.format)
+    return "jsonl" if Path(args.output).suffix.lower() in {".jsonl", ".ndjson"} else "csv"
+
+
+def column_map(args: argparse.Namespace) -> ColumnMap:
+    """The input columns the options name."""
+    return ColumnMap(
+        name=args.name_column,
+        id=args.id_column,
+        kind=args.kind_column,
+        birth_date=args.dob_column,
+        nationality=args.nationality_column,
+        identifiers=args.identifier_column,
+    )

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from watchlist.batch import ColumnMap
 from watchlist.cli._common import (
     add_input_options,
     add_list_options,
+    column_map,
     columns_text,
     describe_lists,
     load_screener,
+    output_format,
     parse_date,
 )
 from watchlist.cli.screen import ProgressBar
@@ -78,12 +78,6 @@ def register(commands: Any, _epilog: str) -> None:
         "--to", dest="to_date", type=parse_date, required=True, metavar="D2",
         help="the date to re-screen as of, on or after D1",
     )  # fmt: skip
-    parser.add_argument(
-        "--format",
-        choices=("csv", "jsonl"),
-        default=None,
-        help="output format (default: jsonl when OUT ends in .jsonl, otherwise csv)",
-    )
     add_input_options(parser)
     parser.add_argument(
         "--threshold",
@@ -103,9 +97,7 @@ def register(commands: Any, _epilog: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     screener = load_screener(args)
-    output_format: Literal["csv", "jsonl"] = args.format or (
-        "jsonl" if Path(args.output).suffix.lower() in {".jsonl", ".ndjson"} else "csv"
-    )
+    chosen_format = output_format(args)
     bar = ProgressBar(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     try:
         summary = rescreen_file(
@@ -115,15 +107,8 @@ def run(args: argparse.Namespace) -> int:
             jurisdiction=args.jurisdiction,
             from_date=args.from_date,
             to_date=args.to_date,
-            columns=ColumnMap(
-                name=args.name_column,
-                id=args.id_column,
-                kind=args.kind_column,
-                birth_date=args.dob_column,
-                nationality=args.nationality_column,
-                identifiers=args.identifier_column,
-            ),
-            output_format=output_format,
+            columns=column_map(args),
+            output_format=chosen_format,
             rejects_path=args.rejects,
             encoding=args.encoding,
             delimiter=args.delimiter,
@@ -135,13 +120,13 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.clear()
-    print("\n".join(_summary_lines(summary, output_format)), file=sys.stderr)
+    print("\n".join(_summary_lines(summary, chosen_format)), file=sys.stderr)
     if summary.rows_with_changes:
         return 1
     return 2 if summary.rows_rejected else 0
 
 
-def _summary_lines(summary: RescreenSummary, output_format: str) -> list[str]:
+def _summary_lines(summary: RescreenSummary, format_name: str) -> list[str]:
     reasons = ", ".join(f"{count} {reason}" for reason, count in summary.rejected_by_reason.items())
     blank = f"; {summary.blank_lines} blank lines skipped" if summary.blank_lines else ""
     delimiter = "tab" if summary.delimiter == "\t" else summary.delimiter
@@ -154,7 +139,7 @@ def _summary_lines(summary: RescreenSummary, output_format: str) -> list[str]:
         f"  each row scored against {summary.records_scored} changed entry records of "
         f"{summary.records_in_force} in force on either date",
         f"  input read as {summary.encoding}, delimiter {delimiter!r}, in {seconds:.1f} s",
-        f"  wrote {summary.output_path} ({output_format}, one record per change)",
+        f"  wrote {summary.output_path} ({format_name}, one record per change)",
         f"  rejects: {summary.rejects_path}",
         f"  audit record: {summary.audit_path}",
         "lists used on the first date:",

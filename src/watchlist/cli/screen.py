@@ -6,24 +6,23 @@ import argparse
 import datetime as dt
 import sys
 import time
-from pathlib import Path
 from typing import IO, Any
 
 from watchlist.batch import (
     PER_HIT_COLUMNS,
     PER_ROW_COLUMNS,
     BatchSummary,
-    ColumnMap,
-    OutputFormat,
     Progress,
     screen_file,
 )
 from watchlist.cli._common import (
     add_input_options,
     add_screening_options,
+    column_map,
     columns_text,
     describe_lists,
     load_screener,
+    output_format,
 )
 
 _DESCRIPTION = """\
@@ -73,12 +72,6 @@ def register(commands: Any, epilog: str) -> None:
         "-o", "--output", required=True, metavar="OUT", help="output file (CSV or JSON Lines)"
     )
     parser.add_argument(
-        "--format",
-        choices=("csv", "jsonl"),
-        default=None,
-        help="output format (default: jsonl when OUT ends in .jsonl, otherwise csv)",
-    )
-    parser.add_argument(
         "--per-row",
         action="store_true",
         help="one output record per input row with its outcome, instead of one per hit",
@@ -98,9 +91,7 @@ def register(commands: Any, epilog: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     screener = load_screener(args)
-    output_format: OutputFormat = args.format or (
-        "jsonl" if Path(args.output).suffix.lower() in {".jsonl", ".ndjson"} else "csv"
-    )
+    chosen_format = output_format(args)
     bar = ProgressBar(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     try:
         summary = screen_file(
@@ -109,15 +100,8 @@ def run(args: argparse.Namespace) -> int:
             args.output,
             jurisdiction=args.jurisdiction,
             as_of=args.as_of or dt.date.today(),
-            columns=ColumnMap(
-                name=args.name_column,
-                id=args.id_column,
-                kind=args.kind_column,
-                birth_date=args.dob_column,
-                nationality=args.nationality_column,
-                identifiers=args.identifier_column,
-            ),
-            output_format=output_format,
+            columns=column_map(args),
+            output_format=chosen_format,
             per_row=args.per_row,
             rejects_path=args.rejects,
             encoding=args.encoding,
@@ -130,13 +114,13 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.clear()
-    print("\n".join(_summary_lines(summary, output_format, args.per_row)), file=sys.stderr)
+    print("\n".join(_summary_lines(summary, chosen_format, args.per_row)), file=sys.stderr)
     if summary.rows_with_hits:
         return 1
     return 2 if summary.rows_rejected else 0
 
 
-def _summary_lines(summary: BatchSummary, output_format: str, per_row: bool) -> list[str]:
+def _summary_lines(summary: BatchSummary, format_name: str, per_row: bool) -> list[str]:
     reasons = ", ".join(f"{count} {reason}" for reason, count in summary.rejected_by_reason.items())
     blank = f"; {summary.blank_lines} blank lines skipped" if summary.blank_lines else ""
     delimiter = "tab" if summary.delimiter == "\t" else summary.delimiter
@@ -146,7 +130,7 @@ def _summary_lines(summary: BatchSummary, output_format: str, per_row: bool) -> 
         f"({summary.rows_with_hits} with hits, {summary.hits} hits), "
         f"{summary.rows_rejected} rejected{f' ({reasons})' if reasons else ''}{blank}",
         f"  input read as {summary.encoding}, delimiter {delimiter!r}, in {seconds:.1f} s",
-        f"  wrote {summary.output_path} ({output_format}, one record per "
+        f"  wrote {summary.output_path} ({format_name}, one record per "
         f"{'input row' if per_row else 'hit'})",
         f"  rejects: {summary.rejects_path}",
         f"  audit record: {summary.audit_path}",
