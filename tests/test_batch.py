@@ -14,13 +14,17 @@ from hypothesis import strategies as st
 
 from watchlist import InputError, Screener, StaleListError, UnknownJurisdictionError
 from watchlist.batch import (
+    INPUT_COLUMNS,
     PER_HIT_COLUMNS,
     PER_ROW_COLUMNS,
     BatchSummary,
     ColumnMap,
+    FileRun,
     Progress,
+    RejectReason,
     detect_delimiter,
     detect_encoding,
+    input_record,
     neutralise,
     screen_file,
     sidecar_paths,
@@ -465,3 +469,131 @@ def test_encoding_is_detected_past_the_first_kilobytes(screener: Screener, tmp_p
     summary, output = _screen(screener, source, tmp_path)
     assert summary.encoding == "cp1251"
     assert [row["input_name"] for row in _read_csv(output)] == ["Талибан"]
+
+
+# --- FileRun: what screen_file and rescreen_file are built on ---------------------------------
+
+
+def _copy_names(run: FileRun) -> list[int]:
+    """Write the input columns of every screenable row; the lines of the rejected ones."""
+    rejected = []
+    for row in run.rows():
+        assert (row.party is None) != (row.rejection is None)
+        if row.party is not None:
+            assert row.party.name == row.input_name
+            run.write(input_record(row.line, row.input_id, row.input_name))
+        else:
+            rejected.append(row.line)
+        run.row_done()
+    return rejected
+
+
+def test_file_run_yields_every_row_and_publishes_all_three_files(tmp_path: Path) -> None:
+    output = tmp_path / "names.csv"
+    run = FileRun(BATCH / "messy.csv", output, output_columns=INPUT_COLUMNS, columns=MESSY_COLUMNS)
+    with run:
+        rejected = _copy_names(run)
+        # Until published, only temporary files exist, under hidden names.
+        assert all(path.name.startswith(".") for path in tmp_path.iterdir())
+        run.publish(
+            parameters={"purpose": "test"},
+            lists_used=["none"],
+            counts={"rows_read": run.rows_read, "rows_rejected": run.rows_rejected},
+        )
+    assert rejected == sorted(MESSY_REJECTED)
+    assert run.rows_read == 17
+    assert run.blank_lines == 1
+    assert run.rejected[RejectReason.BROKEN_QUOTING] == 2
+    assert run.rejected_by_reason == {
+        "bad value": 1,
+        "broken quoting": 2,
+        "no name": 1,
+        "over-long field": 1,
+        "undecodable bytes": 1,
+        "wrong number of fields": 1,
+    }
+    assert (run.encoding, run.delimiter) == ("utf-8", ",")
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "names.audit.json",
+        "names.csv",
+        "names.rejects.csv",
+    ]
+    rows = _read_csv(output)
+    assert [int(row["line"]) for row in rows] == sorted(MESSY_SCREENED)
+    names = {row["input_id"]: row["input_name"] for row in rows}
+    assert names["M06"] == '\'=HYPERLINK("http://evil.example","Taliban")'
+    assert {int(row["line"]): row["reason"] for row in _read_csv(run.rejects_path)} == (
+        MESSY_REJECTED
+    )
+    audit = json.loads(run.audit_path.read_text(encoding="utf-8"))
+    assert audit["parameters"] == {
+        "purpose": "test",
+        "max_field_length": 4096,
+        "columns": MESSY_COLUMNS.as_dict(),
+    }
+    assert audit["lists_used"] == ["none"]
+    assert audit["counts"] == {"rows_read": 17, "rows_rejected": 7}
+    assert audit["output"]["sha256"] == hashlib.sha256(output.read_bytes()).hexdigest()
+    assert audit["started"] == run.started.isoformat()
+    assert audit["finished"] == run.finished.isoformat()
+
+
+def test_file_run_writes_csv_cells_as_text_and_json_lines_as_given(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("name\nTaliban\n", encoding="utf-8")
+    record = {"name": "=1+1", "score": 0.5, "note": None, "hits": [{"list": "un"}]}
+    for output_format in ("csv", "jsonl"):
+        output = tmp_path / f"out.{output_format}"
+        with FileRun(
+            source, output, output_columns=("name", "score", "note"), output_format=output_format
+        ) as run:
+            run.write(record)
+            run.publish(parameters={}, lists_used=[], counts={})
+    assert (tmp_path / "out.csv").read_bytes() == b"name,score,note\r\n'=1+1,0.5000,\r\n"
+    assert json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8")) == record
+
+
+def test_a_file_run_left_unpublished_writes_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("name\nTaliban\n,\n", encoding="utf-8")
+
+    def interrupted() -> None:
+        with FileRun(source, tmp_path / "out.csv", output_columns=INPUT_COLUMNS) as run:
+            _copy_names(run)
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted()
+    assert [path.name for path in tmp_path.iterdir()] == ["in.csv"]
+
+
+def test_a_file_run_checks_its_paths_when_created_and_reads_when_entered(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "in.csv"
+    with pytest.raises(InputError, match="overwrite"):
+        FileRun(source, source, output_columns=INPUT_COLUMNS)
+    with pytest.raises(InputError, match="no directory"):
+        FileRun(source, tmp_path / "missing" / "out.csv", output_columns=INPUT_COLUMNS)
+    with pytest.raises(InputError, match="maximum field length"):
+        FileRun(source, tmp_path / "out.csv", output_columns=INPUT_COLUMNS, max_field_length=0)
+    run = FileRun(source, tmp_path / "out.csv", output_columns=INPUT_COLUMNS)
+    with pytest.raises(InputError, match="cannot read"), run:
+        pass
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_run_reports_progress_every_thousand_rows_and_on_publishing(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("name\n" + "John Smith\n" * 2500, encoding="utf-8")
+    seen: list[Progress] = []
+    with FileRun(
+        source, tmp_path / "out.csv", output_columns=INPUT_COLUMNS, on_progress=seen.append
+    ) as run:
+        _copy_names(run)
+        assert [progress.rows for progress in seen] == [1000, 2000]
+        run.publish(parameters={}, lists_used=[], counts={})
+    assert [progress.rows for progress in seen] == [1000, 2000, 2500]
+    assert seen[-1].bytes_read == seen[-1].total_bytes == source.stat().st_size

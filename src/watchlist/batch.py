@@ -20,6 +20,9 @@ with its outcome (``clear``, ``hit`` or ``error``). In CSV output every cell tha
 spreadsheet shows it as text instead of running it as a formula. Output, rejects and the audit
 record (JSON: parameters, list versions and digests, counts, times) are written to temporary
 files beside their destinations and renamed into place only when the run completes.
+
+All of this but the screening is :class:`FileRun`, on which :func:`screen_file` and
+:func:`watchlist.rescreen.rescreen_file` are built.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -199,34 +202,25 @@ def screen_file(
     unreadable input, a header without the mapped columns, or an unknown encoding. Once
     reading has begun, a bad row is rejected, never raised.
     """
-    started = _now()
-    columns = columns or ColumnMap()
-    input_path = Path(input_path)
-    output_path = Path(output_path)
-    default_rejects, default_audit = sidecar_paths(output_path)
-    rejects_path = Path(rejects_path) if rejects_path is not None else default_rejects
-    audit_path = Path(audit_path) if audit_path is not None else default_audit
-    _check_paths(input_path, output_path, rejects_path, audit_path)
-    if max_field_length < 1:
-        msg = f"the maximum field length must be at least 1, got {max_field_length}"
-        raise InputError(msg, field="max_field_length", value=max_field_length)
+    run = FileRun(
+        input_path,
+        output_path,
+        output_columns=PER_ROW_COLUMNS if per_row else PER_HIT_COLUMNS,
+        output_format=output_format,
+        columns=columns,
+        rejects_path=rejects_path,
+        audit_path=audit_path,
+        encoding=encoding,
+        delimiter=delimiter,
+        max_field_length=max_field_length,
+        on_progress=on_progress,
+    )
     threshold = screener.threshold if threshold is None else threshold
     lists_used = screener.lists_for(jurisdiction, as_of, accept_stale=accept_stale)
-    with contextlib.ExitStack() as stack:
-        source = stack.enter_context(_InputFile.open(input_path, encoding, delimiter))
-        fields = _resolve(columns, source.header, input_path)
-        mode = input_path.stat().st_mode & 0o666
-        output = stack.enter_context(_Staged(output_path, mode))
-        rejects = stack.enter_context(_Staged(rejects_path, mode))
-        staged_audit = stack.enter_context(_Staged(audit_path, mode))
-        run = _Run(
-            source=source,
-            writer=_ResultWriter(output.file, output_format, per_row, lists_used),
-            rejects=csv.writer(rejects.file),
-            on_progress=on_progress,
-        )
+    with run:
+        screening = _Screening(run, output_format, per_row, lists_used)
         results = screener.screen_many(
-            run.parties(fields, max_field_length),
+            screening.parties(),
             jurisdiction=jurisdiction,
             as_of=as_of,
             threshold=threshold,
@@ -234,36 +228,9 @@ def screen_file(
             workers=workers,
         )
         for result in results:
-            run.screened(result)
-        run.finish()
-        counts = run.counts
-        finished = _now()
-        summary = BatchSummary(
-            rows_read=source.rows_read,
-            rows_screened=counts.screened,
-            rows_with_hits=counts.with_hits,
-            hits=counts.hits,
-            rows_rejected=counts.rejected.total(),
-            rejected_by_reason={str(k): v for k, v in sorted(counts.rejected.items())},
-            blank_lines=source.blank_lines,
-            encoding=source.encoding,
-            delimiter=source.delimiter,
-            lists_used=lists_used,
-            output_path=output_path,
-            rejects_path=rejects_path,
-            audit_path=audit_path,
-            started=started,
-            finished=finished,
-        )
-        output.complete()
-        rejects.complete()
-        audit = _audit_record(
-            summary,
-            screener,
-            input_path,
-            source,
-            output_sha256=output.sha256,
-            rejects_sha256=rejects.sha256,
+            screening.write_result(result)
+        screening.finish()
+        run.publish(
             parameters={
                 "jurisdiction": jurisdiction.strip().upper(),
                 "as_of": as_of.isoformat(),
@@ -273,65 +240,262 @@ def screen_file(
                 "format": output_format,
                 "per_row": per_row,
                 "workers": workers,
-                "max_field_length": max_field_length,
-                "columns": columns.as_dict(),
+            },
+            lists_used=[list_use_record(use) for use in lists_used],
+            counts={
+                "rows_read": run.rows_read,
+                "rows_screened": screening.screened,
+                "rows_with_hits": screening.with_hits,
+                "hits": screening.hits,
+                "rows_rejected": run.rows_rejected,
+                "rejected_by_reason": run.rejected_by_reason,
+                "blank_lines": run.blank_lines,
             },
         )
-        publish(output, rejects, staged_audit, audit)
-    return summary
+    return BatchSummary(
+        rows_read=run.rows_read,
+        rows_screened=screening.screened,
+        rows_with_hits=screening.with_hits,
+        hits=screening.hits,
+        rows_rejected=run.rows_rejected,
+        rejected_by_reason=run.rejected_by_reason,
+        blank_lines=run.blank_lines,
+        encoding=run.encoding,
+        delimiter=run.delimiter,
+        lists_used=lists_used,
+        output_path=run.output_path,
+        rejects_path=run.rejects_path,
+        audit_path=run.audit_path,
+        started=run.started,
+        finished=run.finished,
+    )
 
 
-def publish(
-    output: _Staged, rejects: _Staged, staged_audit: _Staged, audit: dict[str, Any]
-) -> None:
-    """Write the audit record, then rename the output, rejects and audit files into place.
+# --- one run over a file --------------------------------------------------------------------
 
-    The audit record goes in last: its presence says the run completed.
+
+@attrs.frozen
+class Rejection:
+    """Why a row was not screened: a :class:`RejectReason` and what exactly was wrong."""
+
+    reason: RejectReason
+    detail: str
+
+
+@attrs.frozen
+class InputRow:
+    """An input row: screenable (``party`` set) or rejected (``rejection`` set), never both.
+
+    ``line`` is the line it starts on; ``input_id`` and ``input_name`` are the cells of the
+    mapped id and name columns (empty when unmapped or unreadable); ``raw`` is its text.
     """
-    json.dump(audit, staged_audit.file, ensure_ascii=False, indent=2)
-    staged_audit.file.write("\n")
-    staged_audit.complete()
-    output.commit()
-    rejects.commit()
-    staged_audit.commit()
+
+    line: int
+    input_id: str
+    input_name: str
+    raw: str
+    party: Party | None = None
+    rejection: Rejection | None = None
 
 
-def _audit_record(
-    summary: BatchSummary,
-    screener: Screener,
-    input_path: Path,
-    source: _InputFile,
-    *,
-    output_sha256: str,
-    rejects_sha256: str,
-    parameters: dict[str, Any],
-) -> dict[str, Any]:
-    """The audit record of a run: enough to say what was screened, how, and against what."""
-    return {
-        "watchlist_version": importlib.metadata.version("watchlist"),
-        "started": summary.started.isoformat(),
-        "finished": summary.finished.isoformat(),
-        "parameters": parameters,
-        "input": {
-            "path": str(input_path.resolve()),
-            "bytes": source.bytes_read,
-            "sha256": source.sha256(),
-            "encoding": summary.encoding,
-            "delimiter": summary.delimiter,
-        },
-        "lists_used": [_list_use_record(use) for use in summary.lists_used],
-        "counts": {
-            "rows_read": summary.rows_read,
-            "rows_screened": summary.rows_screened,
-            "rows_with_hits": summary.rows_with_hits,
-            "hits": summary.hits,
-            "rows_rejected": summary.rows_rejected,
-            "rejected_by_reason": dict(summary.rejected_by_reason),
-            "blank_lines": summary.blank_lines,
-        },
-        "output": {"path": str(summary.output_path.resolve()), "sha256": output_sha256},
-        "rejects": {"path": str(summary.rejects_path.resolve()), "sha256": rejects_sha256},
-    }
+class FileRun:
+    """One run over a delimited file: every row read, and its output, rejects and audit record.
+
+    :func:`screen_file` and :func:`watchlist.rescreen.rescreen_file` are built on it.
+    Creating it checks the paths (the rejects file and audit record default to
+    :func:`sidecar_paths`) and ``max_field_length``, raising
+    :class:`~watchlist.errors.InputError` before anything is read or written, so that a caller
+    can check its own parameters in between. Entering it opens the input (encoding and
+    delimiter detected unless given), finds the ``columns`` in its header, and starts the
+    output, rejects and audit files under temporary names beside their destinations. Then:
+
+    - :meth:`rows` yields every row in input order; a rejected row is written to the rejects
+      file and counted as it is yielded;
+    - :meth:`write` writes one output record: a CSV row of ``output_columns`` with every cell
+      :func:`neutralise`-d, or a JSON line;
+    - :meth:`row_done` counts a row whose output is written, for ``on_progress``;
+    - :meth:`publish` writes the audit record and renames the three files into place.
+
+    Leaving it without publishing (an error, an interrupt) removes the temporary files, so a
+    run that does not complete writes nothing. For example::
+
+        with FileRun("in.csv", "names.csv", output_columns=INPUT_COLUMNS) as run:
+            for row in run.rows():
+                if row.party is not None:
+                    run.write(input_record(row.line, row.input_id, row.input_name))
+                run.row_done()
+            run.publish(parameters={}, lists_used=[], counts={"rows_read": run.rows_read})
+    """
+
+    #: When :meth:`publish` was called.
+    finished: dt.datetime
+
+    def __init__(
+        self,
+        input_path: Path | str,
+        output_path: Path | str,
+        *,
+        output_columns: Sequence[str],
+        output_format: OutputFormat = "csv",
+        columns: ColumnMap | None = None,
+        rejects_path: Path | str | None = None,
+        audit_path: Path | str | None = None,
+        encoding: str | None = None,
+        delimiter: str | None = None,
+        max_field_length: int = DEFAULT_MAX_FIELD_LENGTH,
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> None:
+        self.started = _now()
+        self.input_path = Path(input_path)
+        self.output_path = Path(output_path)
+        default_rejects, default_audit = sidecar_paths(self.output_path)
+        self.rejects_path = Path(rejects_path) if rejects_path is not None else default_rejects
+        self.audit_path = Path(audit_path) if audit_path is not None else default_audit
+        _check_paths(self.input_path, self.output_path, self.rejects_path, self.audit_path)
+        if max_field_length < 1:
+            msg = f"the maximum field length must be at least 1, got {max_field_length}"
+            raise InputError(msg, field="max_field_length", value=max_field_length)
+        self.output_columns = tuple(output_columns)
+        self.output_format = output_format
+        self.columns = columns or ColumnMap()
+        self.max_field_length = max_field_length
+        self.rejected: Counter[RejectReason] = Counter()
+        self._encoding = encoding
+        self._delimiter = delimiter
+        self._on_progress = on_progress
+        self._rows_done = 0
+
+    def __enter__(self) -> FileRun:
+        with contextlib.ExitStack() as stack:
+            self._source = stack.enter_context(
+                _InputFile.open(self.input_path, self._encoding, self._delimiter)
+            )
+            self._fields = _resolve(self.columns, self._source.header, self.input_path)
+            mode = self.input_path.stat().st_mode & 0o666
+            self._output = stack.enter_context(_Staged(self.output_path, mode))
+            self._rejects = stack.enter_context(_Staged(self.rejects_path, mode))
+            self._audit = stack.enter_context(_Staged(self.audit_path, mode))
+            self._rejects_csv = csv.writer(self._rejects.file)
+            self._rejects_csv.writerow(REJECT_COLUMNS)
+            self._output_csv = (
+                csv.writer(self._output.file) if self.output_format == "csv" else None
+            )
+            if self._output_csv is not None:
+                self._output_csv.writerow(self.output_columns)
+            self._stack = stack.pop_all()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stack.close()
+
+    @property
+    def encoding(self) -> str:
+        return self._source.encoding
+
+    @property
+    def delimiter(self) -> str:
+        return self._source.delimiter
+
+    @property
+    def rows_read(self) -> int:
+        """Rows read so far: the header and blank lines are not rows."""
+        return self._source.rows_read
+
+    @property
+    def blank_lines(self) -> int:
+        return self._source.blank_lines
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rejected.total()
+
+    @property
+    def rejected_by_reason(self) -> dict[str, int]:
+        """Rejected rows by :class:`RejectReason` value, in order of the values."""
+        return {str(reason): count for reason, count in sorted(self.rejected.items())}
+
+    def rows(self) -> Iterator[InputRow]:
+        """Every row of the input in order, rejected ones already written to the rejects file."""
+        single_line = self._fields.mapped
+        while (record := self._source.next_record(self._fields.width, single_line)) is not None:
+            row = _row(record, self._fields, self.max_field_length, self._source.delimiter)
+            if row.rejection is not None:
+                self.rejected[row.rejection.reason] += 1
+                self._rejects_csv.writerow(
+                    _safe_cells(
+                        [
+                            str(row.line),
+                            str(row.rejection.reason),
+                            row.rejection.detail,
+                            _truncated(row.raw),
+                        ]
+                    )
+                )
+            yield row
+
+    def write(self, record: Mapping[str, Any]) -> None:
+        """Write one output record: its ``output_columns`` as a CSV row, or it as a JSON line.
+
+        CSV cells are text (``None`` empty, a float to four decimals), neutralised.
+        """
+        if self._output_csv is None:
+            self._output.file.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return
+        self._output_csv.writerow(
+            _safe_cells([_cell(record[column]) for column in self.output_columns])
+        )
+
+    def row_done(self) -> None:
+        """Count one more row screened or rejected, its output written.
+
+        ``on_progress`` hears every :data:`PROGRESS_EVERY` rows, and once more on publishing.
+        """
+        self._rows_done += 1
+        if self._on_progress is not None and self._rows_done % PROGRESS_EVERY == 0:
+            self._on_progress(self._source.progress(self._rows_done))
+
+    def publish(
+        self, *, parameters: Mapping[str, Any], lists_used: Any, counts: Mapping[str, Any]
+    ) -> None:
+        """Complete the run: write the audit record, then rename the files into place.
+
+        The audit record holds the caller's ``parameters`` (with ``max_field_length`` and
+        ``columns`` added), ``lists_used`` and ``counts`` as given (JSON values), and the
+        input's, output's and rejects file's paths and SHA-256 digests. It goes in last: its
+        presence says the run completed.
+        """
+        if self._on_progress is not None:
+            self._on_progress(self._source.progress(self._rows_done))
+        self.finished = _now()
+        self._output.complete()
+        self._rejects.complete()
+        audit = {
+            "watchlist_version": importlib.metadata.version("watchlist"),
+            "started": self.started.isoformat(),
+            "finished": self.finished.isoformat(),
+            "parameters": {
+                **parameters,
+                "max_field_length": self.max_field_length,
+                "columns": self.columns.as_dict(),
+            },
+            "input": {
+                "path": str(self.input_path.resolve()),
+                "bytes": self._source.bytes_read,
+                "sha256": self._source.sha256(),
+                "encoding": self.encoding,
+                "delimiter": self.delimiter,
+            },
+            "lists_used": lists_used,
+            "counts": dict(counts),
+            "output": {"path": str(self.output_path.resolve()), "sha256": self._output.sha256},
+            "rejects": {"path": str(self.rejects_path.resolve()), "sha256": self._rejects.sha256},
+        }
+        json.dump(audit, self._audit.file, ensure_ascii=False, indent=2)
+        self._audit.file.write("\n")
+        self._audit.complete()
+        self._output.commit()
+        self._rejects.commit()
+        self._audit.commit()
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -391,21 +555,12 @@ def neutralise(cell: str) -> str:
 
 
 @attrs.frozen
-class _Rejection:
-    reason: RejectReason
-    detail: str
-
-    def as_cells(self, row: _Row) -> list[str]:
-        return [str(row.line), str(self.reason), self.detail, _truncated(row.raw)]
-
-
-@attrs.frozen
 class _Line:
     """One physical line: its text with its line ending, or why it could not be read."""
 
     number: int
     text: str
-    problem: _Rejection | None = None
+    problem: Rejection | None = None
 
 
 @attrs.frozen
@@ -415,7 +570,7 @@ class _Record:
     line: int
     raw: str
     fields: tuple[str, ...] = ()
-    rejection: _Rejection | None = None
+    rejection: Rejection | None = None
 
 
 class _DigestingReader(io.RawIOBase):
@@ -577,7 +732,7 @@ class _InputFile:
 
 def _rejected(line: _Line, reason: RejectReason, detail: str) -> _Record:
     return _Record(
-        line=line.number, raw=line.text.rstrip("\r\n"), rejection=_Rejection(reason, detail)
+        line=line.number, raw=line.text.rstrip("\r\n"), rejection=Rejection(reason, detail)
     )
 
 
@@ -615,7 +770,7 @@ def _byte_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Li
             while chunk and not chunk.endswith(b"\n"):
                 chunk = buffered.readline(MAX_LINE_LENGTH)
             detail = f"the line is longer than {MAX_LINE_LENGTH} bytes"
-            yield _Line(number, head, _Rejection(RejectReason.OVERLONG_LINE, detail))
+            yield _Line(number, head, Rejection(RejectReason.OVERLONG_LINE, detail))
             continue
         try:
             text = chunk.decode(encoding)
@@ -623,7 +778,7 @@ def _byte_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Li
             bad = chunk[error.start : error.end]
             detail = f"byte {error.start + 1} of the line ({bad!r}) is not valid {encoding}"
             raw = chunk.decode(encoding, "backslashreplace").rstrip("\r\n")
-            yield _Line(number, raw, _Rejection(RejectReason.UNDECODABLE, detail))
+            yield _Line(number, raw, Rejection(RejectReason.UNDECODABLE, detail))
             continue
         if number == 1:
             text = text.removeprefix("\ufeff")
@@ -642,13 +797,13 @@ def _text_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Li
             while text and not text.endswith("\n"):
                 text = text_file.readline(MAX_LINE_LENGTH)
             detail = f"the line is longer than {MAX_LINE_LENGTH} characters"
-            yield _Line(number, head, _Rejection(RejectReason.OVERLONG_LINE, detail))
+            yield _Line(number, head, Rejection(RejectReason.OVERLONG_LINE, detail))
             continue
         if number == 1:
             text = text.removeprefix("\ufeff")
         if "\ufffd" in text:
             detail = f"the line holds bytes that are not valid {encoding}"
-            yield _Line(number, text.rstrip("\r\n"), _Rejection(RejectReason.UNDECODABLE, detail))
+            yield _Line(number, text.rstrip("\r\n"), Rejection(RejectReason.UNDECODABLE, detail))
             continue
         yield _Line(number, text)
 
@@ -716,19 +871,7 @@ def _resolve(columns: ColumnMap, header: Sequence[str], path: Path) -> _Fields:
     )
 
 
-@attrs.frozen
-class _Row:
-    """An input row as the output reports it: screened (with its party) or rejected."""
-
-    line: int
-    input_id: str
-    input_name: str
-    raw: str
-    party: Party | None = None
-    rejection: _Rejection | None = None
-
-
-def _row(record: _Record, fields: _Fields, max_field_length: int, delimiter: str) -> _Row:
+def _row(record: _Record, fields: _Fields, max_field_length: int, delimiter: str) -> InputRow:
     # A record that could not be split still gets its id and name if a lenient reading of its
     # line finds them, so that a rejected row can be traced in the output.
     cells = record.fields or _lenient_split(record.raw, delimiter)
@@ -736,7 +879,7 @@ def _row(record: _Record, fields: _Fields, max_field_length: int, delimiter: str
     def cell(index: int | None) -> str:
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
-    row = _Row(
+    row = InputRow(
         line=record.line, input_id=cell(fields.id), input_name=cell(fields.name), raw=record.raw
     )
     rejection = record.rejection or _check_cells(cells, fields, max_field_length)
@@ -750,7 +893,7 @@ def _row(record: _Record, fields: _Fields, max_field_length: int, delimiter: str
                 identifiers=[(kind, cell(index)) for kind, index in fields.identifiers],
             )
         except InputError as error:
-            rejection = _Rejection(RejectReason.BAD_VALUE, str(error))
+            rejection = Rejection(RejectReason.BAD_VALUE, str(error))
         else:
             return attrs.evolve(row, party=party)
     return attrs.evolve(row, rejection=rejection)
@@ -788,34 +931,26 @@ def _lenient_split(raw: str, delimiter: str) -> tuple[str, ...]:
 
 def _check_cells(
     cells: tuple[str, ...], fields: _Fields, max_field_length: int
-) -> _Rejection | None:
+) -> Rejection | None:
     if len(cells) != fields.width:
         detail = f"expected {fields.width} fields as in the header, found {len(cells)}"
-        return _Rejection(RejectReason.FIELD_COUNT, detail)
+        return Rejection(RejectReason.FIELD_COUNT, detail)
     for index, value in enumerate(cells):
         if len(value) > max_field_length:
             detail = (
                 f"field {index + 1} has {len(value)} characters; the limit is {max_field_length}"
             )
-            return _Rejection(RejectReason.OVERLONG_FIELD, detail)
+            return Rejection(RejectReason.OVERLONG_FIELD, detail)
     if not cells[fields.name].strip():
-        return _Rejection(RejectReason.NO_NAME, "the name column is empty")
+        return Rejection(RejectReason.NO_NAME, "the name column is empty")
     return None
 
 
 # --- writing ------------------------------------------------------------------------------
 
 
-@attrs.define
-class _Counts:
-    screened: int = 0
-    with_hits: int = 0
-    hits: int = 0
-    rejected: Counter[RejectReason] = attrs.Factory(Counter)
-
-
-class _Run:
-    """One run's reading, writing and counting, so that every row read is written once.
+class _Screening:
+    """Screening results written in input order, so that every row read is written once.
 
     A rejected row goes to the rejects file as soon as it is read, which is input order. In
     the per-row output it must come after the rows before it, whose results may still be
@@ -825,62 +960,70 @@ class _Run:
 
     def __init__(
         self,
-        source: _InputFile,
-        writer: _ResultWriter,
-        rejects: Any,
-        on_progress: Callable[[Progress], None] | None,
+        run: FileRun,
+        output_format: OutputFormat,
+        per_row: bool,
+        lists_used: Sequence[ListUse],
     ) -> None:
-        self.source = source
-        self.writer = writer
-        self.rejects = rejects
-        self.on_progress = on_progress
-        self.counts = _Counts()
+        self.run = run
+        self.csv = output_format == "csv"
+        self.per_row = per_row
+        self.uses = {use.list_id: use for use in lists_used}
+        self.screened = 0
+        self.with_hits = 0
+        self.hits = 0
         #: Rows read whose output is not yet written, in input order.
-        self.pending: deque[_Row] = deque()
-        rejects.writerow(REJECT_COLUMNS)
+        self.pending: deque[InputRow] = deque()
 
-    def parties(self, fields: _Fields, max_field_length: int) -> Iterator[Party]:
+    def parties(self) -> Iterator[Party]:
         """The parties to screen, in input order; rejected rows are dealt with on the way."""
-        single_line = fields.mapped
-        while (record := self.source.next_record(fields.width, single_line)) is not None:
-            row = _row(record, fields, max_field_length, self.source.delimiter)
+        for row in self.run.rows():
             if row.party is not None:
                 self.pending.append(row)
                 yield row.party
-                continue
-            assert row.rejection is not None
-            self.counts.rejected[row.rejection.reason] += 1
-            self.rejects.writerow(_safe_cells(row.rejection.as_cells(row)))
-            if not self.writer.per_row:
-                self._progress()
+            elif not self.per_row:
+                self.run.row_done()
             elif self.pending:
                 self.pending.append(attrs.evolve(row, raw=""))
             else:
-                self.writer.write_rejected(row)
-                self._progress()
+                self._write_rejected(row)
 
-    def screened(self, result: ScreeningResult) -> None:
+    def write_result(self, result: ScreeningResult) -> None:
         """Write the result of the oldest row in flight, after the rejected rows before it."""
         while (row := self.pending.popleft()).party is None:
-            self.writer.write_rejected(row)
-            self._progress()
-        self.counts.screened += 1
-        self.counts.with_hits += result.is_hit
-        self.counts.hits += len(result.hits)
-        self.writer.write_result(row, result)
-        self._progress()
+            self._write_rejected(row)
+        self.screened += 1
+        self.with_hits += result.is_hit
+        self.hits += len(result.hits)
+        head = input_record(row.line, row.input_id, row.input_name)
+        hits = [hit_record(hit, self.uses) for hit in result.hits]
+        if not self.per_row:
+            for hit in hits:
+                self.run.write({**head, **hit})
+        else:
+            outcome = {"outcome": "hit" if hits else "clear", "hit_count": len(hits)}
+            if self.csv:
+                best = hits[0] if hits else dict.fromkeys(HIT_COLUMNS, "")
+                self.run.write({**head, **outcome, **best, "error": ""})
+            else:
+                self.run.write({**head, **outcome, "hits": hits, "error": None})
+        self.run.row_done()
 
     def finish(self) -> None:
+        """Write the rejected rows after the last screened one."""
         while self.pending:
-            self.writer.write_rejected(self.pending.popleft())
-        if self.on_progress is not None:
-            done = self.counts.screened + self.counts.rejected.total()
-            self.on_progress(self.source.progress(done))
+            self._write_rejected(self.pending.popleft())
 
-    def _progress(self) -> None:
-        done = self.counts.screened + self.counts.rejected.total()
-        if self.on_progress is not None and done % PROGRESS_EVERY == 0:
-            self.on_progress(self.source.progress(done))
+    def _write_rejected(self, row: InputRow) -> None:
+        assert row.rejection is not None
+        head = input_record(row.line, row.input_id, row.input_name)
+        outcome = {"outcome": "error", "hit_count": 0}
+        error = f"{row.rejection.reason}: {row.rejection.detail}"
+        if self.csv:
+            self.run.write({**head, **outcome, **dict.fromkeys(HIT_COLUMNS, ""), "error": error})
+        else:
+            self.run.write({**head, **outcome, "hits": [], "error": error})
+        self.run.row_done()
 
 
 class _Staged:
@@ -925,61 +1068,6 @@ class _Staged:
         self.temporary.unlink(missing_ok=True)
 
 
-class _ResultWriter:
-    def __init__(
-        self,
-        file: IO[str],
-        output_format: OutputFormat,
-        per_row: bool,
-        lists_used: Sequence[ListUse],
-    ) -> None:
-        self._file = file
-        self.per_row = per_row
-        self._uses = {use.list_id: use for use in lists_used}
-        self._csv = csv.writer(file) if output_format == "csv" else None
-        if self._csv is not None:
-            self._csv.writerow(PER_ROW_COLUMNS if per_row else PER_HIT_COLUMNS)
-
-    def write_result(self, row: _Row, result: ScreeningResult) -> None:
-        hits = [self._hit(hit) for hit in result.hits]
-        if not self.per_row:
-            for hit in hits:
-                self._write({**_input(row), **hit})
-            return
-        outcome = {"outcome": "hit" if hits else "clear", "hit_count": len(hits)}
-        if self._csv is not None:
-            best = hits[0] if hits else dict.fromkeys(HIT_COLUMNS, "")
-            self._write({**_input(row), **outcome, **best, "error": ""})
-        else:
-            self._write({**_input(row), **outcome, "hits": hits, "error": None})
-
-    def write_rejected(self, row: _Row) -> None:
-        if not self.per_row:
-            return
-        assert row.rejection is not None
-        error = f"{row.rejection.reason}: {row.rejection.detail}"
-        outcome = {"outcome": "error", "hit_count": 0}
-        if self._csv is not None:
-            self._write(
-                {**_input(row), **outcome, **dict.fromkeys(HIT_COLUMNS, ""), "error": error}
-            )
-        else:
-            self._write({**_input(row), **outcome, "hits": [], "error": error})
-
-    def _hit(self, hit: Hit) -> dict[str, Any]:
-        return hit_record(hit, self._uses)
-
-    def _write(self, record: dict[str, Any]) -> None:
-        if self._csv is not None:
-            self._csv.writerow(_safe_cells(_csv_cell(value) for value in record.values()))
-        else:
-            self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-def _input(row: _Row) -> dict[str, Any]:
-    return input_record(row.line, row.input_id, row.input_name)
-
-
 def input_record(line: int, input_id: str, input_name: str) -> dict[str, Any]:
     """The :data:`INPUT_COLUMNS` of an output record: long ids and names are cut short."""
     return {
@@ -1015,7 +1103,9 @@ def _truncated(text: str) -> str:
     return f"{text[:RAW_TEXT_LIMIT]}... ({len(text)} characters)"
 
 
-def _csv_cell(value: object) -> str:
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
     if isinstance(value, float):
         return f"{value:.4f}"
     return str(value)
@@ -1025,7 +1115,8 @@ def _safe_cells(cells: Iterator[str] | Sequence[str]) -> list[str]:
     return [neutralise(cell) for cell in cells]
 
 
-def _list_use_record(use: ListUse) -> dict[str, str]:
+def list_use_record(use: ListUse) -> dict[str, str]:
+    """A list version as the audit record reports it."""
     return {
         "list_id": use.list_id,
         "title": use.title,

@@ -12,29 +12,30 @@ Its answer is exactly the difference between two full screenings: with ``H(D)`` 
 by scoring only the entry records that changed; see :func:`rescreen` for why that is exact.
 
 :func:`rescreen_file` does the same for a delimited file of parties, with the input handling,
-rejects, formula-safe output and audit record of :func:`watchlist.batch.screen_file`.
+rejects, formula-safe output and audit record of :func:`watchlist.batch.screen_file` (both
+run on :class:`watchlist.batch.FileRun`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime as dt
 import enum
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any
 
 import attrs
 
-from watchlist import batch, dates
+from watchlist import dates
 from watchlist.batch import (
     DEFAULT_MAX_FIELD_LENGTH,
     INPUT_COLUMNS,
     ColumnMap,
+    FileRun,
+    OutputFormat,
     Progress,
-    sidecar_paths,
+    input_record,
+    list_use_record,
 )
 from watchlist.diff import Ending
 from watchlist.errors import InputError
@@ -504,7 +505,7 @@ def rescreen_file(
     from_date: DateInput,
     to_date: DateInput,
     columns: ColumnMap | None = None,
-    output_format: Literal["csv", "jsonl"] = "csv",
+    output_format: OutputFormat = "csv",
     rejects_path: Path | str | None = None,
     audit_path: Path | str | None = None,
     encoding: str | None = None,
@@ -522,16 +523,19 @@ def rescreen_file(
     when the run completes. The jurisdiction and both dates are checked before the input is
     read. Rows read = rows re-screened + rows rejected.
     """
-    started = _now()
-    columns = columns or ColumnMap()
-    input_path, output_path = Path(input_path), Path(output_path)
-    default_rejects, default_audit = sidecar_paths(output_path)
-    rejects_path = Path(rejects_path) if rejects_path is not None else default_rejects
-    audit_path = Path(audit_path) if audit_path is not None else default_audit
-    batch._check_paths(input_path, output_path, rejects_path, audit_path)
-    if max_field_length < 1:
-        msg = f"the maximum field length must be at least 1, got {max_field_length}"
-        raise InputError(msg, field="max_field_length", value=max_field_length)
+    run = FileRun(
+        input_path,
+        output_path,
+        output_columns=CHANGE_COLUMNS,
+        output_format=output_format,
+        columns=columns,
+        rejects_path=rejects_path,
+        audit_path=audit_path,
+        encoding=encoding,
+        delimiter=delimiter,
+        max_field_length=max_field_length,
+        on_progress=on_progress,
+    )
     delta = plan(
         screener,
         jurisdiction=jurisdiction,
@@ -540,69 +544,20 @@ def rescreen_file(
         accept_stale=accept_stale,
     )
     threshold = screener.threshold if threshold is None else _check_threshold(threshold)
-    rejected: dict[str, int] = {}
     screened = with_changes = new = cleared = 0
-    with contextlib.ExitStack() as stack:
-        source = stack.enter_context(batch._InputFile.open(input_path, encoding, delimiter))
-        fields = batch._resolve(columns, source.header, input_path)
-        mode = input_path.stat().st_mode & 0o666
-        output = stack.enter_context(batch._Staged(output_path, mode))
-        rejects = stack.enter_context(batch._Staged(rejects_path, mode))
-        staged_audit = stack.enter_context(batch._Staged(audit_path, mode))
-        write = _change_writer(output.file, output_format, delta)
-        reject_writer = csv.writer(rejects.file)
-        reject_writer.writerow(batch.REJECT_COLUMNS)
-        single_line = fields.mapped
-        while (record := source.next_record(fields.width, single_line)) is not None:
-            row = batch._row(record, fields, max_field_length, source.delimiter)
-            if row.party is None:
-                assert row.rejection is not None
-                reason = str(row.rejection.reason)
-                rejected[reason] = rejected.get(reason, 0) + 1
-                reject_writer.writerow(batch._safe_cells(row.rejection.as_cells(row)))
-            else:
+    with run:
+        for row in run.rows():
+            if row.party is not None:
                 result = rescreen_one(screener, delta, row.party, threshold)
                 screened += 1
                 with_changes += result.is_hit
                 new += len(result.new)
                 cleared += len(result.cleared)
+                head = input_record(row.line, row.input_id, row.input_name)
                 for change in result.changes:
-                    write(row.line, row.input_id, row.input_name, change)
-            done = screened + sum(rejected.values())
-            if on_progress is not None and done % batch.PROGRESS_EVERY == 0:
-                on_progress(source.progress(done))
-        if on_progress is not None:
-            on_progress(source.progress(screened + sum(rejected.values())))
-        summary = RescreenSummary(
-            rows_read=source.rows_read,
-            rows_screened=screened,
-            rows_with_changes=with_changes,
-            new=new,
-            cleared=cleared,
-            rows_rejected=sum(rejected.values()),
-            rejected_by_reason=dict(sorted(rejected.items())),
-            blank_lines=source.blank_lines,
-            encoding=source.encoding,
-            delimiter=source.delimiter,
-            lists_from=delta.lists_from,
-            lists_to=delta.lists_to,
-            records_scored=delta.records_scored,
-            records_in_force=delta.records_in_force,
-            output_path=output_path,
-            rejects_path=rejects_path,
-            audit_path=audit_path,
-            started=started,
-            finished=_now(),
-        )
-        output.complete()
-        rejects.complete()
-        audit = _audit_record(
-            summary,
-            screener,
-            input_path,
-            source,
-            output_sha256=output.sha256,
-            rejects_sha256=rejects.sha256,
+                    run.write({**head, **change_record(change, delta)})
+            run.row_done()
+        run.publish(
             parameters={
                 "jurisdiction": delta.jurisdiction,
                 "from": delta.from_date.isoformat(),
@@ -611,65 +566,45 @@ def rescreen_file(
                 "scorer": screener.scorer.name,
                 "accept_stale": accept_stale,
                 "format": output_format,
-                "max_field_length": max_field_length,
-                "columns": columns.as_dict(),
+            },
+            lists_used={
+                "from": [list_use_record(use) for use in delta.lists_from],
+                "to": [list_use_record(use) for use in delta.lists_to],
+            },
+            counts={
+                "rows_read": run.rows_read,
+                "rows_screened": screened,
+                "rows_rejected": run.rows_rejected,
+                "rejected_by_reason": run.rejected_by_reason,
+                "blank_lines": run.blank_lines,
+                "rows_with_changes": with_changes,
+                "new": new,
+                "cleared": cleared,
+                "records_scored_per_row": delta.records_scored,
+                "records_in_force": delta.records_in_force,
             },
         )
-        batch.publish(output, rejects, staged_audit, audit)
-    return summary
-
-
-def _audit_record(
-    summary: RescreenSummary,
-    screener: Screener,
-    input_path: Path,
-    source: Any,
-    *,
-    output_sha256: str,
-    rejects_sha256: str,
-    parameters: dict[str, Any],
-) -> dict[str, Any]:
-    """The audit record of :func:`watchlist.batch.screen_file`, with the lists on both dates."""
-    as_batch = batch.BatchSummary(
-        rows_read=summary.rows_read,
-        rows_screened=summary.rows_screened,
-        rows_with_hits=summary.rows_with_changes,
-        hits=summary.new + summary.cleared,
-        rows_rejected=summary.rows_rejected,
-        rejected_by_reason=summary.rejected_by_reason,
-        blank_lines=summary.blank_lines,
-        encoding=summary.encoding,
-        delimiter=summary.delimiter,
-        lists_used=summary.lists_to,
-        output_path=summary.output_path,
-        rejects_path=summary.rejects_path,
-        audit_path=summary.audit_path,
-        started=summary.started,
-        finished=summary.finished,
+    return RescreenSummary(
+        rows_read=run.rows_read,
+        rows_screened=screened,
+        rows_with_changes=with_changes,
+        new=new,
+        cleared=cleared,
+        rows_rejected=run.rows_rejected,
+        rejected_by_reason=run.rejected_by_reason,
+        blank_lines=run.blank_lines,
+        encoding=run.encoding,
+        delimiter=run.delimiter,
+        lists_from=delta.lists_from,
+        lists_to=delta.lists_to,
+        records_scored=delta.records_scored,
+        records_in_force=delta.records_in_force,
+        output_path=run.output_path,
+        rejects_path=run.rejects_path,
+        audit_path=run.audit_path,
+        started=run.started,
+        finished=run.finished,
     )
-    record = batch._audit_record(
-        as_batch,
-        screener,
-        input_path,
-        source,
-        output_sha256=output_sha256,
-        rejects_sha256=rejects_sha256,
-        parameters=parameters,
-    )
-    record["lists_used"] = {
-        "from": [batch._list_use_record(use) for use in summary.lists_from],
-        "to": [batch._list_use_record(use) for use in summary.lists_to],
-    }
-    counts = record["counts"]
-    del counts["rows_with_hits"], counts["hits"]
-    counts.update(
-        rows_with_changes=summary.rows_with_changes,
-        new=summary.new,
-        cleared=summary.cleared,
-        records_scored_per_row=summary.records_scored,
-        records_in_force=summary.records_in_force,
-    )
-    return record
 
 
 def change_record(change: Change, delta: DeltaPlan) -> dict[str, Any]:
@@ -695,38 +630,3 @@ def change_record(change: Change, delta: DeltaPlan) -> dict[str, Any]:
         "list_version_to": use_to.published.isoformat() if use_to else None,
         "list_digest_to": use_to.digest if use_to else None,
     }
-
-
-def _change_writer(
-    file: IO[str], output_format: Literal["csv", "jsonl"], delta: DeltaPlan
-) -> Callable[[int, str, str, Change], None]:
-    if output_format == "jsonl":
-
-        def write_json(line: int, input_id: str, input_name: str, change: Change) -> None:
-            record = {
-                **batch.input_record(line, input_id, input_name),
-                **change_record(change, delta),
-            }
-            file.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-        return write_json
-    writer = csv.writer(file)
-    writer.writerow(CHANGE_COLUMNS)
-
-    def write_csv(line: int, input_id: str, input_name: str, change: Change) -> None:
-        record = {**batch.input_record(line, input_id, input_name), **change_record(change, delta)}
-        writer.writerow(batch._safe_cells([_cell(value) for value in record.values()]))
-
-    return write_csv
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
