@@ -19,6 +19,8 @@ side by side:
   can reach; the ratio of its peak memory, whole file to a tenth, shows whether memory grows
   with the input (flat: about 1).
 
+Each run's rows are checked against its audit record: every row read and screened.
+
 The real command's memory grows a little with the number of distinct names it has seen: the
 matcher keeps bounded caches (``functools.lru_cache``) of normalised names and tokens, which
 fill over the first hundred thousand or so names. Peak memory is the largest resident set of
@@ -34,6 +36,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import json
 import os
 import random
 import subprocess
@@ -44,7 +47,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from watchlist import Entry, Match, Name, Party, Screener
-from watchlist.batch import ColumnMap, screen_file
+from watchlist.batch import ColumnMap, screen_file, sidecar_paths
 
 FIRST_NAMES = (
     "John", "Mary", "James", "Anna", "Maria", "Ivan", "Olga", "Sergei", "Elena", "Dmitry",
@@ -142,6 +145,13 @@ def _measured(command: list[str]) -> tuple[float, float]:
     return seconds, int(peak_kb) / 1024
 
 
+def _check_screened(output: Path, rows: int) -> None:
+    """Exit unless the audit record of the run that wrote ``output`` says it screened ``rows``."""
+    counts = json.loads(sidecar_paths(output)[1].read_text(encoding="utf-8"))["counts"]
+    if counts["rows_read"] != rows or counts["rows_screened"] != rows:
+        sys.exit(f"expected {rows:,} rows read and screened; the audit record says {counts}")
+
+
 def run_command(
     source: Path, output: Path, args: argparse.Namespace, workers: int
 ) -> tuple[float, float]:
@@ -220,9 +230,10 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f} s; screening in {args.jurisdiction} "
             f"as of {args.as_of} with {screener.scorer.name}, {os.cpu_count()} cores"
         )
-        baseline = run_baseline(source, min(args.baseline_rows, args.rows), screener, args)
+        baseline_rows = min(args.baseline_rows, args.rows)
+        baseline = run_baseline(source, baseline_rows, screener, args)
         print(f"{'run':<44} {'rows':>10} {'seconds':>9} {'rows/s':>9} {'x base':>7} {'peak MB':>8}")
-        print(f"{'baseline: Screener.screen loop':<44} {args.baseline_rows:>10,} "
+        print(f"{'baseline: Screener.screen loop':<44} {baseline_rows:>10,} "
               f"{'':>9} {baseline:>9,.0f} {1.0:>7.2f} {'':>8}")  # fmt: skip
         real = source
         if real_rows < args.rows:
@@ -244,11 +255,15 @@ def main() -> None:
         ]  # fmt: skip
         for label, rows, measure in runs:
             seconds, peak = measure()
+            _check_screened(output, rows)
             peaks[label] = peak
             rate = rows / seconds
             print(f"{label:<44} {rows:>10,} {seconds:>9.1f} {rate:>9,.0f} "
                   f"{rate / baseline:>7.2f} {peak:>8.1f}")  # fmt: skip
-        ratio = peaks["machinery (scorer stubbed), whole file"] / peaks[label]
+        ratio = (
+            peaks["machinery (scorer stubbed), whole file"]
+            / peaks["machinery (scorer stubbed), first tenth"]
+        )
         print(f"machinery peak memory, whole file / first tenth: {ratio:.2f} (flat: about 1)")
         print("(rates include starting Python and loading the lists, about a second per run)")
 
