@@ -70,6 +70,18 @@ def listed_names(records: Records) -> list[str]:
     return sorted({n.value for _, e in records for n in e.names})
 
 
+def initials_and_legal_forms(names: list[str]) -> st.SearchStrategy[str]:
+    """Names of initials and legal forms, with now and then a listed word among them (what
+    lookups of single words find least of)."""
+    listed_words = sorted({word for name in names[::50] for word in name.split()})
+    parts = st.one_of(
+        st.sampled_from("ABCDEHKMNST"),
+        st.sampled_from(["LLC", "Ltd", "S.A.", "JSC", "GmbH", "Co."]),
+        st.sampled_from(listed_words),
+    )
+    return st.lists(parts, min_size=1, max_size=5).map(" ".join)
+
+
 @st.composite
 def queries(draw: st.DrawFn, records: Records, others: list[str]) -> Party:
     """A real name from another list or a perturbed listed name, as a name alone or with a
@@ -81,6 +93,7 @@ def queries(draw: st.DrawFn, records: Records, others: list[str]) -> Party:
             st.sampled_from(names).flatmap(perturbed),
             st.sampled_from(names).flatmap(lambda n: typo(n, min_word_length=3)),
             st.sampled_from(names).flatmap(lambda n: perturbed(n).flatmap(perturbed)),
+            initials_and_legal_forms(names),
         )
     )
     if draw(st.booleans()):
@@ -169,12 +182,26 @@ def test_an_identifier_alone_brings_its_record(
 def test_queries_it_cannot_bound_are_left_to_brute_force(
     shipped_lists: tuple[Records, CandidateIndex],
 ) -> None:
-    _, index = shipped_lists
-    # Initials and legal forms alone, and a threshold too low for the whole-name bound.
-    assert index.candidates(Party(name="A B LLC"), 0.8) is None
-    assert index.candidates(Party(name="سراج الدين حقاني"), 0.8) is not None
+    records, index = shipped_lists
+    # A threshold too low for the whole-name bound, and a name of more than 64 words.
     assert index.candidates(Party(name="Taliban Movement"), 0.5) is None
     assert index.candidates(Party(name="Taliban Movement", kind="person"), 0.5) is not None
+    assert index.candidates(Party(name=" ".join(["Haqqani"] * 65), kind="person"), 0.8) is None
+    # Initials and legal forms alone are looked up by first letter and as legal forms.
+    for name in ("A B LLC", "T N K LIMITED", "LLC SP", "M S"):
+        candidates = index.candidates(Party(name=name), 0.8)
+        assert candidates is not None
+        assert accepted(records, Party(name=name), 0.8) <= set(candidates)
+    assert index.candidates(Party(name="سراج الدين حقاني"), 0.8) is not None
+
+
+def test_a_listed_name_of_more_than_64_words_is_a_candidate_of_every_query() -> None:
+    words = [f"{letter}{letter}man" for letter in "bcdfghjklmnprstvz"] * 4
+    long_entry = Entry(id="long", kind=EntityKind.PERSON, names=[" ".join(words)])
+    short_entry = Entry(id="short", kind=EntityKind.PERSON, names=["Sirajuddin Haqqani"])
+    index = CandidateIndex([("list", long_entry), ("list", short_entry)])
+    assert index.candidates(Party(name="Bbman Ccman"), 0.8) == [0]
+    assert index.candidates(Party(name="Sirajuddin Haqqani"), 0.8) == [0, 1]
 
 
 def test_deletions_reach_every_string_at_that_many_deletions() -> None:

@@ -37,11 +37,10 @@ necessary condition the index checks exactly:
    letter the other lacks), and ``d <= floor(0.35 L)``, so at most ``floor(0.35 n)``
    deletions from each side. Listed words longer than :data:`DELETION_LIMIT` letters are
    compared by OSA directly instead. The words found are kept if the scorer's own
-   ``token_similarity`` is above 0. A query initial's letter and a legal form's "any other
-   legal form" are not looked up (they pair with too much): the query word counts as paired,
-   and so does every listed word starting with the initial's letter and every listed legal
-   form. A merge (one word against two run
-   together, :func:`watchlist.matching.align._with_merges`) needs Levenshtein similarity
+   ``token_similarity`` is above 0. A query initial reaches every listed word starting with
+   its letter, and a query legal form every listed legal form, through postings by first
+   letter and of legal forms. A merge (one word against two run together,
+   :func:`watchlist.matching.align._with_merges`) needs Levenshtein similarity
    ``>= 0.85`` between the word ``u`` and ``x + y`` (or, with a side in Arabic script, a
    shared phonetic key: the pairs are also kept under the keys of the two run together).
    A Levenshtein alignment of ``u`` with ``x + y`` splits at the end
@@ -50,29 +49,29 @@ necessary condition the index checks exactly:
    ``0.176 |y|`` of a suffix (mediant): every prefix and suffix of ``u`` is looked up like a
    word, the listed words it finds give the pairs they form in some spelling, and each pair is
    kept if ``Lev(u, x + y) >= 0.85``. Two query words run together against a listed word are
-   looked up as one word. A listed spelling is a candidate when its bound reaches ``s``.
-   Since also ``P >= T``, ``score <= T / (T + 0.5 U)``: a spelling reached only by a set of
-   query words (and the initials and legal forms) scores at most that, with ``T`` at most
-   the weights of those words plus one per listed partner (two through a merge), 0.9 times
-   an initial and its partner, 0.5 times two legal forms, and ``U`` the weight of the other
-   query words. The most common query words (``mohammed``, ``al``) are set aside while that
-   bound stays under ``s``: they do not bring spellings in, they only complete the bound of
-   the spellings the other words bring. If even no word at all leaves the bound at ``s``
-   (a query of initials and legal forms), the query is brute-forced.
+   looked up as one word. A spelling no lookup reaches has no pair: it scores 0. A spelling
+   a lookup reaches is a candidate when its bound reaches ``s``, with ``A`` the weight of the
+   query words some lookup pairs with it and of the words of its own the lookups reach, but
+   at most the weight of one listed word per query word (two through a merge; a word weighs
+   at most 1). The bound is evaluated for every spelling reached, all at once, over arrays
+   (numpy). The words of a spelling are the bits of a 64-bit mask: a listed spelling of more
+   words is a candidate of every query, and a query spelling of more words is
+   brute-forced.
 
 2. **Whole names** of organisations (:func:`~watchlist.matching.features.whole_name_similarity`),
    the product of two Levenshtein similarities, so the one of the joined names is at least
    ``s``. At distance ``d`` at least ``max(m, n) - 1 - 2d`` of the two-letter sequences of the
    joined names are shared (an edit breaks at most two), so at least ``(2s - 1) m - 1`` of the
-   query's ``m - 1``: any ``m - 1 - that + 1`` of them, the rarest, include a shared one. The
-   names found are kept if their whole-name similarity reaches ``s``. Where ``s <= 0.55`` the
-   bound says too little and the query is brute-forced.
+   query's ``m - 1`` (as multisets). The sequences are counted for every organisation's name
+   at once, over arrays; the names sharing that many are kept if their whole-name similarity
+   reaches ``s``. Where ``s <= 0.55`` the bound says too little and the query is
+   brute-forced.
 
 3. **Acronyms**: an organisation's one-word name among the initials of the other, found by
    dictionaries of both.
 
 Persons listed as persons (and queries of kind person) never use paths 2 and 3. Queries the
-index cannot bound (initials and legal forms only, a low threshold for whole names) are
+index cannot bound (a low threshold for whole names, more than 64 words) are
 answered with every record, and so are queries to a Screener whose scorer is not the
 :class:`~watchlist.matching.FeatureScorer` the bound is derived from.
 """
@@ -82,14 +81,16 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import zlib
 from collections.abc import Iterable, Sequence
+from typing import TypeAlias
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from watchlist.matching.align import (
-    INITIAL_SIMILARITY,
-    LEGAL_FORMS_SIMILARITY,
     MERGE_FLOOR,
     PERSON_UNPAIRED_FACTOR,
     SIMILARITY_FLOOR,
@@ -109,6 +110,8 @@ INDEX_MINIMUM_RECORDS = 1000
 #: Listed words up to this length are indexed by their deletion neighbourhoods; longer ones
 #: (about one word in twenty) are compared with the query words directly.
 DELETION_LIMIT = 11
+#: The words of a spelling are the bits of a 64-bit mask (see the module documentation).
+MASK_WORDS = 64
 #: Room for floating-point error in the bounds: a bound this close to the threshold counts.
 _EPSILON = 1e-9
 #: The share of a word's letters an edit-similar word may differ by (OSA at the floor).
@@ -119,11 +122,19 @@ _MERGE_RATIO = (1.0 - MERGE_FLOOR) / MERGE_FLOOR
 _PIECE_RATIO = _MERGE_RATIO / (1.0 - _MERGE_RATIO)
 #: Below this share of letter pairs in common, the whole-name path is not bounded.
 _WHOLE_NAME_FLOOR = 0.55
-#: A letter pair found in at most this many organisations' names is cheap to count.
-_CHEAP_POSTINGS = 64
 #: How many query words' lookups are kept between queries (most customer names share words).
 WORD_CACHE_SIZE = 1 << 16
-_WILDCARD_ROLES = (Role.INITIAL, Role.LEGAL_FORM)
+#: How many query words' postings (arrays, larger than the lookups) are kept between queries.
+POSTINGS_CACHE_SIZE = 1 << 15
+
+_Ids: TypeAlias = npt.NDArray[np.int32]
+_Masks: TypeAlias = npt.NDArray[np.uint64]
+#: Spellings and, for each, the positions of its words a lookup reached (as bits).
+_Postings: TypeAlias = tuple[_Ids, _Masks]
+_NO_IDS: _Ids = np.zeros(0, np.int32)
+_NO_POSTINGS: _Postings = (_NO_IDS, np.zeros(0, np.uint64))
+_osa_similarity = OSA.normalized_similarity
+_BITS = np.left_shift(np.uint64(1), np.arange(MASK_WORDS, dtype=np.uint64))
 
 
 def _floor(length: int, ratio: float) -> int:
@@ -145,6 +156,12 @@ def identifier_value(identifier: Identifier) -> str:
     return "".join(c for c in identifier.value.upper() if c.isascii() and c.isalnum())
 
 
+def _text_hash(text: str) -> int:
+    # Stable across processes (an index is pickled to worker processes, where str hashes
+    # differ); two texts sharing a hash only bring a word the checks then drop.
+    return zlib.crc32(text.encode())
+
+
 def _bigrams(text: str) -> list[tuple[str, int]]:
     """The two-letter sequences of ``text``, each numbered by its occurrence (a multiset)."""
     seen: dict[str, int] = {}
@@ -157,30 +174,26 @@ def _bigrams(text: str) -> list[tuple[str, int]]:
     return grams
 
 
-class _Spelling:
-    """One spelling of one listed name, as the bound needs it."""
-
-    __slots__ = ("firsts", "legal", "name", "total", "weights", "words")
-
-    def __init__(self, name: int, words: Sequence[int], tokens: Sequence[Token]) -> None:
-        self.name = name
-        self.words = tuple(words)
-        self.weights = tuple(token.weight for token in tokens)
-        self.firsts = tuple(token.text[0] for token in tokens)
-        self.legal = sum(1 << j for j, t in enumerate(tokens) if t.role is Role.LEGAL_FORM)
-        self.total = sum(self.weights)
+def _packed(lists: Sequence[Sequence[tuple[int, int]]]) -> tuple[npt.NDArray[np.int64], _Postings]:
+    """Lists of (spelling, mask) as one pair of arrays, and where each list starts."""
+    starts = np.zeros(len(lists) + 1, np.int64)
+    starts[1:] = np.cumsum([len(each) for each in lists])
+    ids = np.fromiter((s for each in lists for s, _ in each), np.int32, int(starts[-1]))
+    masks = np.fromiter((m for each in lists for _, m in each), np.uint64, int(starts[-1]))
+    return starts, (ids, masks)
 
 
-def _positions(words: Sequence[int], word: int) -> int:
-    """The positions of ``word`` in ``words``, as bits."""
-    return sum(1 << j for j, each in enumerate(words) if each == word)
-
-
-def _score_bound(paired: float, total: float) -> float:
-    """The highest name score words of total weight ``paired`` could give, of ``total``."""
-    if paired >= total:
-        return 1.0
-    return paired / (paired + PERSON_UNPAIRED_FACTOR * (total - paired))
+def _merged(parts: Sequence[_Postings]) -> _Postings:
+    """Postings of several lookups as one, each spelling once with its masks joined."""
+    parts = [part for part in parts if part[0].size]
+    if not parts:
+        return _NO_POSTINGS
+    ids = np.concatenate([part[0] for part in parts])
+    masks = np.concatenate([part[1] for part in parts])
+    order = np.argsort(ids, kind="stable")
+    ids, masks = ids[order], masks[order]
+    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+    return ids[starts], np.bitwise_or.reduceat(masks, starts)
 
 
 class CandidateIndex:
@@ -193,43 +206,164 @@ class CandidateIndex:
 
     def __init__(self, records: Iterable[tuple[str, Entry]]) -> None:
         self.records: tuple[tuple[str, Entry], ...] = tuple(records)
-        self._by_identifier: dict[str, list[int]] = {}
+        by_identifier: dict[str, list[int]] = {}
         names: dict[str, int] = {}
-        self._name_records: list[list[int]] = []
-        self._name_values: list[str] = []
+        name_records: list[list[int]] = []
         organisation_names: set[int] = set()
         for position, (_, entry) in enumerate(self.records):
             for identifier in entry.identifiers:
-                self._by_identifier.setdefault(identifier_value(identifier), []).append(position)
+                by_identifier.setdefault(identifier_value(identifier), []).append(position)
             for name in entry.names:
-                name_id = names.get(name.value)
-                if name_id is None:
-                    name_id = names[name.value] = len(self._name_values)
-                    self._name_values.append(name.value)
-                    self._name_records.append([])
-                if not self._name_records[name_id] or self._name_records[name_id][-1] != position:
-                    self._name_records[name_id].append(position)
+                name_id = names.setdefault(name.value, len(names))
+                if name_id == len(name_records):
+                    name_records.append([])
+                if not name_records[name_id] or name_records[name_id][-1] != position:
+                    name_records[name_id].append(position)
                 if entry.kind is not EntityKind.PERSON:
                     organisation_names.add(name_id)
+        self._by_identifier = {key: tuple(value) for key, value in by_identifier.items()}
+        self._name_values = list(names)
+        self._name_records = [np.array(each, np.int32) for each in name_records]
         self._words: list[str] = []
         #: Each word as a listed Token, for the scorer's word similarity.
         self._tokens: list[Token] = []
         self._word_ids: dict[str, int] = {}
-        self._postings: list[list[tuple[int, int]]] = []
-        self._spellings: list[_Spelling] = []
-        self._partners: list[set[int]] = []
-        self._pair_postings: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        # Pairs of words by the phonetic keys of the two run together: of names in Arabic
-        # script (any query merges with them by key), and of all names (for a query in it).
-        self._abjad_pairs: dict[str, set[tuple[int, int]]] = {}
-        self._pair_keys: dict[str, set[tuple[int, int]]] = {}
-        # Words of names in Arabic script, by phonetic key.
-        self._abjad_keys: dict[str, set[int]] = {}
+        self._build_spellings()
+        self._build_word_lookups()
+        self._build_organisation_paths(organisation_names)
+        self._start_caches()
+
+    def _start_caches(self) -> None:
+        words = functools.lru_cache(maxsize=WORD_CACHE_SIZE)
+        self._edge_words = words(self._find_edge_words)
+        self._merges = words(self._find_merges)
+        self._concats = words(self._concat_words)
+        postings = functools.lru_cache(maxsize=POSTINGS_CACHE_SIZE)
+        self._word_postings = postings(self._find_word_postings)
+        self._concat_postings = postings(self._find_concat_postings)
+
+    def __getstate__(self) -> dict[str, object]:
+        # The caches are rebuilt where the index is unpickled (a worker process).
+        state = dict(self.__dict__)
+        for cached in ("_edge_words", "_merges", "_concats", "_word_postings", "_concat_postings"):
+            del state[cached]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._start_caches()
+
+    # -- building --------------------------------------------------------------------------
+
+    def _word_id(self, token: Token) -> int:
+        word = token.text
+        word_id = self._word_ids.get(word)
+        if word_id is None:
+            word_id = self._word_ids[word] = len(self._words)
+            self._words.append(word)
+            self._tokens.append(token)
+        elif token.abjad:
+            # From a script without short vowels a word meets more words: keep that one.
+            self._tokens[word_id] = token
+        return word_id
+
+    def _build_spellings(self) -> None:
+        """Every spelling of every listed name: its words, their weights and first letters,
+        and the postings of its words and of its pairs of words."""
+        postings: list[list[tuple[int, int]]] = []
+        pair_postings: dict[int, list[tuple[int, int]]] = {}
+        partners: list[set[int]] = []
+        # Pairs of words by the phonetic keys of the two run together: of all names (for a
+        # query in Arabic script), and of names in Arabic script (any query merges with them
+        # by key); and the words of names in Arabic script by key.
+        pair_keys: dict[str, set[int]] = {}
+        abjad_pairs: dict[str, set[int]] = {}
+        abjad_keys: dict[str, set[int]] = {}
+        spelling_names: list[int] = []
+        spelling_words: list[tuple[Token, ...]] = []
+        unbounded: set[int] = set()
         for name_id, value in enumerate(self._name_values):
-            self._add_name(name_id, prepare(value))
+            for tokens in prepare(value).spellings:
+                spelling_id = len(spelling_names)
+                spelling_names.append(name_id)
+                spelling_words.append(tokens)
+                ids = [self._word_id(token) for token in tokens]
+                while len(postings) < len(self._words):
+                    postings.append([])
+                    partners.append(set())
+                if len(tokens) > MASK_WORDS:
+                    unbounded.add(name_id)
+                    continue
+                masks: dict[int, int] = {}
+                for j, word_id in enumerate(ids):
+                    masks[word_id] = masks.get(word_id, 0) | 1 << j
+                for word_id, mask in masks.items():
+                    postings[word_id].append((spelling_id, mask))
+                abjad = tokens[0].abjad
+                for x, first in enumerate(ids):
+                    for y, second in enumerate(ids):
+                        if x == y:
+                            continue
+                        partners[first].add(second)
+                        pair = first << 32 | second
+                        pair_postings.setdefault(pair, []).append((spelling_id, 1 << x | 1 << y))
+                        for key in phonetic_keys(tokens[x].text + tokens[y].text):
+                            pair_keys.setdefault(key, set()).add(pair)
+                            if abjad:
+                                abjad_pairs.setdefault(key, set()).add(pair)
+                if abjad:
+                    for token, word_id in zip(tokens, ids, strict=True):
+                        for key in token.keys:
+                            abjad_keys.setdefault(key, set()).add(word_id)
+        self._unbounded_names = frozenset(unbounded)
+        self._postings_start, self._postings = _packed(postings)
+        pairs = list(pair_postings)
+        self._pair_numbers = {pair: number for number, pair in enumerate(pairs)}
+        self._pair_postings_start, self._pair_postings = _packed(
+            [pair_postings[pair] for pair in pairs]
+        )
+        self._pair_keys = {key: tuple(sorted(value)) for key, value in pair_keys.items()}
+        self._abjad_pairs = {key: tuple(sorted(value)) for key, value in abjad_pairs.items()}
+        self._abjad_keys = {key: tuple(sorted(value)) for key, value in abjad_keys.items()}
+        self._partner_lists = [
+            sorted(each, key=lambda other: len(self._words[other])) for each in partners
+        ]
+        self._partner_lengths = [
+            [len(self._words[other]) for other in each] for each in self._partner_lists
+        ]
+        by_letter: dict[str, list[tuple[int, int]]] = {}
+        legal_forms: list[tuple[int, int]] = []
+        for spelling_id, tokens in enumerate(spelling_words):
+            if len(tokens) > MASK_WORDS:
+                continue
+            letters: dict[str, int] = {}
+            legal = 0
+            for j, token in enumerate(tokens):
+                letters[token.text[0]] = letters.get(token.text[0], 0) | 1 << j
+                if token.role is Role.LEGAL_FORM:
+                    legal |= 1 << j
+            for letter, mask in letters.items():
+                by_letter.setdefault(letter, []).append((spelling_id, mask))
+            if legal:
+                legal_forms.append((spelling_id, legal))
+        # What a query initial pairs with (a word starting with its letter), and a query
+        # legal form (another legal form).
+        self._by_first_letter = {letter: _packed([each])[1] for letter, each in by_letter.items()}
+        self._legal_forms = _packed([legal_forms])[1]
+        self._spelling_names = np.array(spelling_names, np.int32)
+        width = min(MASK_WORDS, max((len(t) for t in spelling_words), default=1))
+        self._spelling_weights = np.zeros((len(spelling_words), width))
+        self._spelling_totals = np.zeros(len(spelling_words))
+        for spelling_id, tokens in enumerate(spelling_words):
+            self._spelling_totals[spelling_id] = sum(token.weight for token in tokens)
+            for j, token in enumerate(tokens[:MASK_WORDS]):
+                self._spelling_weights[spelling_id, j] = token.weight
+
+    def _build_word_lookups(self) -> None:
         self._by_canonical: dict[str, list[int]] = {}
         self._by_key: dict[str, list[int]] = {}
-        self._by_deletion: dict[str, list[int]] = {}
+        deletion_hashes: list[int] = []
+        deletion_words: list[int] = []
         self._long_words: list[str] = []
         self._long_ids: list[int] = []
         for word_id, word in enumerate(self._words):
@@ -242,86 +376,25 @@ class CandidateIndex:
                 self._long_ids.append(word_id)
             else:
                 for variant in deletions(word, _floor(len(word), _EDIT_RATIO)):
-                    self._by_deletion.setdefault(variant, []).append(word_id)
-        self._build_organisation_paths(organisation_names)
-        #: The weight of the heaviest listed legal form.
-        self._legal_weight = max(
-            (t.weight for t in self._tokens if t.role is Role.LEGAL_FORM), default=0.0
+                    deletion_hashes.append(_text_hash(variant))
+                    deletion_words.append(word_id)
+        # The deletion neighbourhoods are the largest part of the index (about a million
+        # strings for the SDN and UN lists): kept as hashes in a sorted array.
+        # Long words by length, to compare a text only with those of a length within reach.
+        by_length = sorted(
+            zip(self._long_words, self._long_ids, strict=True), key=lambda w: len(w[0])
         )
-        self._start_caches()
-
-    def _start_caches(self) -> None:
-        cache = functools.lru_cache(maxsize=WORD_CACHE_SIZE)
-        self._edge_words = cache(self._find_edge_words)
-        self._merges = cache(self._find_merges)
-        self._concats = cache(self._concat_words)
-
-    def __getstate__(self) -> dict[str, object]:
-        # The caches are rebuilt where the index is unpickled (a worker process).
-        state = dict(self.__dict__)
-        for cached in ("_edge_words", "_merges", "_concats"):
-            del state[cached]
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self._start_caches()
-
-    def _word_id(self, token: Token) -> int:
-        word = token.text
-        word_id = self._word_ids.get(word)
-        if word_id is None:
-            word_id = self._word_ids[word] = len(self._words)
-            self._words.append(word)
-            self._tokens.append(token)
-            self._postings.append([])
-            self._partners.append(set())
-        elif token.abjad:
-            # From a script without short vowels a word meets more words: keep that one.
-            self._tokens[word_id] = token
-        return word_id
-
-    def _add_name(self, name_id: int, prepared: PreparedName) -> None:
-        for tokens in prepared.spellings:
-            spelling_id = len(self._spellings)
-            ids = [self._word_id(token) for token in tokens]
-            self._spellings.append(_Spelling(name_id, ids, tokens))
-            masks: dict[int, int] = {}
-            for j, word_id in enumerate(ids):
-                masks[word_id] = masks.get(word_id, 0) | 1 << j
-            for word_id, mask in masks.items():
-                self._postings[word_id].append((spelling_id, mask))
-            abjad = tokens[0].abjad
-            for x, first in enumerate(ids):
-                for y, second in enumerate(ids):
-                    if x == y:
-                        continue
-                    self._partners[first].add(second)
-                    pair = (first, second)
-                    self._pair_postings.setdefault(pair, []).append(
-                        (spelling_id, 1 << x | 1 << y)
-                    )
-                    for key in phonetic_keys(tokens[x].text + tokens[y].text):
-                        self._pair_keys.setdefault(key, set()).add(pair)
-                        if abjad:
-                            self._abjad_pairs.setdefault(key, set()).add(pair)
-            if abjad:
-                for token, word_id in zip(tokens, ids, strict=True):
-                    for key in token.keys:
-                        self._abjad_keys.setdefault(key, set()).add(word_id)
+        self._long_words = [word for word, _ in by_length]
+        self._long_ids = [word_id for _, word_id in by_length]
+        self._long_lengths = [len(word) for word in self._long_words]
+        hashes = np.array(deletion_hashes, np.uint32)
+        order = np.argsort(hashes, kind="stable")
+        self._deletion_hashes = hashes[order]
+        self._deletion_words = np.array(deletion_words, np.int32)[order]
 
     def _build_organisation_paths(self, organisation_names: set[int]) -> None:
-        # Partners by length, to look only at pairs whose joined length a merge allows.
-        self._partner_lists = [
-            sorted(partners, key=lambda other: len(self._words[other]))
-            for partners in self._partners
-        ]
-        self._partner_lengths = [
-            [len(self._words[other]) for other in partners] for partners in self._partner_lists
-        ]
-        self._partners = []
         self._organisations: dict[int, PreparedName] = {}
-        self._by_bigram: dict[tuple[str, int], list[int]] = {}
+        by_bigram: dict[tuple[str, int], list[int]] = {}
         self._by_initials: dict[str, list[int]] = {}
         self._by_single_word: dict[str, list[int]] = {}
         for name_id in sorted(organisation_names):
@@ -331,32 +404,46 @@ class CandidateIndex:
             self._organisations[name_id] = prepared
             if prepared.joined_distinctive:
                 for gram in _bigrams(prepared.joined):
-                    self._by_bigram.setdefault(gram, []).append(name_id)
+                    by_bigram.setdefault(gram, []).append(name_id)
             for initials in prepared.initials:
                 self._by_initials.setdefault(initials, []).append(name_id)
             if len(prepared.single_word) > 2:
                 self._by_single_word.setdefault(prepared.single_word, []).append(name_id)
+        self._by_bigram = {gram: np.array(ids, np.int32) for gram, ids in by_bigram.items()}
 
     # -- words ---------------------------------------------------------------------------
 
     def _similar_words(self, text: str, budget: int, cutoff: float) -> set[int]:
-        """Listed words within OSA similarity ``cutoff`` of ``text`` (a superset of them),
-        ``budget`` deletions from ``text`` being enough for the indexed ones."""
+        """Listed words within OSA similarity ``cutoff`` of ``text``, ``budget`` deletions
+        from ``text`` being enough to find the indexed ones."""
         found: set[int] = set()
         # Indexed variants are at most DELETION_LIMIT letters long: a text that stays longer
         # with every deletion it is allowed cannot meet one.
         if len(text) - budget <= DELETION_LIMIT:
-            for variant in deletions(text, budget):
-                found.update(self._by_deletion.get(variant, ()))
+            variants = deletions(text, budget)
+            hashes = np.fromiter(map(_text_hash, variants), np.uint32, len(variants))
+            lows = np.searchsorted(self._deletion_hashes, hashes, "left")
+            highs = np.searchsorted(self._deletion_hashes, hashes, "right")
+            reached = lows < highs
+            for low, high in zip(lows[reached].tolist(), highs[reached].tolist(), strict=True):
+                found.update(self._deletion_words[low:high].tolist())
+            # A shared deletion is necessary, not sufficient (and hashes may collide).
+            words = self._words
+            found = {
+                w for w in found if _osa_similarity(text, words[w], score_cutoff=cutoff - _EPSILON)
+            }
         # A longer listed word is within reach only if the length ratio allows it.
-        if self._long_words and len(text) + _EPSILON >= cutoff * (DELETION_LIMIT + 1):
+        longest = math.floor(len(text) / cutoff + _EPSILON)
+        if longest > DELETION_LIMIT:
+            start = bisect.bisect_left(self._long_lengths, math.ceil(len(text) * cutoff - _EPSILON))
+            end = bisect.bisect_right(self._long_lengths, longest)
             for _, _, index in process.extract_iter(
                 text,
-                self._long_words,
-                scorer=OSA.normalized_similarity,
+                self._long_words[start:end],
+                scorer=_osa_similarity,
                 score_cutoff=cutoff - _EPSILON,
             ):
-                found.add(self._long_ids[index])
+                found.add(self._long_ids[start + index])
         return found
 
     def _find_edge_words(self, token: Token) -> frozenset[int]:
@@ -376,13 +463,14 @@ class CandidateIndex:
         tokens = self._tokens
         return frozenset(w for w in found if token_similarity(token, tokens[w]) > 0)
 
-    def _find_merges(self, text: str, abjad: bool) -> frozenset[tuple[int, int]]:
-        """Pairs of listed words (first, second) that, run together, ``text`` merges with."""
+    def _find_merges(self, text: str, abjad: bool) -> frozenset[int]:
+        """Pairs of listed words (first, second; see ``_build_spellings``) that, run
+        together, ``text`` merges with."""
         pieces: set[int] = set()
         for p in range(len(text)):
             for piece in (text[: p + 1], text[p:]):
                 pieces |= self._similar_words(piece, _floor(len(piece), _PIECE_RATIO), 0.8)
-        merges: set[tuple[int, int]] = set()
+        merges: set[int] = set()
         words = self._words
         # The Levenshtein similarity floor bounds the joined length.
         low, high = MERGE_FLOOR * len(text) - _EPSILON, len(text) / MERGE_FLOOR + _EPSILON
@@ -393,10 +481,10 @@ class CandidateIndex:
             start = bisect.bisect_left(lengths, low - len(word))
             end = bisect.bisect_right(lengths, high - len(word))
             for other in partners[start:end]:
-                for pair in ((word_id, other), (other, word_id)):
-                    joined = words[pair[0]] + words[pair[1]]
+                for first, second in ((word_id, other), (other, word_id)):
+                    joined = words[first] + words[second]
                     if Levenshtein.normalized_similarity(text, joined) >= MERGE_FLOOR - _EPSILON:
-                        merges.add(pair)
+                        merges.add(first << 32 | second)
         # Listed names in Arabic script also merge by a shared consonant skeleton.
         by_key = self._pair_keys if abjad else self._abjad_pairs
         for key in phonetic_keys(text):
@@ -406,12 +494,43 @@ class CandidateIndex:
     def _concat_words(self, text: str, abjad: bool) -> frozenset[int]:
         """Listed words two query words run together (``text``) could merge with."""
         found = self._similar_words(text, _floor(len(text), _MERGE_RATIO), MERGE_FLOOR)
-        by_key: dict[str, set[int]] | dict[str, list[int]] = (
+        by_key: dict[str, tuple[int, ...]] | dict[str, list[int]] = (
             self._by_key if abjad else self._abjad_keys
         )
         for key in phonetic_keys(text):
             found.update(by_key.get(key, ()))
         return frozenset(found)
+
+    def _word_slices(self, words: Iterable[int]) -> list[_Postings]:
+        starts, (ids, masks) = self._postings_start, self._postings
+        return [(ids[starts[w] : starts[w + 1]], masks[starts[w] : starts[w + 1]]) for w in words]
+
+    def _find_word_postings(self, token: Token) -> _Postings:
+        """The spellings the query word ``token`` pairs with a word of, directly or through
+        a merge, and the positions of those words."""
+        if token.role is Role.INITIAL:
+            # An initial pairs with the words starting with its letter, and with its own
+            # variant group.
+            words: Iterable[int] = self._by_canonical.get(canonical_spelling(token.text), ())
+            parts = [self._by_first_letter.get(token.text[0], _NO_POSTINGS)]
+        else:
+            words = self._edge_words(token)
+            parts = [self._legal_forms] if token.role is Role.LEGAL_FORM else []
+        parts += self._word_slices(words)
+        starts, (ids, masks) = self._pair_postings_start, self._pair_postings
+        for pair in self._merges(token.text, token.abjad):
+            number = self._pair_numbers[pair]
+            parts.append(
+                (
+                    ids[starts[number] : starts[number + 1]],
+                    masks[starts[number] : starts[number + 1]],
+                )
+            )
+        return _merged(parts)
+
+    def _find_concat_postings(self, text: str, abjad: bool) -> _Postings:
+        """The spellings with a word two query words run together (``text``) merge with."""
+        return _merged(self._word_slices(self._concats(text, abjad)))
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -434,7 +553,7 @@ class CandidateIndex:
         if names is None:
             return None
         for name_id in names:
-            found.update(self._name_records[name_id])
+            found.update(self._name_records[name_id].tolist())
         return sorted(found)
 
     def candidate_names(
@@ -447,6 +566,7 @@ class CandidateIndex:
             prepared = prepare(value)
             if not prepared.spellings:
                 continue
+            names |= self._unbounded_names
             for tokens in prepared.spellings:
                 if not self._add_word_candidates(tokens, floor, names):
                     return None
@@ -462,135 +582,60 @@ class CandidateIndex:
         self, tokens: tuple[Token, ...], floor: float, names: set[int]
     ) -> bool:
         """Add the names with a spelling that could reach ``floor`` against ``tokens``;
-        False if a spelling no lookup finds could (the query must be brute-forced)."""
-        # Initials and legal forms pair with words no lookup finds (any word with the
-        # initial's letter, any other legal form): their weight, and the most such pairs
-        # can add to the numerator of the score (similarity times the pair's weight).
-        wild_weight = 0.0
-        wild_reach = 0.0
-        wild_mask = 0
-        letters: set[str] = set()
-        legal = False
-        # Per looked-up word: (position, listed words it could pair with, merges, cost).
-        looked: list[tuple[int, frozenset[int], frozenset[tuple[int, int]], int]] = []
-        for i, token in enumerate(tokens):
-            merges = self._merges(token.text, token.abjad)
-            if token.role in _WILDCARD_ROLES:
-                wild_weight += token.weight
-                wild_mask |= 1 << i
-                if token.role is Role.INITIAL:
-                    wild_reach += INITIAL_SIMILARITY * (token.weight + 1.0)
-                    letters.add(token.text[0])
-                    # An initial pairs with words starting with its letter (counted below)
-                    # and with its own variant group.
-                    words = frozenset(
-                        self._by_canonical.get(canonical_spelling(token.text), ())
-                    )
-                else:
-                    wild_reach += LEGAL_FORMS_SIMILARITY * (token.weight + self._legal_weight)
-                    legal = True
-                    words = self._edge_words(token)
-            else:
-                words = self._edge_words(token)
-            cost = sum(len(self._postings[w]) for w in words) + len(merges)
-            looked.append((i, words, merges, cost))
-        query_weights = [token.weight for token in tokens]
-        query_total = sum(query_weights)
-        # A spelling reached only by some query words scores at most T / (T + 0.5 U), with T
-        # the most those words' pairs can add (each pairs with at most one listed word, two
-        # through a merge, of weight at most 1) and U the weight of the query's other words.
-        # The most common words are set aside while the spellings only they (and the
-        # wildcards) reach stay under ``floor``: they then only complete the spellings the
-        # others reach.
-        looked.sort(key=lambda each: -each[3])
-        reach = wild_reach
-        rest = query_total - wild_weight
-        common = 0
-        for i, _, merges, _ in looked:
-            gain = query_weights[i] + (2.0 if merges else 1.0)
-            weight_left = 0.0 if wild_mask >> i & 1 else query_weights[i]
-            if _score_bound(reach + gain, reach + gain + rest - weight_left) >= floor:
-                break
-            reach += gain
-            rest -= weight_left
-            common += 1
-        if common == 0 and reach and _score_bound(reach, reach + rest) >= floor:
+        False if the query has too many words to be bounded (it must be brute-forced)."""
+        if len(tokens) > MASK_WORDS:
             return False
-        common_words = looked[:common]
-        hits: dict[int, list[int]] = {}
-        postings = self._postings
-        for i, words, merges, _ in looked[common:]:
-            bit = 1 << i
-            for word_id in words:
-                for spelling_id, mask in postings[word_id]:
-                    hit = hits.get(spelling_id)
-                    if hit is None:
-                        hits[spelling_id] = [bit, mask]
-                    else:
-                        hit[0] |= bit
-                        hit[1] |= mask
-            for pair in merges:
-                for spelling_id, mask in self._pair_postings[pair]:
-                    hit = hits.get(spelling_id)
-                    if hit is None:
-                        hits[spelling_id] = [bit, mask]
-                    else:
-                        hit[0] |= bit
-                        hit[1] |= mask
-        set_aside = {i for i, _, _, _ in common_words}
+        query_weights = np.array([token.weight for token in tokens])
+        query_total = float(query_weights.sum())
+        reached = np.zeros(len(self._spelling_names), np.uint64)
+        listed = np.zeros(len(self._spelling_names), np.uint64)
+        for i, token in enumerate(tokens):
+            self._reach(self._word_postings(token), 1 << i, reached, listed)
+        # Two query words run together may pair with one listed word.
         for i, first in enumerate(tokens):
             for j, second in enumerate(tokens):
-                if i == j or (i in set_aside and j in set_aside):
-                    continue
-                bits = 1 << i | 1 << j
-                for word_id in self._concats(first.text + second.text, first.abjad):
-                    for spelling_id, mask in postings[word_id]:
-                        hit = hits.get(spelling_id)
-                        if hit is None:
-                            hits[spelling_id] = [bits, mask]
-                        else:
-                            hit[0] |= bits
-                            hit[1] |= mask
-        # Two set-aside words run together may pair with one listed word.
-        set_aside_concats = [
-            (1 << i | 1 << j, concat)
-            for i in set_aside
-            for j in set_aside
-            if i != j
-            and (concat := self._concats(tokens[i].text + tokens[j].text, tokens[i].abjad))
-        ]
-        spellings = self._spellings
-        for spelling_id, (query_mask, listed_mask) in hits.items():
-            spelling = spellings[spelling_id]
-            if spelling.name in names:
-                continue
-            query_mask |= wild_mask
-            listed_words = spelling.words
-            for i, words, merges, _ in common_words:
-                for j, word_id in enumerate(listed_words):
-                    if word_id in words:
-                        query_mask |= 1 << i
-                        listed_mask |= 1 << j
-                for x, y in merges:
-                    if x in listed_words and y in listed_words:
-                        query_mask |= 1 << i
-                        listed_mask |= _positions(listed_words, x) | _positions(listed_words, y)
-            for bits, concat in set_aside_concats:
-                for j, word_id in enumerate(listed_words):
-                    if word_id in concat:
-                        query_mask |= bits
-                        listed_mask |= 1 << j
-            if legal:
-                listed_mask |= spelling.legal
-            if letters:
-                for j, letter in enumerate(spelling.firsts):
-                    if letter in letters:
-                        listed_mask |= 1 << j
-            paired = sum(w for i, w in enumerate(query_weights) if query_mask >> i & 1)
-            paired += sum(w for j, w in enumerate(spelling.weights) if listed_mask >> j & 1)
-            if _score_bound(paired, max(paired, query_total + spelling.total)) >= floor:
-                names.add(spelling.name)
+                if i != j:
+                    self._reach(
+                        self._concat_postings(first.text + second.text, first.abjad),
+                        1 << i | 1 << j,
+                        reached,
+                        listed,
+                    )
+        spellings = np.flatnonzero(reached)
+        if not spellings.size:
+            return True
+        query_bits = reached[spellings]
+        listed_bits = listed[spellings]
+        width = self._spelling_weights.shape[1]
+        paired_listed = (listed_bits[:, None] & _BITS[:width]) != 0
+        paired_query = (query_bits[:, None] & _BITS[: len(tokens)]) != 0
+        # A query word pairs with one listed word, or two through a merge, of weight <= 1.
+        partners = np.array(
+            [2.0 if self._merges(token.text, token.abjad) else 1.0 for token in tokens]
+        )
+        paired = paired_query @ query_weights + np.minimum(
+            (paired_listed * self._spelling_weights[spellings]).sum(axis=1),
+            paired_query @ partners,
+        )
+        total = np.maximum(paired, query_total + self._spelling_totals[spellings])
+        # score <= A / (A + 0.5 (W - A)); a spelling paired whole has bound 1.
+        unpaired = total - paired
+        bound = np.ones_like(paired)
+        partial = unpaired > 0
+        bound[partial] = paired[partial] / (
+            paired[partial] + PERSON_UNPAIRED_FACTOR * unpaired[partial]
+        )
+        names.update(self._spelling_names[spellings[bound >= floor]].tolist())
         return True
+
+    @staticmethod
+    def _reach(postings: _Postings, bits: int, reached: _Masks, listed: _Masks) -> None:
+        """Mark the spellings ``postings`` reach as paired with the query words ``bits``."""
+        ids, masks = postings
+        if ids.size:
+            # Each spelling appears once in ``ids``, so the updates do not collide.
+            reached[ids] |= np.uint64(bits)
+            listed[ids] |= masks
 
     def _add_organisation_candidates(
         self, prepared: PreparedName, floor: float, names: set[int]
@@ -608,27 +653,17 @@ class CandidateIndex:
         shared = math.ceil((2 * floor - 1) * len(prepared.joined) - 1 - _EPSILON)
         if shared <= 0:
             return False
-        by_bigram = self._by_bigram
-        rarest = sorted(grams, key=lambda gram: len(by_bigram.get(gram, ())))
-        # A name sharing ``shared`` of the query's pairs shares one among any
-        # ``len(grams) - shared + 1`` of them, and ``k`` among ``k - 1`` more: the rarest are
-        # counted, then more while they are cheap, each raising the count a name needs.
-        counts: dict[int, int] = {}
-        looked = 0
-        for gram in rarest:
-            postings = by_bigram.get(gram, ())
-            if looked > len(grams) - shared and len(postings) > _CHEAP_POSTINGS:
-                break
-            looked += 1
-            for name_id in postings:
-                counts[name_id] = counts.get(name_id, 0) + 1
-        needed = looked - len(grams) + shared
+        postings = [self._by_bigram[gram] for gram in grams if gram in self._by_bigram]
+        if not postings:
+            return True
+        counts = np.bincount(np.concatenate(postings))
         joined = prepared.joined
-        for name_id, count in counts.items():
-            if count >= needed and name_id not in names:
+        for name_id in np.flatnonzero(counts >= shared).tolist():
+            if name_id not in names:
                 listed = organisations[name_id]
-                if Levenshtein.normalized_similarity(
-                    joined, listed.joined, score_cutoff=floor
-                ) and whole_name_similarity(prepared, listed) >= floor:
+                if (
+                    Levenshtein.normalized_similarity(joined, listed.joined, score_cutoff=floor)
+                    and whole_name_similarity(prepared, listed) >= floor
+                ):
                     names.add(name_id)
         return True
