@@ -40,23 +40,21 @@ necessary condition the index checks exactly:
    ``token_similarity`` is above 0. A query initial reaches every listed word starting with
    its letter, and a query legal form every listed legal form, through postings by first
    letter and of legal forms. A merge (one word against two run together,
-   :func:`watchlist.matching.align._with_merges`) needs Levenshtein similarity
-   ``>= 0.85`` between the word ``u`` and ``x + y`` (or, with a side in Arabic script, a
-   shared phonetic key: the pairs are also kept under the keys of the two run together).
-   A Levenshtein alignment of ``u`` with ``x + y`` splits at the end
-   of ``x``: ``d = d(u[:p], x) + d(u[p:], y)`` and ``d <= 0.15 * max(|u|, |x| + |y|) <=
-   0.176 (|x| + |y|)``, so ``x`` is within ``0.176 |x|`` of a prefix of ``u`` or ``y`` within
-   ``0.176 |y|`` of a suffix (mediant): every prefix and suffix of ``u`` is looked up like a
-   word, the listed words it finds give the pairs they form in some spelling, and each pair is
-   kept if ``Lev(u, x + y) >= 0.85``. Two query words run together against a listed word are
-   looked up as one word. A spelling no lookup reaches has no pair: it scores 0. A spelling
-   a lookup reaches is a candidate when its bound reaches ``s``, with ``A`` the weight of the
-   query words some lookup pairs with it and of the words of its own the lookups reach, but
-   at most the weight of one listed word per query word (two through a merge; a word weighs
-   at most 1). The bound is evaluated for every spelling reached, all at once, over arrays
-   (numpy). The words of a spelling are the bits of a 64-bit mask: a listed spelling of more
-   words is a candidate of every query, and a query spelling of more words is
-   brute-forced.
+   :func:`watchlist.matching.align._with_merges`) needs ``x + y`` to start or end as the
+   word ``u`` does, and Levenshtein similarity ``>= 0.85`` between ``u`` and ``x + y`` (or,
+   with a side in Arabic script, a shared phonetic key: the pairs are also kept under the
+   keys of the two run together), so a length within the ratio 0.85. Every two words of a
+   listed spelling, run together in either order, are kept by first and by last letter and
+   sorted by length: a query word is compared (by Levenshtein, directly) with those of its
+   first or last letter and a length within the ratio. Two query words run together are
+   compared with the listed words the same way. A spelling no lookup reaches has no pair:
+   it scores 0. A spelling a lookup reaches is a candidate when its bound reaches ``s``,
+   with ``A`` the weight of the query words some lookup pairs with it and of the words of
+   its own the lookups reach, but at most the weight of one listed word per query word (two
+   through a merge; a word weighs at most 1). The bound is evaluated for every spelling
+   reached, all at once, over arrays (numpy). The words of a spelling are the bits of a
+   64-bit mask: a listed spelling of more words is a candidate of every query, and a query
+   spelling of more words is brute-forced.
 
 2. **Whole names** of organisations (:func:`~watchlist.matching.features.whole_name_similarity`),
    the product of two Levenshtein similarities, so the one of the joined names is at least
@@ -103,7 +101,7 @@ from watchlist.matching.features import (
 )
 from watchlist.matching.names import PreparedName, Role, Token, canonical_spelling, prepare
 from watchlist.matching.phonetic import phonetic_keys
-from watchlist.model import EntityKind, Entry, Identifier, Party
+from watchlist.model import EntityKind, Entry, Identifier, Name, Party
 
 #: Below this many records, scoring every one costs less than looking up candidates.
 INDEX_MINIMUM_RECORDS = 1000
@@ -116,10 +114,6 @@ MASK_WORDS = 64
 _EPSILON = 1e-9
 #: The share of a word's letters an edit-similar word may differ by (OSA at the floor).
 _EDIT_RATIO = 1.0 - SIMILARITY_FLOOR
-#: The same for a merge, relative to the two words run together: 0.15 / 0.85.
-_MERGE_RATIO = (1.0 - MERGE_FLOOR) / MERGE_FLOOR
-#: The share of a query word's piece a merged listed word may differ by: x = r / (1 - r).
-_PIECE_RATIO = _MERGE_RATIO / (1.0 - _MERGE_RATIO)
 #: Below this share of letter pairs in common, the whole-name path is not bounded.
 _WHOLE_NAME_FLOOR = 0.55
 #: How many query words' lookups are kept between queries (most customer names share words).
@@ -134,6 +128,7 @@ _Postings: TypeAlias = tuple[_Ids, _Masks]
 _NO_IDS: _Ids = np.zeros(0, np.int32)
 _NO_POSTINGS: _Postings = (_NO_IDS, np.zeros(0, np.uint64))
 _osa_similarity = OSA.normalized_similarity
+_levenshtein_similarity = Levenshtein.normalized_similarity
 _BITS = np.left_shift(np.uint64(1), np.arange(MASK_WORDS, dtype=np.uint64))
 
 
@@ -196,6 +191,49 @@ def _merged(parts: Sequence[_Postings]) -> _Postings:
     return ids[starts], np.bitwise_or.reduceat(masks, starts)
 
 
+class _ByEnds:
+    """Strings (words, or two words run together) with a number each, by first and by last
+    letter, each sorted by length: what a word merges with, by the scorer's rule that the
+    two words run together start or end as the word does (:func:`~watchlist.matching.align.
+    _with_merges`)."""
+
+    def __init__(self, items: Iterable[tuple[str, int]]) -> None:
+        by_first: dict[str, list[tuple[str, int]]] = {}
+        by_last: dict[str, list[tuple[str, int]]] = {}
+        for text, number in items:
+            by_first.setdefault(text[0], []).append((text, number))
+            by_last.setdefault(text[-1], []).append((text, number))
+        self._by_first = {letter: self._by_length(each) for letter, each in by_first.items()}
+        self._by_last = {letter: self._by_length(each) for letter, each in by_last.items()}
+
+    @staticmethod
+    def _by_length(items: list[tuple[str, int]]) -> tuple[list[int], list[str], list[int]]:
+        items.sort(key=lambda item: len(item[0]))
+        return [len(t) for t, _ in items], [t for t, _ in items], [n for _, n in items]
+
+    def similar(self, text: str) -> set[int]:
+        """The numbers of the strings starting or ending as ``text`` does at Levenshtein
+        similarity :data:`~watchlist.matching.align.MERGE_FLOOR` or more."""
+        found: set[int] = set()
+        # The similarity floor bounds the length.
+        low = math.ceil(MERGE_FLOOR * len(text) - _EPSILON)
+        high = math.floor(len(text) / MERGE_FLOOR + _EPSILON)
+        for bucket in (self._by_first.get(text[0]), self._by_last.get(text[-1])):
+            if bucket is None:
+                continue
+            lengths, texts, numbers = bucket
+            start = bisect.bisect_left(lengths, low)
+            end = bisect.bisect_right(lengths, high)
+            for _, _, k in process.extract_iter(
+                text,
+                texts[start:end],
+                scorer=_levenshtein_similarity,
+                score_cutoff=MERGE_FLOOR - _EPSILON,
+            ):
+                found.add(numbers[start + k])
+        return found
+
+
 class CandidateIndex:
     """Every entry record of some lists, indexed by what a query must share with a hit.
 
@@ -222,6 +260,7 @@ class CandidateIndex:
                 if entry.kind is not EntityKind.PERSON:
                     organisation_names.add(name_id)
         self._by_identifier = {key: tuple(value) for key, value in by_identifier.items()}
+        self._name_ids = names
         self._name_values = list(names)
         self._name_records = [np.array(each, np.int32) for each in name_records]
         self._words: list[str] = []
@@ -272,7 +311,6 @@ class CandidateIndex:
         and the postings of its words and of its pairs of words."""
         postings: list[list[tuple[int, int]]] = []
         pair_postings: dict[int, list[tuple[int, int]]] = {}
-        partners: list[set[int]] = []
         # Pairs of words by the phonetic keys of the two run together: of all names (for a
         # query in Arabic script), and of names in Arabic script (any query merges with them
         # by key); and the words of names in Arabic script by key.
@@ -290,7 +328,6 @@ class CandidateIndex:
                 ids = [self._word_id(token) for token in tokens]
                 while len(postings) < len(self._words):
                     postings.append([])
-                    partners.append(set())
                 if len(tokens) > MASK_WORDS:
                     unbounded.add(name_id)
                     continue
@@ -304,7 +341,6 @@ class CandidateIndex:
                     for y, second in enumerate(ids):
                         if x == y:
                             continue
-                        partners[first].add(second)
                         pair = first << 32 | second
                         pair_postings.setdefault(pair, []).append((spelling_id, 1 << x | 1 << y))
                         for key in phonetic_keys(tokens[x].text + tokens[y].text):
@@ -325,12 +361,9 @@ class CandidateIndex:
         self._pair_keys = {key: tuple(sorted(value)) for key, value in pair_keys.items()}
         self._abjad_pairs = {key: tuple(sorted(value)) for key, value in abjad_pairs.items()}
         self._abjad_keys = {key: tuple(sorted(value)) for key, value in abjad_keys.items()}
-        self._partner_lists = [
-            sorted(each, key=lambda other: len(self._words[other])) for each in partners
-        ]
-        self._partner_lengths = [
-            [len(self._words[other]) for other in each] for each in self._partner_lists
-        ]
+        self._joined_pairs = _ByEnds(
+            (self._words[pair >> 32] + self._words[pair & 0xFFFFFFFF], pair) for pair in pairs
+        )
         by_letter: dict[str, list[tuple[int, int]]] = {}
         legal_forms: list[tuple[int, int]] = []
         for spelling_id, tokens in enumerate(spelling_words):
@@ -387,6 +420,7 @@ class CandidateIndex:
         self._long_words = [word for word, _ in by_length]
         self._long_ids = [word_id for _, word_id in by_length]
         self._long_lengths = [len(word) for word in self._long_words]
+        self._words_by_ends = _ByEnds((word, word_id) for word_id, word in enumerate(self._words))
         hashes = np.array(deletion_hashes, np.uint32)
         order = np.argsort(hashes, kind="stable")
         self._deletion_hashes = hashes[order]
@@ -466,25 +500,7 @@ class CandidateIndex:
     def _find_merges(self, text: str, abjad: bool) -> frozenset[int]:
         """Pairs of listed words (first, second; see ``_build_spellings``) that, run
         together, ``text`` merges with."""
-        pieces: set[int] = set()
-        for p in range(len(text)):
-            for piece in (text[: p + 1], text[p:]):
-                pieces |= self._similar_words(piece, _floor(len(piece), _PIECE_RATIO), 0.8)
-        merges: set[int] = set()
-        words = self._words
-        # The Levenshtein similarity floor bounds the joined length.
-        low, high = MERGE_FLOOR * len(text) - _EPSILON, len(text) / MERGE_FLOOR + _EPSILON
-        for word_id in pieces:
-            word = words[word_id]
-            lengths = self._partner_lengths[word_id]
-            partners = self._partner_lists[word_id]
-            start = bisect.bisect_left(lengths, low - len(word))
-            end = bisect.bisect_right(lengths, high - len(word))
-            for other in partners[start:end]:
-                for first, second in ((word_id, other), (other, word_id)):
-                    joined = words[first] + words[second]
-                    if Levenshtein.normalized_similarity(text, joined) >= MERGE_FLOOR - _EPSILON:
-                        merges.add(first << 32 | second)
+        merges = self._joined_pairs.similar(text)
         # Listed names in Arabic script also merge by a shared consonant skeleton.
         by_key = self._pair_keys if abjad else self._abjad_pairs
         for key in phonetic_keys(text):
@@ -493,7 +509,7 @@ class CandidateIndex:
 
     def _concat_words(self, text: str, abjad: bool) -> frozenset[int]:
         """Listed words two query words run together (``text``) could merge with."""
-        found = self._similar_words(text, _floor(len(text), _MERGE_RATIO), MERGE_FLOOR)
+        found = self._words_by_ends.similar(text)
         by_key: dict[str, tuple[int, ...]] | dict[str, list[int]] = (
             self._by_key if abjad else self._abjad_keys
         )
@@ -538,23 +554,41 @@ class CandidateIndex:
         """Positions of the records that could score ``threshold`` or more against ``query``,
         in order; ``None`` when this query cannot be bounded and every record must be scored
         (see the module documentation)."""
+        found = self.lookup(query, threshold)
+        return None if found is None else list(found)
+
+    def lookup(self, query: Party, threshold: float) -> dict[int, tuple[Name, ...] | None] | None:
+        """The records that could score ``threshold`` or more against ``query``, by position
+        in order, each with those of its entry's names that could give the name score such a
+        score needs (``None``: every name, for a record an identifier brought); ``None`` when
+        this query cannot be bounded and every record must be scored.
+
+        A name outside those scores under what a hit needs, so the best name of a hit is
+        among them (and the first best, in order, as among all the names)."""
         floor = threshold - _EPSILON
         if query.birth_date is not None:
             floor -= BIRTH_DATE_EXACT
         if query.nationalities:
             floor -= NATIONALITY_SHARED
-        found: set[int] = set()
         # An identifier equal adds IDENTIFIER_EQUAL: whatever the names, a candidate.
+        by_identifier: set[int] = set()
         for identifier in query.identifiers:
-            found.update(self._by_identifier.get(identifier_value(identifier), ()))
+            by_identifier.update(self._by_identifier.get(identifier_value(identifier), ()))
         names = self.candidate_names(
             query.names, floor, organisations=query.kind is not EntityKind.PERSON
         )
         if names is None:
             return None
+        positions = set(by_identifier)
         for name_id in names:
-            found.update(self._name_records[name_id].tolist())
-        return sorted(found)
+            positions.update(self._name_records[name_id].tolist())
+        name_ids = self._name_ids
+        return {
+            position: None
+            if position in by_identifier
+            else tuple(n for n in self.records[position][1].names if name_ids[n.value] in names)
+            for position in sorted(positions)
+        }
 
     def candidate_names(
         self, query_names: Sequence[str], floor: float, *, organisations: bool = True

@@ -27,7 +27,7 @@ from watchlist.errors import (
 from watchlist.index import INDEX_MINIMUM_RECORDS, CandidateIndex
 from watchlist.jurisdictions import Jurisdiction, load_jurisdictions
 from watchlist.matching import FeatureScorer, Scorer
-from watchlist.model import Hit, ListUse, ListVersion, Party, ScreeningResult
+from watchlist.model import Hit, ListUse, ListVersion, Name, Party, ScreeningResult
 from watchlist.sources import curated
 from watchlist.store import Store
 from watchlist.timeline import Timeline
@@ -173,7 +173,7 @@ class Screener:
         day = dt.date.today() if as_of is None else to_date(as_of)
         threshold = self.threshold if threshold is None else _check_threshold(threshold)
         timelines = self._timelines_for(jurisdiction, day, accept_stale=accept_stale)
-        candidates = None if self._index is None else self._index.candidates(query, threshold)
+        candidates = None if self._index is None else self._index.lookup(query, threshold)
         if candidates is None:
             hits = [
                 Hit(list_id=timeline.info.id, entry=entry, designation=designation, match=match)
@@ -197,14 +197,18 @@ class Screener:
     def _candidate_hits(
         self,
         query: Party,
-        candidates: list[int],
+        candidates: dict[int, tuple[Name, ...] | None],
         timelines: tuple[Timeline, ...],
         day: dt.date,
         threshold: float,
     ) -> list[Hit]:
         """The hits among the index's candidates: the in-force records of ``timelines``, in
-        the order scoring every record would meet them."""
+        the order scoring every record would meet them, each compared by the names of it
+        that could reach a hit."""
         assert self._index is not None
+        # The index is built for this scorer only.
+        scorer = self.scorer
+        assert isinstance(scorer, FeatureScorer)
         records = self._index.records
         rank = {timeline.info.id: k for k, timeline in enumerate(timelines)}
         chosen = sorted(
@@ -217,7 +221,7 @@ class Screener:
             designation = entry.designation_on(day)
             if designation is None:
                 continue
-            match = self.scorer.compare(query, entry)
+            match = scorer.compare(query, entry, listed_names=candidates[position])
             if match.score >= threshold:
                 hits.append(Hit(list_id=list_id, entry=entry, designation=designation, match=match))
         return hits

@@ -5,6 +5,7 @@ The first scorer is kept as the baseline the matching benchmark measures improve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import attrs
@@ -150,9 +151,17 @@ class FeatureScorer:
     name: str = "watchlist-features-v1"
     default_threshold: float = DEFAULT_THRESHOLD
 
-    def compare(self, query: Party, entry: Entry) -> Match:
+    def compare(
+        self, query: Party, entry: Entry, *, listed_names: Sequence[Name] | None = None
+    ) -> Match:
+        """How well ``query`` matches ``entry``, with the explanation. ``listed_names``, if
+        given, are the only names of the entry compared (the candidate index passes those
+        that could reach a hit)."""
         name, query_name, listed = name_feature(
-            query.names, entry.names, query_kind=query.kind, listed_kind=entry.kind
+            query.names,
+            entry.names if listed_names is None else listed_names,
+            query_kind=query.kind,
+            listed_kind=entry.kind,
         )
         features = [name]
         # Most queries carry a name only: look at the other evidence when there is some.
