@@ -119,7 +119,7 @@ _WHOLE_NAME_FLOOR = 0.55
 #: How many query words' lookups are kept between queries (most customer names share words).
 WORD_CACHE_SIZE = 1 << 16
 #: How many query words' postings (arrays, larger than the lookups) are kept between queries.
-POSTINGS_CACHE_SIZE = 1 << 15
+POSTINGS_CACHE_SIZE = 1 << 13
 
 _Ids: TypeAlias = npt.NDArray[np.int32]
 _Masks: TypeAlias = npt.NDArray[np.uint64]
@@ -276,15 +276,16 @@ class CandidateIndex:
         words = functools.lru_cache(maxsize=WORD_CACHE_SIZE)
         self._edge_words = words(self._find_edge_words)
         self._merges = words(self._find_merges)
-        self._concats = words(self._concat_words)
-        postings = functools.lru_cache(maxsize=POSTINGS_CACHE_SIZE)
-        self._word_postings = postings(self._find_word_postings)
-        self._concat_postings = postings(self._find_concat_postings)
+        # Most pairs of query words run together meet no listed word: a small entry each.
+        self._concat_postings = words(self._find_concat_postings)
+        self._word_postings = functools.lru_cache(maxsize=POSTINGS_CACHE_SIZE)(
+            self._find_word_postings
+        )
 
     def __getstate__(self) -> dict[str, object]:
         # The caches are rebuilt where the index is unpickled (a worker process).
         state = dict(self.__dict__)
-        for cached in ("_edge_words", "_merges", "_concats", "_word_postings", "_concat_postings"):
+        for cached in ("_edge_words", "_merges", "_concat_postings", "_word_postings"):
             del state[cached]
         return state
 
@@ -480,7 +481,7 @@ class CandidateIndex:
                 found.add(self._long_ids[start + index])
         return found
 
-    def _find_edge_words(self, token: Token) -> frozenset[int]:
+    def _find_edge_words(self, token: Token) -> tuple[int, ...]:
         """Listed words the query word ``token`` pairs with at a similarity above 0 (other
         than a legal form against another): found by the lookups, then kept if the scorer's
         own word similarity says so."""
@@ -495,9 +496,9 @@ class CandidateIndex:
         if initial is not None:
             found.add(initial)
         tokens = self._tokens
-        return frozenset(w for w in found if token_similarity(token, tokens[w]) > 0)
+        return tuple(sorted(w for w in found if token_similarity(token, tokens[w]) > 0))
 
-    def _find_merges(self, text: str, abjad: bool) -> frozenset[int]:
+    def _find_merges(self, text: str, abjad: bool) -> tuple[int, ...]:
         """Pairs of listed words (first, second; see ``_build_spellings``) that, run
         together, ``text`` merges with."""
         merges = self._joined_pairs.similar(text)
@@ -505,9 +506,9 @@ class CandidateIndex:
         by_key = self._pair_keys if abjad else self._abjad_pairs
         for key in phonetic_keys(text):
             merges.update(by_key.get(key, ()))
-        return frozenset(merges)
+        return tuple(sorted(merges))
 
-    def _concat_words(self, text: str, abjad: bool) -> frozenset[int]:
+    def _concat_words(self, text: str, abjad: bool) -> set[int]:
         """Listed words two query words run together (``text``) could merge with."""
         found = self._words_by_ends.similar(text)
         by_key: dict[str, tuple[int, ...]] | dict[str, list[int]] = (
@@ -515,7 +516,7 @@ class CandidateIndex:
         )
         for key in phonetic_keys(text):
             found.update(by_key.get(key, ()))
-        return frozenset(found)
+        return found
 
     def _word_slices(self, words: Iterable[int]) -> list[_Postings]:
         starts, (ids, masks) = self._postings_start, self._postings
@@ -546,7 +547,7 @@ class CandidateIndex:
 
     def _find_concat_postings(self, text: str, abjad: bool) -> _Postings:
         """The spellings with a word two query words run together (``text``) merge with."""
-        return _merged(self._word_slices(self._concats(text, abjad)))
+        return _merged(self._word_slices(self._concat_words(text, abjad)))
 
     # -- queries ---------------------------------------------------------------------------
 
