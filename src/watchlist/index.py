@@ -76,6 +76,7 @@ answered with every record, and so are queries to a Screener whose scorer is not
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import math
@@ -121,12 +122,10 @@ WORD_CACHE_SIZE = 1 << 16
 #: How many query words' postings (arrays, larger than the lookups) are kept between queries.
 POSTINGS_CACHE_SIZE = 1 << 13
 
-_Ids: TypeAlias = npt.NDArray[np.int32]
 _Masks: TypeAlias = npt.NDArray[np.uint64]
 #: Spellings and, for each, the positions of its words a lookup reached (as bits).
-_Postings: TypeAlias = tuple[_Ids, _Masks]
-_NO_IDS: _Ids = np.zeros(0, np.int32)
-_NO_POSTINGS: _Postings = (_NO_IDS, np.zeros(0, np.uint64))
+_Postings: TypeAlias = tuple[npt.NDArray[np.uint64], _Masks]
+_NO_POSTINGS: _Postings = (np.zeros(0, np.uint64), np.zeros(0, np.uint64))
 _osa_similarity = OSA.normalized_similarity
 _levenshtein_similarity = Levenshtein.normalized_similarity
 _BITS = np.left_shift(np.uint64(1), np.arange(MASK_WORDS, dtype=np.uint64))
@@ -169,13 +168,44 @@ def _bigrams(text: str) -> list[tuple[str, int]]:
     return grams
 
 
-def _packed(lists: Sequence[Sequence[tuple[int, int]]]) -> tuple[npt.NDArray[np.int64], _Postings]:
-    """Lists of (spelling, mask) as one pair of arrays, and where each list starts."""
-    starts = np.zeros(len(lists) + 1, np.int64)
-    starts[1:] = np.cumsum([len(each) for each in lists])
-    ids = np.fromiter((s for each in lists for s, _ in each), np.int32, int(starts[-1]))
-    masks = np.fromiter((m for each in lists for _, m in each), np.uint64, int(starts[-1]))
-    return starts, (ids, masks)
+_Column: TypeAlias = npt.NDArray[np.uint64]
+
+
+class _Table:
+    """Rows of unsigned 64-bit numbers by an integer key (a word, a pair of words, a hashed
+    phonetic key), kept in arrays sorted by key once built: compact, where a dictionary of
+    lists takes several times the memory."""
+
+    def __init__(self, width: int) -> None:
+        self._building = [array.array("Q") for _ in range(width + 1)]
+        self.keys: _Column = np.zeros(0, np.uint64)
+        self._starts: npt.NDArray[np.intp] = np.zeros(1, np.intp)
+        self._columns: list[_Column] = [np.zeros(0, np.uint64) for _ in range(width)]
+
+    def add(self, key: int, *values: int) -> None:
+        for column, value in zip(self._building, (key, *values), strict=True):
+            column.append(value)
+
+    def build(self) -> _Table:
+        keys, *columns = (np.frombuffer(each, np.dtype(each.typecode)) for each in self._building)
+        order = np.argsort(keys, kind="stable")
+        self.keys, starts = np.unique(keys[order], return_index=True)
+        self._starts = np.append(starts, len(order))
+        self._columns = [column[order] for column in columns]
+        self._building = []
+        return self
+
+    def get(self, key: int) -> list[_Column]:
+        """The rows of ``key``, column by column."""
+        k = int(np.searchsorted(self.keys, key))
+        if k == len(self.keys) or int(self.keys[k]) != key:
+            return [column[:0] for column in self._columns]
+        start, end = self._starts[k], self._starts[k + 1]
+        return [column[start:end] for column in self._columns]
+
+    def postings(self, key: int) -> _Postings:
+        spellings, masks = self.get(key)
+        return spellings, masks
 
 
 def _merged(parts: Sequence[_Postings]) -> _Postings:
@@ -310,13 +340,13 @@ class CandidateIndex:
     def _build_spellings(self) -> None:
         """Every spelling of every listed name: its words, their weights and first letters,
         and the postings of its words and of its pairs of words."""
-        postings: list[list[tuple[int, int]]] = []
-        pair_postings: dict[int, list[tuple[int, int]]] = {}
-        # Pairs of words by the phonetic keys of the two run together: of all names (for a
-        # query in Arabic script), and of names in Arabic script (any query merges with them
-        # by key); and the words of names in Arabic script by key.
-        pair_keys: dict[str, set[int]] = {}
-        abjad_pairs: dict[str, set[int]] = {}
+        postings = _Table(2)
+        pair_postings = _Table(2)
+        # Pairs of words by the (hashed) phonetic keys of the two run together: of all names
+        # (for a query in Arabic script), and of names in Arabic script (any query merges
+        # with them by key); and the words of names in Arabic script by key.
+        pair_keys = _Table(1)
+        abjad_pairs = _Table(1)
         abjad_keys: dict[str, set[int]] = {}
         spelling_names: list[int] = []
         spelling_words: list[tuple[Token, ...]] = []
@@ -327,8 +357,6 @@ class CandidateIndex:
                 spelling_names.append(name_id)
                 spelling_words.append(tokens)
                 ids = [self._word_id(token) for token in tokens]
-                while len(postings) < len(self._words):
-                    postings.append([])
                 if len(tokens) > MASK_WORDS:
                     unbounded.add(name_id)
                     continue
@@ -336,37 +364,34 @@ class CandidateIndex:
                 for j, word_id in enumerate(ids):
                     masks[word_id] = masks.get(word_id, 0) | 1 << j
                 for word_id, mask in masks.items():
-                    postings[word_id].append((spelling_id, mask))
+                    postings.add(word_id, spelling_id, mask)
                 abjad = tokens[0].abjad
                 for x, first in enumerate(ids):
                     for y, second in enumerate(ids):
                         if x == y:
                             continue
                         pair = first << 32 | second
-                        pair_postings.setdefault(pair, []).append((spelling_id, 1 << x | 1 << y))
+                        pair_postings.add(pair, spelling_id, 1 << x | 1 << y)
                         for key in phonetic_keys(tokens[x].text + tokens[y].text):
-                            pair_keys.setdefault(key, set()).add(pair)
+                            pair_keys.add(_text_hash(key), pair)
                             if abjad:
-                                abjad_pairs.setdefault(key, set()).add(pair)
+                                abjad_pairs.add(_text_hash(key), pair)
                 if abjad:
                     for token, word_id in zip(tokens, ids, strict=True):
                         for key in token.keys:
                             abjad_keys.setdefault(key, set()).add(word_id)
         self._unbounded_names = frozenset(unbounded)
-        self._postings_start, self._postings = _packed(postings)
-        pairs = list(pair_postings)
-        self._pair_numbers = {pair: number for number, pair in enumerate(pairs)}
-        self._pair_postings_start, self._pair_postings = _packed(
-            [pair_postings[pair] for pair in pairs]
-        )
-        self._pair_keys = {key: tuple(sorted(value)) for key, value in pair_keys.items()}
-        self._abjad_pairs = {key: tuple(sorted(value)) for key, value in abjad_pairs.items()}
-        self._abjad_keys = {key: tuple(sorted(value)) for key, value in abjad_keys.items()}
+        self._postings = postings.build()
+        self._pair_postings = pair_postings.build()
+        self._pair_keys = pair_keys.build()
+        self._abjad_pairs = abjad_pairs.build()
         self._joined_pairs = _ByEnds(
-            (self._words[pair >> 32] + self._words[pair & 0xFFFFFFFF], pair) for pair in pairs
+            (self._words[pair >> 32] + self._words[pair & 0xFFFFFFFF], pair)
+            for pair in self._pair_postings.keys.tolist()
         )
-        by_letter: dict[str, list[tuple[int, int]]] = {}
-        legal_forms: list[tuple[int, int]] = []
+        self._abjad_keys = {key: tuple(sorted(value)) for key, value in abjad_keys.items()}
+        by_letter = _Table(2)
+        legal_forms = _Table(2)
         for spelling_id, tokens in enumerate(spelling_words):
             if len(tokens) > MASK_WORDS:
                 continue
@@ -377,13 +402,13 @@ class CandidateIndex:
                 if token.role is Role.LEGAL_FORM:
                     legal |= 1 << j
             for letter, mask in letters.items():
-                by_letter.setdefault(letter, []).append((spelling_id, mask))
+                by_letter.add(ord(letter), spelling_id, mask)
             if legal:
-                legal_forms.append((spelling_id, legal))
+                legal_forms.add(0, spelling_id, legal)
         # What a query initial pairs with (a word starting with its letter), and a query
         # legal form (another legal form).
-        self._by_first_letter = {letter: _packed([each])[1] for letter, each in by_letter.items()}
-        self._legal_forms = _packed([legal_forms])[1]
+        self._by_first_letter = by_letter.build()
+        self._legal_forms = legal_forms.build().postings(0)
         self._spelling_names = np.array(spelling_names, np.int32)
         width = min(MASK_WORDS, max((len(t) for t in spelling_words), default=1))
         self._spelling_weights = np.zeros((len(spelling_words), width))
@@ -396,8 +421,8 @@ class CandidateIndex:
     def _build_word_lookups(self) -> None:
         self._by_canonical: dict[str, list[int]] = {}
         self._by_key: dict[str, list[int]] = {}
-        deletion_hashes: list[int] = []
-        deletion_words: list[int] = []
+        deletion_hashes = array.array("I")
+        deletion_words = array.array("i")
         self._long_words: list[str] = []
         self._long_ids: list[int] = []
         for word_id, word in enumerate(self._words):
@@ -422,10 +447,12 @@ class CandidateIndex:
         self._long_ids = [word_id for _, word_id in by_length]
         self._long_lengths = [len(word) for word in self._long_words]
         self._words_by_ends = _ByEnds((word, word_id) for word_id, word in enumerate(self._words))
-        hashes = np.array(deletion_hashes, np.uint32)
+        hashes = np.frombuffer(deletion_hashes, np.dtype(deletion_hashes.typecode))
         order = np.argsort(hashes, kind="stable")
         self._deletion_hashes = hashes[order]
-        self._deletion_words = np.array(deletion_words, np.int32)[order]
+        self._deletion_words = np.frombuffer(deletion_words, np.dtype(deletion_words.typecode))[
+            order
+        ]
 
     def _build_organisation_paths(self, organisation_names: set[int]) -> None:
         self._organisations: dict[int, PreparedName] = {}
@@ -505,7 +532,9 @@ class CandidateIndex:
         # Listed names in Arabic script also merge by a shared consonant skeleton.
         by_key = self._pair_keys if abjad else self._abjad_pairs
         for key in phonetic_keys(text):
-            merges.update(by_key.get(key, ()))
+            (pairs,) = by_key.get(_text_hash(key))
+            # A hash shared by another key only brings pairs the bound then weighs.
+            merges.update(pairs.tolist())
         return tuple(sorted(merges))
 
     def _concat_words(self, text: str, abjad: bool) -> set[int]:
@@ -519,8 +548,7 @@ class CandidateIndex:
         return found
 
     def _word_slices(self, words: Iterable[int]) -> list[_Postings]:
-        starts, (ids, masks) = self._postings_start, self._postings
-        return [(ids[starts[w] : starts[w + 1]], masks[starts[w] : starts[w + 1]]) for w in words]
+        return [self._postings.postings(word) for word in words]
 
     def _find_word_postings(self, token: Token) -> _Postings:
         """The spellings the query word ``token`` pairs with a word of, directly or through
@@ -529,20 +557,14 @@ class CandidateIndex:
             # An initial pairs with the words starting with its letter, and with its own
             # variant group.
             words: Iterable[int] = self._by_canonical.get(canonical_spelling(token.text), ())
-            parts = [self._by_first_letter.get(token.text[0], _NO_POSTINGS)]
+            parts = [self._by_first_letter.postings(ord(token.text[0]))]
         else:
             words = self._edge_words(token)
             parts = [self._legal_forms] if token.role is Role.LEGAL_FORM else []
         parts += self._word_slices(words)
-        starts, (ids, masks) = self._pair_postings_start, self._pair_postings
-        for pair in self._merges(token.text, token.abjad):
-            number = self._pair_numbers[pair]
-            parts.append(
-                (
-                    ids[starts[number] : starts[number + 1]],
-                    masks[starts[number] : starts[number + 1]],
-                )
-            )
+        parts += [
+            self._pair_postings.postings(pair) for pair in self._merges(token.text, token.abjad)
+        ]
         return _merged(parts)
 
     def _find_concat_postings(self, text: str, abjad: bool) -> _Postings:
