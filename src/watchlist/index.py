@@ -120,7 +120,7 @@ _WHOLE_NAME_FLOOR = 0.55
 #: How many query words' lookups are kept between queries (most customer names share words).
 WORD_CACHE_SIZE = 1 << 16
 #: How many query words' postings (arrays, larger than the lookups) are kept between queries.
-POSTINGS_CACHE_SIZE = 1 << 13
+POSTINGS_CACHE_SIZE = 1 << 12
 
 _Masks: TypeAlias = npt.NDArray[np.uint64]
 #: Spellings and, for each, the positions of its words a lookup reached (as bits).
@@ -254,11 +254,13 @@ class _ByEnds:
             lengths, texts, numbers = bucket
             start = bisect.bisect_left(lengths, low)
             end = bisect.bisect_right(lengths, high)
-            for _, _, k in process.extract_iter(
+            # limit=None: every string at the floor, not the best five.
+            for _, _, k in process.extract(
                 text,
                 texts[start:end],
                 scorer=_levenshtein_similarity,
                 score_cutoff=MERGE_FLOOR - _EPSILON,
+                limit=None,
             ):
                 found.add(numbers[start + k])
         return found

@@ -66,7 +66,7 @@ EXACT_PAIRING_LIMIT = 12
 # threads (each dict operation is atomic); a race costs at most a recomputation.
 _caches: tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]] = ({}, {})
 #: How many word similarities the caches keep (about 100 bytes each) before starting again.
-CACHE_LIMIT = 1 << 20
+CACHE_LIMIT = 1 << 18
 _cached = [0]
 
 
