@@ -120,7 +120,7 @@ _WHOLE_NAME_FLOOR = 0.55
 #: How many query words' lookups are kept between queries (most customer names share words).
 WORD_CACHE_SIZE = 1 << 16
 #: How many query words' postings (arrays, larger than the lookups) are kept between queries.
-POSTINGS_CACHE_SIZE = 1 << 12
+POSTINGS_CACHE_SIZE = 1 << 14
 
 _Masks: TypeAlias = npt.NDArray[np.uint64]
 #: Spellings and, for each, the positions of its words a lookup reached (as bits).
@@ -197,7 +197,8 @@ class _Table:
 
     def get(self, key: int) -> list[_Column]:
         """The rows of ``key``, column by column."""
-        k = int(np.searchsorted(self.keys, key))
+        # As a numpy integer: a Python int would have numpy convert the whole array.
+        k = int(np.searchsorted(self.keys, np.uint64(key)))
         if k == len(self.keys) or int(self.keys[k]) != key:
             return [column[:0] for column in self._columns]
         start, end = self._starts[k], self._starts[k + 1]
@@ -219,6 +220,20 @@ def _merged(parts: Sequence[_Postings]) -> _Postings:
     ids, masks = ids[order], masks[order]
     starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
     return ids[starts], np.bitwise_or.reduceat(masks, starts)
+
+
+def _bounds(
+    paired: npt.NDArray[np.float64], total: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """The highest name scores words of total weight ``paired`` could give, of ``total``:
+    ``A / (A + 0.5 (W - A))``, and 1 for a spelling paired whole."""
+    unpaired = np.maximum(total - paired, 0.0)
+    bound = np.ones_like(paired)
+    partial = unpaired > 0
+    bound[partial] = paired[partial] / (
+        paired[partial] + PERSON_UNPAIRED_FACTOR * unpaired[partial]
+    )
+    return bound
 
 
 class _ByEnds:
@@ -663,27 +678,27 @@ class CandidateIndex:
         spellings = np.flatnonzero(reached)
         if not spellings.size:
             return True
-        query_bits = reached[spellings]
-        listed_bits = listed[spellings]
-        width = self._spelling_weights.shape[1]
-        paired_listed = (listed_bits[:, None] & _BITS[:width]) != 0
-        paired_query = (query_bits[:, None] & _BITS[: len(tokens)]) != 0
+        paired_query = (reached[spellings, None] & _BITS[: len(tokens)]) != 0
         # A query word pairs with one listed word, or two through a merge, of weight <= 1.
         partners = np.array(
             [2.0 if self._merges(token.text, token.abjad) else 1.0 for token in tokens]
         )
-        paired = paired_query @ query_weights + np.minimum(
-            (paired_listed * self._spelling_weights[spellings]).sum(axis=1),
-            paired_query @ partners,
+        most_listed = paired_query @ partners
+        query_paired = paired_query @ query_weights
+        # First with each listed word reached counted 1 (a word weighs at most 1): cheap, and
+        # most spellings a common word reaches stop there.
+        listed_bits = listed[spellings]
+        upper = query_paired + np.minimum(np.bitwise_count(listed_bits), most_listed)
+        kept = _bounds(upper, query_total + self._spelling_totals[spellings]) >= floor
+        spellings, listed_bits = spellings[kept], listed_bits[kept]
+        if not spellings.size:
+            return True
+        width = self._spelling_weights.shape[1]
+        paired_listed = (listed_bits[:, None] & _BITS[:width]) != 0
+        paired = query_paired[kept] + np.minimum(
+            (paired_listed * self._spelling_weights[spellings]).sum(axis=1), most_listed[kept]
         )
-        total = np.maximum(paired, query_total + self._spelling_totals[spellings])
-        # score <= A / (A + 0.5 (W - A)); a spelling paired whole has bound 1.
-        unpaired = total - paired
-        bound = np.ones_like(paired)
-        partial = unpaired > 0
-        bound[partial] = paired[partial] / (
-            paired[partial] + PERSON_UNPAIRED_FACTOR * unpaired[partial]
-        )
+        bound = _bounds(paired, query_total + self._spelling_totals[spellings])
         names.update(self._spelling_names[spellings[bound >= floor]].tolist())
         return True
 
