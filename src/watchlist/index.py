@@ -104,8 +104,6 @@ from watchlist.matching.names import PreparedName, Role, Token, canonical_spelli
 from watchlist.matching.phonetic import phonetic_keys
 from watchlist.model import EntityKind, Entry, Identifier, Name, Party
 
-#: Below this many records, scoring every one costs less than looking up candidates.
-INDEX_MINIMUM_RECORDS = 1000
 #: Listed words up to this length are indexed by their deletion neighbourhoods; longer ones
 #: (about one word in twenty) are compared with the query words directly.
 DELETION_LIMIT = 11
@@ -118,9 +116,9 @@ _EDIT_RATIO = 1.0 - SIMILARITY_FLOOR
 #: Below this share of letter pairs in common, the whole-name path is not bounded.
 _WHOLE_NAME_FLOOR = 0.55
 #: How many query words' lookups are kept between queries (most customer names share words).
-WORD_CACHE_SIZE = 1 << 16
+WORD_CACHE_SIZE = 1 << 15
 #: How many query words' postings (arrays, larger than the lookups) are kept between queries.
-POSTINGS_CACHE_SIZE = 1 << 14
+POSTINGS_CACHE_SIZE = 1 << 12
 
 _Masks: TypeAlias = npt.NDArray[np.uint64]
 #: Spellings and, for each, the positions of its words a lookup reached (as bits).

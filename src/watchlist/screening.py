@@ -24,7 +24,7 @@ from watchlist.errors import (
     NoCoverageError,
     UnknownJurisdictionError,
 )
-from watchlist.index import INDEX_MINIMUM_RECORDS, CandidateIndex
+from watchlist.index import CandidateIndex
 from watchlist.jurisdictions import Jurisdiction, load_jurisdictions
 from watchlist.matching import FeatureScorer, Scorer
 from watchlist.model import Hit, ListUse, ListVersion, Name, Party, ScreeningResult
@@ -73,8 +73,8 @@ class Screener:
         default=attrs.Factory(lambda self: self.scorer.default_threshold, takes_self=True)
     )
     #: The candidate index over every record of every timeline, for the scorer it is
-    #: derived from (see :mod:`watchlist.index`); other scorers, and lists so short that
-    #: looking up costs more than scoring, score every record.
+    #: derived from (see :mod:`watchlist.index`); other scorers score every record. Even
+    #: for ten records, looking up candidates costs a tenth of scoring every one.
     _index: CandidateIndex | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -90,7 +90,7 @@ class Screener:
             for list_id, timeline in self.timelines.items()
             for record in timeline.records
         ]
-        if type(self.scorer) is FeatureScorer and len(records) >= INDEX_MINIMUM_RECORDS:
+        if type(self.scorer) is FeatureScorer:
             # Built once, here, so that the screener stays immutable and shareable.
             object.__setattr__(self, "_index", CandidateIndex(records))
 
