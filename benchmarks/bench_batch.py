@@ -25,10 +25,11 @@ The real command's memory grows a little with the number of distinct names it ha
 matcher keeps bounded caches (``functools.lru_cache``) of normalised names and tokens, which
 fill over the first hundred thousand or so names. Peak memory is the largest resident set of
 any one process of a run (with several workers, the largest of the parent and the workers),
-measured by ``getrusage`` in a fresh wrapper process per run. The current matcher compares each
-name with every listed entry, so a million rows through the real command takes about an hour
-on one core: pass ``--real-rows`` to time it on fewer rows (its cost per row does not depend
-on the file size).
+measured by ``getrusage`` in a fresh wrapper process per run. On 2026-11-28 (two shared
+cores, the shipped lists, US), a million rows through the real command took 214 s on one core
+(4,678 rows/s, 192 MB peak) and 134 s with two workers, beside the machinery alone at 8,543
+rows/s in flat memory. ``--real-rows`` times the real command on fewer rows (its cost per row
+does not depend on the file size).
 """
 
 from __future__ import annotations
