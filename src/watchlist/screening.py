@@ -366,10 +366,12 @@ def _pickled(screener: Screener) -> bytes:
 _worker_state: tuple[Screener, _ScreenOptions] | None = None
 
 
-def _start_worker(pickled_screener: bytes, options: _ScreenOptions) -> None:
-    # One screener per worker process, set when the process starts.
+def _start_worker(pickled_screener: list[bytes], options: _ScreenOptions) -> None:
+    # One screener per worker process, set when the process starts. The pickle comes in a
+    # list emptied here: the worker keeps its start arguments for its whole life, and the
+    # pickle of a screener over the official lists weighs about a hundred megabytes.
     global _worker_state
-    _worker_state = (pickle.loads(pickled_screener), options)
+    _worker_state = (pickle.loads(pickled_screener.pop()), options)
 
 
 def _screen_chunk(parties: list[Party]) -> list[ScreeningResult]:
@@ -385,7 +387,7 @@ def _screen_in_processes(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(_pickled(screener), options),
+        initargs=([_pickled(screener)], options),
     )
     in_flight: deque[Future[list[ScreeningResult]]] = deque()
     failure: InputError | None = None
