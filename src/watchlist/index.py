@@ -363,6 +363,10 @@ class CandidateIndex:
         pair_keys = _Table(1)
         abjad_pairs = _Table(1)
         abjad_keys: dict[str, set[int]] = {}
+        # What a query initial pairs with (a word starting with its letter), and a query
+        # legal form (another legal form).
+        by_letter = _Table(2)
+        legal_forms = _Table(2)
         spelling_names: list[int] = []
         spelling_words: list[tuple[Token, ...]] = []
         unbounded: set[int] = set()
@@ -380,6 +384,16 @@ class CandidateIndex:
                     masks[word_id] = masks.get(word_id, 0) | 1 << j
                 for word_id, mask in masks.items():
                     postings.add(word_id, spelling_id, mask)
+                letters: dict[str, int] = {}
+                legal = 0
+                for j, token in enumerate(tokens):
+                    letters[token.text[0]] = letters.get(token.text[0], 0) | 1 << j
+                    if token.role is Role.LEGAL_FORM:
+                        legal |= 1 << j
+                for letter, mask in letters.items():
+                    by_letter.add(ord(letter), spelling_id, mask)
+                if legal:
+                    legal_forms.add(0, spelling_id, legal)
                 abjad = tokens[0].abjad
                 for x, first in enumerate(ids):
                     for y, second in enumerate(ids):
@@ -405,23 +419,6 @@ class CandidateIndex:
             for pair in self._pair_postings.keys.tolist()
         )
         self._abjad_keys = {key: tuple(sorted(value)) for key, value in abjad_keys.items()}
-        by_letter = _Table(2)
-        legal_forms = _Table(2)
-        for spelling_id, tokens in enumerate(spelling_words):
-            if len(tokens) > MASK_WORDS:
-                continue
-            letters: dict[str, int] = {}
-            legal = 0
-            for j, token in enumerate(tokens):
-                letters[token.text[0]] = letters.get(token.text[0], 0) | 1 << j
-                if token.role is Role.LEGAL_FORM:
-                    legal |= 1 << j
-            for letter, mask in letters.items():
-                by_letter.add(ord(letter), spelling_id, mask)
-            if legal:
-                legal_forms.add(0, spelling_id, legal)
-        # What a query initial pairs with (a word starting with its letter), and a query
-        # legal form (another legal form).
         self._by_first_letter = by_letter.build()
         self._legal_forms = legal_forms.build().postings(0)
         self._spelling_names = np.array(spelling_names, np.int32)
