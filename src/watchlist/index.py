@@ -234,6 +234,22 @@ def _bounds(
     return bound
 
 
+def _letter_signature(text: str) -> int:
+    """The letters ``text`` contains, as bits of a 64-bit mask (letters sharing a bit are one).
+
+    An edit adds at most one letter and takes away at most one, so strings at Levenshtein
+    distance ``d`` differ in at most ``2 d`` bits."""
+    signature = 0
+    for letter in text:
+        signature |= 1 << (ord(letter) & 63)
+    return signature
+
+
+_Bucket: TypeAlias = tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.uint64], list[str], npt.NDArray[np.uint64]
+]
+
+
 class _ByEnds:
     """Strings (words, or two words run together) with a number each, by first and by last
     letter, each sorted by length: what a word merges with, by the scorer's rule that the
@@ -246,36 +262,44 @@ class _ByEnds:
         for text, number in items:
             by_first.setdefault(text[0], []).append((text, number))
             by_last.setdefault(text[-1], []).append((text, number))
-        self._by_first = {letter: self._by_length(each) for letter, each in by_first.items()}
-        self._by_last = {letter: self._by_length(each) for letter, each in by_last.items()}
+        self._by_first = {letter: self._bucket(each) for letter, each in by_first.items()}
+        self._by_last = {letter: self._bucket(each) for letter, each in by_last.items()}
 
     @staticmethod
-    def _by_length(items: list[tuple[str, int]]) -> tuple[list[int], list[str], list[int]]:
+    def _bucket(items: list[tuple[str, int]]) -> _Bucket:
         items.sort(key=lambda item: len(item[0]))
-        return [len(t) for t, _ in items], [t for t, _ in items], [n for _, n in items]
+        texts = [text for text, _ in items]
+        return (
+            np.array([len(text) for text in texts], np.int64),
+            np.array([_letter_signature(text) for text in texts], np.uint64),
+            texts,
+            np.array([number for _, number in items], np.uint64),
+        )
 
     def similar(self, text: str) -> set[int]:
         """The numbers of the strings starting or ending as ``text`` does at Levenshtein
         similarity :data:`~watchlist.matching.align.MERGE_FLOOR` or more."""
         found: set[int] = set()
-        # The similarity floor bounds the length.
-        low = math.ceil(MERGE_FLOOR * len(text) - _EPSILON)
-        high = math.floor(len(text) / MERGE_FLOOR + _EPSILON)
+        size = len(text)
+        # The similarity floor bounds the length, and the distance (by the longer length),
+        # hence the letters that may differ.
+        low = math.ceil(MERGE_FLOOR * size - _EPSILON)
+        high = math.floor(size / MERGE_FLOOR + _EPSILON)
+        signature = np.uint64(_letter_signature(text))
+        cutoff = MERGE_FLOOR - _EPSILON
         for bucket in (self._by_first.get(text[0]), self._by_last.get(text[-1])):
             if bucket is None:
                 continue
-            lengths, texts, numbers = bucket
-            start = bisect.bisect_left(lengths, low)
-            end = bisect.bisect_right(lengths, high)
-            # limit=None: every string at the floor, not the best five.
-            for _, _, k in process.extract(
-                text,
-                texts[start:end],
-                scorer=_levenshtein_similarity,
-                score_cutoff=MERGE_FLOOR - _EPSILON,
-                limit=None,
-            ):
-                found.add(numbers[start + k])
+            lengths, signatures, texts, numbers = bucket
+            start = int(np.searchsorted(lengths, low, "left"))
+            end = int(np.searchsorted(lengths, high, "right"))
+            distance = np.floor(
+                (1.0 - MERGE_FLOOR) * np.maximum(lengths[start:end], size) + _EPSILON
+            )
+            differing = np.bitwise_count(signatures[start:end] ^ signature)
+            for k in (np.flatnonzero(differing <= 2 * distance) + start).tolist():
+                if _levenshtein_similarity(text, texts[k], score_cutoff=cutoff):
+                    found.add(int(numbers[k]))
         return found
 
 
@@ -458,7 +482,7 @@ class CandidateIndex:
         self._long_words = [word for word, _ in by_length]
         self._long_ids = [word_id for _, word_id in by_length]
         self._long_lengths = [len(word) for word in self._long_words]
-        self._words_by_ends = _ByEnds((word, word_id) for word_id, word in enumerate(self._words))
+        self._long_words_by_ends = _ByEnds(zip(self._long_words, self._long_ids, strict=True))
         hashes = np.frombuffer(deletion_hashes, np.dtype(deletion_hashes.typecode))
         order = np.argsort(hashes, kind="stable")
         self._deletion_hashes = hashes[order]
@@ -487,35 +511,43 @@ class CandidateIndex:
 
     # -- words ---------------------------------------------------------------------------
 
-    def _similar_words(self, text: str, budget: int, cutoff: float) -> set[int]:
-        """Listed words within OSA similarity ``cutoff`` of ``text``, ``budget`` deletions
-        from ``text`` being enough to find the indexed ones."""
+    def _deletion_neighbours(self, text: str, budget: int) -> set[int]:
+        """Listed words of at most :data:`DELETION_LIMIT` letters that share a string (its
+        hash) with ``text`` once ``text`` loses at most ``budget`` letters and the word at most
+        its own deletion budget: necessary for a word that close, not sufficient."""
         found: set[int] = set()
         # Indexed variants are at most DELETION_LIMIT letters long: a text that stays longer
         # with every deletion it is allowed cannot meet one.
-        if len(text) - budget <= DELETION_LIMIT:
-            variants = deletions(text, budget)
-            hashes = np.fromiter(map(_text_hash, variants), np.uint32, len(variants))
-            lows = np.searchsorted(self._deletion_hashes, hashes, "left")
-            highs = np.searchsorted(self._deletion_hashes, hashes, "right")
-            reached = lows < highs
-            for low, high in zip(lows[reached].tolist(), highs[reached].tolist(), strict=True):
-                found.update(self._deletion_words[low:high].tolist())
-            # A shared deletion is necessary, not sufficient (and hashes may collide).
-            words = self._words
-            found = {
-                w for w in found if _osa_similarity(text, words[w], score_cutoff=cutoff - _EPSILON)
-            }
+        if len(text) - budget > DELETION_LIMIT:
+            return found
+        variants = deletions(text, budget)
+        hashes = np.fromiter(map(_text_hash, variants), np.uint32, len(variants))
+        lows = np.searchsorted(self._deletion_hashes, hashes, "left")
+        highs = np.searchsorted(self._deletion_hashes, hashes, "right")
+        reached = lows < highs
+        for low, high in zip(lows[reached].tolist(), highs[reached].tolist(), strict=True):
+            found.update(self._deletion_words[low:high].tolist())
+        return found
+
+    def _similar_words(self, text: str) -> set[int]:
+        """Listed words within OSA similarity :data:`~watchlist.matching.align.
+        SIMILARITY_FLOOR` of ``text``."""
+        cutoff = SIMILARITY_FLOOR - _EPSILON
+        words = self._words
+        found = {
+            w
+            for w in self._deletion_neighbours(text, _floor(len(text), _EDIT_RATIO))
+            if _osa_similarity(text, words[w], score_cutoff=cutoff)
+        }
         # A longer listed word is within reach only if the length ratio allows it.
-        longest = math.floor(len(text) / cutoff + _EPSILON)
+        longest = math.floor(len(text) / SIMILARITY_FLOOR + _EPSILON)
         if longest > DELETION_LIMIT:
-            start = bisect.bisect_left(self._long_lengths, math.ceil(len(text) * cutoff - _EPSILON))
+            start = bisect.bisect_left(
+                self._long_lengths, math.ceil(len(text) * SIMILARITY_FLOOR - _EPSILON)
+            )
             end = bisect.bisect_right(self._long_lengths, longest)
             for _, _, index in process.extract_iter(
-                text,
-                self._long_words[start:end],
-                scorer=_osa_similarity,
-                score_cutoff=cutoff - _EPSILON,
+                text, self._long_words[start:end], scorer=_osa_similarity, score_cutoff=cutoff
             ):
                 found.add(self._long_ids[start + index])
         return found
@@ -525,7 +557,7 @@ class CandidateIndex:
         than a legal form against another): found by the lookups, then kept if the scorer's
         own word similarity says so."""
         text = token.text
-        found = self._similar_words(text, _floor(len(text), _EDIT_RATIO), SIMILARITY_FLOOR)
+        found = self._similar_words(text)
         found.update(self._by_canonical.get(canonical_spelling(text), ()))
         for key in phonetic_keys(text):
             if len(key) >= 2:
@@ -551,7 +583,22 @@ class CandidateIndex:
 
     def _concat_words(self, text: str, abjad: bool) -> set[int]:
         """Listed words two query words run together (``text``) could merge with."""
-        found = self._words_by_ends.similar(text)
+        # Listed words within the deletion limit through their neighbourhoods (see the
+        # module documentation), longer ones by first and last letter.
+        found = self._long_words_by_ends.similar(text)
+        size = len(text)
+        longest = min(DELETION_LIMIT, _floor(size, 1.0 / MERGE_FLOOR))
+        if longest >= math.ceil(MERGE_FLOOR * size - _EPSILON):
+            words = self._words
+            cutoff = MERGE_FLOOR - _EPSILON
+            found.update(
+                w
+                for w in self._deletion_neighbours(
+                    text, _floor(max(size, longest), 1.0 - MERGE_FLOOR)
+                )
+                if (words[w][0] == text[0] or words[w][-1] == text[-1])
+                and _levenshtein_similarity(text, words[w], score_cutoff=cutoff)
+            )
         by_key: dict[str, tuple[int, ...]] | dict[str, list[int]] = (
             self._by_key if abjad else self._abjad_keys
         )
