@@ -45,9 +45,17 @@ necessary condition the index checks exactly:
    with a side in Arabic script, a shared phonetic key: the pairs are also kept under the
    keys of the two run together), so a length within the ratio 0.85. Every two words of a
    listed spelling, run together in either order, are kept by first and by last letter and
-   sorted by length: a query word is compared (by Levenshtein, directly) with those of its
-   first or last letter and a length within the ratio. Two query words run together are
-   compared with the listed words the same way. A spelling no lookup reaches has no pair:
+   sorted by length: a query word is compared (by Levenshtein) with those of its first or
+   last letter, a length within the ratio, and letters close enough: an edit adds at most
+   one letter and takes away at most one, so at distance ``d`` the sets of letters two
+   strings contain (as bits of a 64-bit mask) differ in at most ``2 d`` bits. Two query words
+   run together (``L`` letters) are compared with the listed words the same way where these
+   are longer than the deletion limit, and through the deletion neighbourhoods where not: a
+   listed word of ``n`` letters within the ratio is at distance at most
+   ``floor(0.15 max(L, n))`` with ``n <= min(DELETION_LIMIT, L / 0.85)``, that many
+   deletions from each side, within the word's own neighbourhood (``floor(0.35 n)``); the
+   words found are kept if they start or end as the joined words do and pass the scorer's
+   Levenshtein test. A spelling no lookup reaches has no pair:
    it scores 0. A spelling a lookup reaches is a candidate when its bound reaches ``s``,
    with ``A`` the weight of the query words some lookup pairs with it and of the words of
    its own the lookups reach, but at most the weight of one listed word per query word (two
