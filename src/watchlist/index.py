@@ -89,7 +89,7 @@ import bisect
 import functools
 import math
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TypeAlias
 
 import numpy as np
@@ -201,17 +201,25 @@ class _Table:
         self._building = []
         return self
 
-    def get(self, key: int) -> list[_Column]:
-        """The rows of ``key``, column by column."""
-        # As a numpy integer: a Python int would have numpy convert the whole array.
-        k = int(np.searchsorted(self.keys, np.uint64(key)))
-        if k == len(self.keys) or int(self.keys[k]) != key:
+    def rows(self, keys: Collection[int]) -> list[_Column]:
+        """The rows of every key of ``keys`` (those the table has), column by column."""
+        if not keys or not self.keys.size:
             return [column[:0] for column in self._columns]
-        start, end = self._starts[k], self._starts[k + 1]
-        return [column[start:end] for column in self._columns]
+        wanted = np.fromiter(keys, np.uint64, len(keys))
+        found = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        found = found[self.keys[found] == wanted]
+        starts = self._starts[found]
+        lengths = self._starts[found + 1] - starts
+        # Each key's rows run from its start: offset the positions of the joined rows.
+        rows = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(
+            lengths.sum()
+        )
+        return [column[rows] for column in self._columns]
 
-    def postings(self, key: int) -> _Postings:
-        spellings, masks = self.get(key)
+    def postings(self, keys: Collection[int]) -> _Postings:
+        """The rows of ``keys`` of a table of postings: spellings and masks, a spelling once
+        per key."""
+        spellings, masks = self.rows(keys)
         return spellings, masks
 
 
@@ -253,9 +261,8 @@ def _letter_signature(text: str) -> int:
     return signature
 
 
-_Bucket: TypeAlias = tuple[
-    npt.NDArray[np.int64], npt.NDArray[np.uint64], list[str], npt.NDArray[np.uint64]
-]
+#: Strings sorted by length: their lengths, signatures, texts and numbers.
+_Bucket: TypeAlias = tuple[list[int], npt.NDArray[np.uint64], list[str], npt.NDArray[np.uint64]]
 
 
 class _ByEnds:
@@ -278,7 +285,7 @@ class _ByEnds:
         items.sort(key=lambda item: len(item[0]))
         texts = [text for text, _ in items]
         return (
-            np.array([len(text) for text in texts], np.int64),
+            [len(text) for text in texts],
             np.array([_letter_signature(text) for text in texts], np.uint64),
             texts,
             np.array([number for _, number in items], np.uint64),
@@ -293,17 +300,17 @@ class _ByEnds:
         # hence the letters that may differ.
         low = math.ceil(MERGE_FLOOR * size - _EPSILON)
         high = math.floor(size / MERGE_FLOOR + _EPSILON)
+        distance = _floor(high, 1.0 - MERGE_FLOOR)
         signature = np.uint64(_letter_signature(text))
         cutoff = MERGE_FLOOR - _EPSILON
         for bucket in (self._by_first.get(text[0]), self._by_last.get(text[-1])):
             if bucket is None:
                 continue
             lengths, signatures, texts, numbers = bucket
-            start = int(np.searchsorted(lengths, low, "left"))
-            end = int(np.searchsorted(lengths, high, "right"))
-            distance = np.floor(
-                (1.0 - MERGE_FLOOR) * np.maximum(lengths[start:end], size) + _EPSILON
-            )
+            start = bisect.bisect_left(lengths, low)
+            end = bisect.bisect_right(lengths, high)
+            if start == end:
+                continue
             differing = np.bitwise_count(signatures[start:end] ^ signature)
             for k in (np.flatnonzero(differing <= 2 * distance) + start).tolist():
                 if _levenshtein_similarity(text, texts[k], score_cutoff=cutoff):
@@ -452,7 +459,7 @@ class CandidateIndex:
         )
         self._abjad_keys = {key: tuple(sorted(value)) for key, value in abjad_keys.items()}
         self._by_first_letter = by_letter.build()
-        self._legal_forms = legal_forms.build().postings(0)
+        self._legal_forms = legal_forms.build().postings((0,))
         self._spelling_names = np.array(spelling_names, np.int32)
         width = min(MASK_WORDS, max((len(t) for t in spelling_words), default=1))
         self._spelling_weights = np.zeros((len(spelling_words), width))
@@ -583,10 +590,9 @@ class CandidateIndex:
         merges = self._joined_pairs.similar(text)
         # Listed names in Arabic script also merge by a shared consonant skeleton.
         by_key = self._pair_keys if abjad else self._abjad_pairs
-        for key in phonetic_keys(text):
-            (pairs,) = by_key.get(_text_hash(key))
-            # A hash shared by another key only brings pairs the bound then weighs.
-            merges.update(pairs.tolist())
+        # A hash shared by another key only brings pairs the bound then weighs.
+        (pairs,) = by_key.rows([_text_hash(key) for key in phonetic_keys(text)])
+        merges.update(pairs.tolist())
         return tuple(sorted(merges))
 
     def _concat_words(self, text: str, abjad: bool) -> set[int]:
@@ -614,29 +620,24 @@ class CandidateIndex:
             found.update(by_key.get(key, ()))
         return found
 
-    def _word_slices(self, words: Iterable[int]) -> list[_Postings]:
-        return [self._postings.postings(word) for word in words]
-
     def _find_word_postings(self, token: Token) -> _Postings:
         """The spellings the query word ``token`` pairs with a word of, directly or through
         a merge, and the positions of those words."""
         if token.role is Role.INITIAL:
             # An initial pairs with the words starting with its letter, and with its own
             # variant group.
-            words: Iterable[int] = self._by_canonical.get(canonical_spelling(token.text), ())
-            parts = [self._by_first_letter.postings(ord(token.text[0]))]
+            words: Collection[int] = self._by_canonical.get(canonical_spelling(token.text), ())
+            parts = [self._by_first_letter.postings((ord(token.text[0]),))]
         else:
             words = self._edge_words(token)
             parts = [self._legal_forms] if token.role is Role.LEGAL_FORM else []
-        parts += self._word_slices(words)
-        parts += [
-            self._pair_postings.postings(pair) for pair in self._merges(token.text, token.abjad)
-        ]
+        parts.append(self._postings.postings(words))
+        parts.append(self._pair_postings.postings(self._merges(token.text, token.abjad)))
         return _merged(parts)
 
     def _find_concat_postings(self, text: str, abjad: bool) -> _Postings:
         """The spellings with a word two query words run together (``text``) merge with."""
-        return _merged(self._word_slices(self._concat_words(text, abjad)))
+        return _merged([self._postings.postings(self._concat_words(text, abjad))])
 
     # -- queries ---------------------------------------------------------------------------
 
