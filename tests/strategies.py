@@ -18,6 +18,9 @@ words = st.text(
     max_size=10,
 )
 names = st.lists(words, min_size=1, max_size=4).map(" ".join)
+#: Strings of few letters, so that two are often a few edits apart ("й" and "y" share a bit
+#: of the index's letter signature).
+close_strings = st.text(alphabet="abnrsyй", max_size=14)
 
 
 @st.composite

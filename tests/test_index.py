@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
 
 from watchlist import Screener
-from watchlist.index import CandidateIndex, deletions
+from watchlist.index import CandidateIndex, _ByEnds, _letter_signature, deletions
 from watchlist.jurisdictions import AppliedList, Jurisdiction
 from watchlist.matching import FeatureScorer
+from watchlist.matching.align import MERGE_FLOOR
 from watchlist.model import EntityKind, Entry, Party
 from watchlist.sources import curated, ofac_csv, un_xml
 from watchlist.testing import perturbed, typo
 
 from .conftest import LISTS
+from .strategies import close_strings
 
 SCORER = FeatureScorer()
 Records = list[tuple[str, Entry]]
@@ -207,6 +211,33 @@ def test_a_listed_name_of_more_than_64_words_is_a_candidate_of_every_query() -> 
 def test_deletions_reach_every_string_at_that_many_deletions() -> None:
     assert deletions("abc", 1) == {"abc", "bc", "ac", "ab"}
     assert deletions("ab", 5) == {"ab", "a", "b", ""}
+
+
+@given(word=st.text(alphabet="abcn", max_size=9), budget=st.integers(0, 4))
+def test_deletions_are_the_strings_left_by_deleting_positions(word: str, budget: int) -> None:
+    naive = {
+        "".join(letter for i, letter in enumerate(word) if i not in dropped)
+        for count in range(min(budget, len(word)) + 1)
+        for dropped in itertools.combinations(range(len(word)), count)
+    }
+    assert deletions(word, budget) == naive
+
+
+@given(a=close_strings, b=close_strings)
+def test_strings_at_distance_d_differ_in_at_most_2d_letter_bits(a: str, b: str) -> None:
+    differing = bin(_letter_signature(a) ^ _letter_signature(b)).count("1")
+    assert differing <= 2 * Levenshtein.distance(a, b)
+
+
+@given(strings=st.lists(close_strings.filter(bool), max_size=30), text=close_strings.filter(bool))
+def test_by_ends_finds_every_string_a_merge_allows(strings: list[str], text: str) -> None:
+    naive = {
+        number
+        for number, each in enumerate(strings)
+        if (each[0] == text[0] or each[-1] == text[-1])
+        and Levenshtein.normalized_similarity(text, each) >= MERGE_FLOOR
+    }
+    assert _ByEnds((each, number) for number, each in enumerate(strings)).similar(text) == naive
 
 
 # -- the Screener with the index gives the results of scoring every record ---------------

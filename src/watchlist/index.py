@@ -144,10 +144,14 @@ def _floor(length: int, ratio: float) -> int:
 def deletions(word: str, budget: int) -> set[str]:
     """Every string ``word`` becomes with at most ``budget`` letters deleted (itself included)."""
     found = {word}
-    level = {word}
+    # Each string with the position of its last deletion: deleting only from there on makes
+    # every set of positions once, rather than once per order of its deletions.
+    level = [(word, 0)]
     for _ in range(min(budget, len(word))):
-        level = {each[:i] + each[i + 1 :] for each in level for i in range(len(each))}
-        found |= level
+        level = [
+            (each[:i] + each[i + 1 :], i) for each, start in level for i in range(start, len(each))
+        ]
+        found.update([text for text, _ in level])
     return found
 
 
@@ -178,15 +182,16 @@ _Column: TypeAlias = npt.NDArray[np.uint64]
 
 
 class _Table:
-    """Rows of unsigned 64-bit numbers by an integer key (a word, a pair of words, a hashed
-    phonetic key), kept in arrays sorted by key once built: compact, where a dictionary of
-    lists takes several times the memory."""
+    """Rows of unsigned 64-bit (or, by ``typecode``, 32-bit) numbers by an integer key (a
+    word, a pair of words, a hashed string), kept in arrays sorted by key once built: compact,
+    where a dictionary of lists takes several times the memory."""
 
-    def __init__(self, width: int) -> None:
-        self._building = [array.array("Q") for _ in range(width + 1)]
-        self.keys: _Column = np.zeros(0, np.uint64)
+    def __init__(self, width: int, typecode: str = "Q") -> None:
+        # Typecode "I" (32 bits) where every number fits: half the memory.
+        self._building = [array.array(typecode) for _ in range(width + 1)]
+        self.keys: _Column = np.zeros(0, np.dtype(typecode))
         self._starts: npt.NDArray[np.intp] = np.zeros(1, np.intp)
-        self._columns: list[_Column] = [np.zeros(0, np.uint64) for _ in range(width)]
+        self._columns: list[_Column] = [np.zeros(0, np.dtype(typecode)) for _ in range(width)]
 
     def add(self, key: int, *values: int) -> None:
         for column, value in zip(self._building, (key, *values), strict=True):
@@ -205,7 +210,7 @@ class _Table:
         """The rows of every key of ``keys`` (those the table has), column by column."""
         if not keys or not self.keys.size:
             return [column[:0] for column in self._columns]
-        wanted = np.fromiter(keys, np.uint64, len(keys))
+        wanted = np.fromiter(keys, self.keys.dtype, len(keys))
         found = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
         found = found[self.keys[found] == wanted]
         starts = self._starts[found]
@@ -472,8 +477,9 @@ class CandidateIndex:
     def _build_word_lookups(self) -> None:
         self._by_canonical: dict[str, list[int]] = {}
         self._by_key: dict[str, list[int]] = {}
-        deletion_hashes = array.array("I")
-        deletion_words = array.array("i")
+        # The deletion neighbourhoods are the largest part of the index (about a million
+        # strings for the SDN and UN lists): kept as hashes.
+        deletions_table = _Table(1, "I")
         self._long_words: list[str] = []
         self._long_ids: list[int] = []
         for word_id, word in enumerate(self._words):
@@ -486,10 +492,7 @@ class CandidateIndex:
                 self._long_ids.append(word_id)
             else:
                 for variant in deletions(word, _floor(len(word), _EDIT_RATIO)):
-                    deletion_hashes.append(_text_hash(variant))
-                    deletion_words.append(word_id)
-        # The deletion neighbourhoods are the largest part of the index (about a million
-        # strings for the SDN and UN lists): kept as hashes in a sorted array.
+                    deletions_table.add(_text_hash(variant), word_id)
         # Long words by length, to compare a text only with those of a length within reach.
         by_length = sorted(
             zip(self._long_words, self._long_ids, strict=True), key=lambda w: len(w[0])
@@ -498,12 +501,7 @@ class CandidateIndex:
         self._long_ids = [word_id for _, word_id in by_length]
         self._long_lengths = [len(word) for word in self._long_words]
         self._long_words_by_ends = _ByEnds(zip(self._long_words, self._long_ids, strict=True))
-        hashes = np.frombuffer(deletion_hashes, np.dtype(deletion_hashes.typecode))
-        order = np.argsort(hashes, kind="stable")
-        self._deletion_hashes = hashes[order]
-        self._deletion_words = np.frombuffer(deletion_words, np.dtype(deletion_words.typecode))[
-            order
-        ]
+        self._deletions = deletions_table.build()
 
     def _build_organisation_paths(self, organisation_names: set[int]) -> None:
         self._organisations: dict[int, PreparedName] = {}
@@ -530,19 +528,13 @@ class CandidateIndex:
         """Listed words of at most :data:`DELETION_LIMIT` letters that share a string (its
         hash) with ``text`` once ``text`` loses at most ``budget`` letters and the word at most
         its own deletion budget: necessary for a word that close, not sufficient."""
-        found: set[int] = set()
         # Indexed variants are at most DELETION_LIMIT letters long: a text that stays longer
         # with every deletion it is allowed cannot meet one.
         if len(text) - budget > DELETION_LIMIT:
-            return found
-        variants = deletions(text, budget)
-        hashes = np.fromiter(map(_text_hash, variants), np.uint32, len(variants))
-        lows = np.searchsorted(self._deletion_hashes, hashes, "left")
-        highs = np.searchsorted(self._deletion_hashes, hashes, "right")
-        reached = lows < highs
-        for low, high in zip(lows[reached].tolist(), highs[reached].tolist(), strict=True):
-            found.update(self._deletion_words[low:high].tolist())
-        return found
+            return set()
+        # Sorted, the hashes are looked up in the order they are stored: fewer cache misses.
+        (words,) = self._deletions.rows(sorted(map(_text_hash, deletions(text, budget))))
+        return set(words.tolist())
 
     def _similar_words(self, text: str) -> set[int]:
         """Listed words within OSA similarity :data:`~watchlist.matching.align.
