@@ -211,8 +211,9 @@ class _Table:
         if not keys or not self.keys.size:
             return [column[:0] for column in self._columns]
         wanted = np.fromiter(keys, self.keys.dtype, len(keys))
-        found = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
-        found = found[self.keys[found] == wanted]
+        found = np.searchsorted(self.keys, wanted)
+        # A key past the last is clipped to it, and then unequal.
+        found = found[self.keys.take(found, mode="clip") == wanted]
         starts = self._starts[found]
         lengths = self._starts[found + 1] - starts
         # Each key's rows run from its start: offset the positions of the joined rows.
@@ -284,6 +285,8 @@ class _ByEnds:
             by_last.setdefault(text[-1], []).append((text, number))
         self._by_first = {letter: self._bucket(each) for letter, each in by_first.items()}
         self._by_last = {letter: self._bucket(each) for letter, each in by_last.items()}
+        lengths = [len(text) for each in by_first.values() for text, _ in each]
+        self._lengths = (min(lengths, default=0), max(lengths, default=0))
 
     @staticmethod
     def _bucket(items: list[tuple[str, int]]) -> _Bucket:
@@ -305,6 +308,8 @@ class _ByEnds:
         # hence the letters that may differ.
         low = math.ceil(MERGE_FLOOR * size - _EPSILON)
         high = math.floor(size / MERGE_FLOOR + _EPSILON)
+        if high < self._lengths[0] or low > self._lengths[1]:
+            return found
         distance = _floor(high, 1.0 - MERGE_FLOOR)
         signature = np.uint64(_letter_signature(text))
         cutoff = MERGE_FLOOR - _EPSILON
@@ -521,6 +526,12 @@ class CandidateIndex:
             if len(prepared.single_word) > 2:
                 self._by_single_word.setdefault(prepared.single_word, []).append(name_id)
         self._by_bigram = {gram: np.array(ids, np.int32) for gram, ids in by_bigram.items()}
+        # Lengths of the names run together, all and distinctive words (0: not indexed).
+        self._joined_lengths = np.zeros((2, len(self._name_values)), np.int32)
+        for name_id, prepared in self._organisations.items():
+            self._joined_lengths[:, name_id] = len(prepared.joined), len(
+                prepared.joined_distinctive
+            )
 
     # -- words ---------------------------------------------------------------------------
 
@@ -774,8 +785,16 @@ class CandidateIndex:
         if not postings:
             return True
         counts = np.bincount(np.concatenate(postings))
+        # Both similarities reach ``floor``, so both length ratios do.
+        lengths = self._joined_lengths[:, : len(counts)]
+        within = np.ones(len(counts), bool)
+        for listed_lengths, size in zip(
+            lengths, (len(prepared.joined), len(prepared.joined_distinctive)), strict=True
+        ):
+            within &= listed_lengths >= math.ceil(floor * size - _EPSILON)
+            within &= listed_lengths <= math.floor(size / floor + _EPSILON)
         joined = prepared.joined
-        for name_id in np.flatnonzero(counts >= shared).tolist():
+        for name_id in np.flatnonzero(within & (counts >= shared)).tolist():
             if name_id not in names:
                 listed = organisations[name_id]
                 if (
