@@ -7,13 +7,20 @@ import itertools
 from pathlib import Path
 
 import attrs
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
 from watchlist import Screener
-from watchlist.index import CandidateIndex, _ByEnds, _letter_signature, deletions
+from watchlist.index import (
+    CandidateIndex,
+    _ByEnds,
+    _letter_signature,
+    _sums_over_bits,
+    deletions,
+)
 from watchlist.jurisdictions import AppliedList, Jurisdiction
 from watchlist.matching import FeatureScorer
 from watchlist.matching.align import MERGE_FLOOR
@@ -221,6 +228,18 @@ def test_deletions_are_the_strings_left_by_deleting_positions(word: str, budget:
         for dropped in itertools.combinations(range(len(word)), count)
     }
     assert deletions(word, budget) == naive
+
+
+@given(
+    masks=st.lists(st.integers(0, 2**64 - 1), max_size=20),
+    values=st.lists(st.floats(0, 2, allow_nan=False), max_size=64),
+)
+def test_sums_over_bits_add_the_value_of_each_bit_set(
+    masks: list[int], values: list[float]
+) -> None:
+    naive = [sum(v for i, v in enumerate(values) if mask >> i & 1) for mask in masks]
+    sums = _sums_over_bits(np.array(masks, np.uint64), values)
+    assert sums.tolist() == pytest.approx(naive)
 
 
 @given(a=close_strings, b=close_strings)
