@@ -539,8 +539,9 @@ class CandidateIndex:
         # Lengths of the names run together, all and distinctive words (0: not indexed).
         self._joined_lengths = np.zeros((2, len(self._name_values)), np.int32)
         for name_id, prepared in self._organisations.items():
-            self._joined_lengths[:, name_id] = len(prepared.joined), len(
-                prepared.joined_distinctive
+            self._joined_lengths[:, name_id] = (
+                len(prepared.joined),
+                len(prepared.joined_distinctive),
             )
 
     # -- words ---------------------------------------------------------------------------
