@@ -797,17 +797,18 @@ class CandidateIndex:
         postings = [self._by_bigram[gram] for gram in grams if gram in self._by_bigram]
         if not postings:
             return True
-        counts = np.bincount(np.concatenate(postings))
+        sharing = np.flatnonzero(np.bincount(np.concatenate(postings)) >= shared)
         # Both similarities reach ``floor``, so both length ratios do.
-        lengths = self._joined_lengths[:, : len(counts)]
-        within = np.ones(len(counts), bool)
+        within = np.ones(len(sharing), bool)
         for listed_lengths, size in zip(
-            lengths, (len(prepared.joined), len(prepared.joined_distinctive)), strict=True
+            self._joined_lengths[:, sharing],
+            (len(prepared.joined), len(prepared.joined_distinctive)),
+            strict=True,
         ):
             within &= listed_lengths >= math.ceil(floor * size - _EPSILON)
             within &= listed_lengths <= math.floor(size / floor + _EPSILON)
         joined = prepared.joined
-        for name_id in np.flatnonzero(within & (counts >= shared)).tolist():
+        for name_id in sharing[within].tolist():
             if name_id not in names:
                 listed = organisations[name_id]
                 if (
