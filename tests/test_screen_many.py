@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -73,12 +74,19 @@ def test_screen_many_in_two_processes_equals_sequential(screener: Screener) -> N
     assert [result.query for result in parallel] == parties
 
 
-def test_screen_many_in_processes_can_be_abandoned_early(screener: Screener) -> None:
+def test_screen_many_in_processes_can_be_abandoned_early(
+    screener: Screener, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     parties = _parties() * 20
     results = screener.screen_many(parties, jurisdiction="KZ", as_of="2024-06-01", workers=2)
     first = list(itertools.islice(results, 5))
+    # The workers read the screener from a file in a private directory, there while they run.
+    (directory,) = tmp_path.iterdir()
+    assert [each.name for each in directory.iterdir()] == ["screener.pickle"]
     results.close()  # type: ignore[attr-defined]
     assert first == _one_by_one(screener, parties[:5], "KZ", "2024-06-01")
+    assert list(tmp_path.iterdir()) == []
 
 
 class _Counting:

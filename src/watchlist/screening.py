@@ -7,12 +7,13 @@ import importlib.resources
 import io
 import multiprocessing
 import pickle
+import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 
@@ -356,9 +357,13 @@ def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     return MappingProxyType(items)
 
 
+def _pickle_to(screener: Screener, file: BinaryIO) -> None:
+    _ScreenerPickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump(screener)
+
+
 def _pickled(screener: Screener) -> bytes:
     buffer = io.BytesIO()
-    _ScreenerPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(screener)
+    _pickle_to(screener, buffer)
     return buffer.getvalue()
 
 
@@ -366,12 +371,13 @@ def _pickled(screener: Screener) -> bytes:
 _worker_state: tuple[Screener, _ScreenOptions] | None = None
 
 
-def _start_worker(pickled_screener: list[bytes], options: _ScreenOptions) -> None:
-    # One screener per worker process, set when the process starts. The pickle comes in a
-    # list emptied here: the worker keeps its start arguments for its whole life, and the
-    # pickle of a screener over the official lists weighs about a hundred megabytes.
+def _start_worker(pickled_screener: str, options: _ScreenOptions) -> None:
+    # One screener per worker process, set when the process starts, read from the file the
+    # parent wrote: the pickle of a screener over the official lists weighs about a hundred
+    # megabytes, which neither process then holds in memory as bytes.
     global _worker_state
-    _worker_state = (pickle.loads(pickled_screener.pop()), options)
+    with open(pickled_screener, "rb") as file:
+        _worker_state = (pickle.load(file), options)
 
 
 def _screen_chunk(parties: list[Party]) -> list[ScreeningResult]:
@@ -383,12 +389,23 @@ def _screen_chunk(parties: list[Party]) -> list[ScreeningResult]:
 def _screen_in_processes(
     screener: Screener, rows: Iterable[Party | str], options: _ScreenOptions, workers: int
 ) -> Iterator[ScreeningResult]:
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=([_pickled(screener)], options),
-    )
+    with tempfile.TemporaryDirectory(prefix="watchlist-") as directory:
+        pickled = Path(directory) / "screener.pickle"
+        with pickled.open("wb") as file:
+            _pickle_to(screener, file)
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(str(pickled), options),
+        )
+        # The file stays until the pool has shut down: workers start as chunks arrive.
+        yield from _screen_in_pool(pool, rows, workers)
+
+
+def _screen_in_pool(
+    pool: ProcessPoolExecutor, rows: Iterable[Party | str], workers: int
+) -> Iterator[ScreeningResult]:
     in_flight: deque[Future[list[ScreeningResult]]] = deque()
     failure: InputError | None = None
     try:
