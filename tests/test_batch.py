@@ -52,6 +52,15 @@ MESSY_REJECTED = {
     15: "undecodable bytes",
     18: "broken quoting",
 }
+#: The rejected rows counted by reason, as the summary and the audit record give them.
+MESSY_REJECTED_BY_REASON = {
+    "bad value": 1,
+    "broken quoting": 2,
+    "no name": 1,
+    "over-long field": 1,
+    "undecodable bytes": 1,
+    "wrong number of fields": 1,
+}
 #: The lines of the rows that are screened; those named here are listed names exactly (hits)
 #: or ordinary names (clear), whatever the scorer's fine print.
 MESSY_SCREENED = {2: "hit", 3: "clear", 7: "hit", 8: None, 9: "hit", 10: "hit", 11: "hit"}
@@ -163,14 +172,7 @@ def test_messy_file_every_row_accounted_for(screener: Screener, tmp_path: Path) 
     assert summary.rows_read == summary.rows_screened + summary.rows_rejected == 17
     assert summary.rows_rejected == len(MESSY_REJECTED)
     assert summary.blank_lines == 1
-    assert dict(summary.rejected_by_reason) == {
-        "bad value": 1,
-        "broken quoting": 2,
-        "no name": 1,
-        "over-long field": 1,
-        "undecodable bytes": 1,
-        "wrong number of fields": 1,
-    }
+    assert dict(summary.rejected_by_reason) == MESSY_REJECTED_BY_REASON
     rows = _read_csv(output)
     assert list(rows[0]) == list(PER_ROW_COLUMNS)
     assert [int(row["line"]) for row in rows] == sorted([*MESSY_REJECTED, *MESSY_SCREENED])
@@ -504,14 +506,7 @@ def test_file_run_yields_every_row_and_publishes_all_three_files(tmp_path: Path)
     assert run.rows_read == 17
     assert run.blank_lines == 1
     assert run.rejected[RejectReason.BROKEN_QUOTING] == 2
-    assert run.rejected_by_reason == {
-        "bad value": 1,
-        "broken quoting": 2,
-        "no name": 1,
-        "over-long field": 1,
-        "undecodable bytes": 1,
-        "wrong number of fields": 1,
-    }
+    assert run.rejected_by_reason == MESSY_REJECTED_BY_REASON
     assert (run.encoding, run.delimiter) == ("utf-8", ",")
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "names.audit.json",
