@@ -232,14 +232,20 @@ def test_deletions_are_the_strings_left_by_deleting_positions(word: str, budget:
 
 @given(
     masks=st.lists(st.integers(0, 2**64 - 1), max_size=20),
-    values=st.lists(st.floats(0, 2, allow_nan=False), max_size=64),
+    values=st.lists(
+        st.tuples(st.floats(0, 2, allow_nan=False), st.floats(0, 2, allow_nan=False)),
+        max_size=64,
+    ),
 )
-def test_sums_over_bits_add_the_value_of_each_bit_set(
-    masks: list[int], values: list[float]
+def test_sums_over_bits_add_the_values_of_each_bit_set(
+    masks: list[int], values: list[tuple[float, float]]
 ) -> None:
-    naive = [sum(v for i, v in enumerate(values) if mask >> i & 1) for mask in masks]
-    sums = _sums_over_bits(np.array(masks, np.uint64), values)
-    assert sums.tolist() == pytest.approx(naive)
+    naive = [
+        [sum(row[column] for i, row in enumerate(values) if mask >> i & 1) for column in (0, 1)]
+        for mask in masks
+    ]
+    sums = _sums_over_bits(np.array(masks, np.uint64), np.array(values).reshape(-1, 2))
+    assert sums.tolist() == [pytest.approx(row) for row in naive]
 
 
 @given(a=close_strings, b=close_strings)

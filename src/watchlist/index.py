@@ -90,7 +90,7 @@ import functools
 import math
 import zlib
 from collections.abc import Collection, Iterable, Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -255,13 +255,14 @@ def _may_reach(
 _BYTE_BITS = (np.arange(256)[:, None] >> np.arange(8)) & 1
 
 
-def _sums_over_bits(masks: _Masks, values: Sequence[float]) -> npt.NDArray[np.float64]:
-    """For each mask, the sum of ``values[i]`` over its bits ``i``: a byte at a time, through
-    a table of the 256 sums the byte's eight values can make."""
-    sums = np.zeros(len(masks))
+def _sums_over_bits(masks: _Masks, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """For each mask and each column of ``values``, the sum of ``values[i]`` over the mask's
+    bits ``i``: a byte at a time, through a table of the 256 sums the byte's eight values can
+    make (one row of sums per mask)."""
+    sums = np.zeros((len(masks), values.shape[1]))
     for start in range(0, len(values), 8):
         chunk = values[start : start + 8]
-        table = _BYTE_BITS[:, : len(chunk)] @ np.array(chunk, np.float64)
+        table = _BYTE_BITS[:, : len(chunk)] @ chunk
         sums += table[(masks >> np.uint64(start)) & np.uint64(255)]
     return sums
 
@@ -724,35 +725,48 @@ class CandidateIndex:
         False if the query has too many words to be bounded (it must be brute-forced)."""
         if len(tokens) > MASK_WORDS:
             return False
-        query_total = sum(token.weight for token in tokens)
-        reached = np.zeros(len(self._spelling_names), np.uint64)
-        listed = np.zeros(len(self._spelling_names), np.uint64)
-        for i, token in enumerate(tokens):
-            self._reach(self._word_postings(token), 1 << i, reached, listed)
+        # What each query word, and each two run together, reaches: (postings, query words).
+        reaches = [(self._word_postings(token), 1 << i) for i, token in enumerate(tokens)]
         # Two query words run together may pair with one listed word.
-        for i, first in enumerate(tokens):
-            for j, second in enumerate(tokens):
-                if i != j:
-                    self._reach(
-                        self._concat_postings(first.text + second.text, first.abjad),
-                        1 << i | 1 << j,
-                        reached,
-                        listed,
-                    )
-        # Compared first: numpy finds the nonzero of 64-bit numbers eight times slower.
-        spellings = np.flatnonzero(reached != 0)
-        if not spellings.size:
-            return True
-        reached = reached[spellings]
-        # A query word pairs with one listed word, or two through a merge, of weight <= 1.
-        most_listed = _sums_over_bits(
-            reached, [2.0 if self._merges(token.text, token.abjad) else 1.0 for token in tokens]
+        reaches.extend(
+            (self._concat_postings(first.text + second.text, first.abjad), 1 << i | 1 << j)
+            for i, first in enumerate(tokens)
+            for j, second in enumerate(tokens)
+            if i != j
         )
-        query_paired = _sums_over_bits(reached, [token.weight for token in tokens])
+        reaches = [each for each in reaches if each[0][0].size]
+        if not reaches:
+            return True
+        spellings: npt.NDArray[np.integer[Any]]
+        if len(reaches) == 1:
+            # One lookup reached anything (most names): its spellings, each once, as they are.
+            (spellings, listed_bits), bits = reaches[0]
+            reached = np.full(len(spellings), bits, np.uint64)
+        else:
+            reached = np.zeros(len(self._spelling_names), np.uint64)
+            listed = np.zeros(len(self._spelling_names), np.uint64)
+            for (ids, masks), bits in reaches:
+                # Each spelling appears once in ``ids``, so the updates do not collide.
+                reached[ids] |= np.uint64(bits)
+                listed[ids] |= masks
+            # Compared first: numpy finds the nonzero of 64-bit numbers eight times slower.
+            spellings = np.flatnonzero(reached != 0)
+            reached, listed_bits = reached[spellings], listed[spellings]
+        # For each spelling, the weight of the query words reached, and how many listed words
+        # they may pair with: one a query word, or two through a merge, of weight <= 1.
+        query_paired, most_listed = _sums_over_bits(
+            reached,
+            np.array(
+                [
+                    (token.weight, 2.0 if self._merges(token.text, token.abjad) else 1.0)
+                    for token in tokens
+                ]
+            ),
+        ).T
+        query_total = sum(token.weight for token in tokens)
         totals = query_total + self._spelling_totals[spellings]
         # First with each listed word reached counted 1 (a word weighs at most 1): cheap, and
         # most spellings a common word reaches stop there.
-        listed_bits = listed[spellings]
         upper = query_paired + np.minimum(np.bitwise_count(listed_bits), most_listed)
         kept = _may_reach(upper, totals, floor)
         spellings, listed_bits = spellings[kept], listed_bits[kept]
@@ -768,15 +782,6 @@ class CandidateIndex:
         reaching = _may_reach(paired, totals[kept], floor)
         names.update(self._spelling_names[spellings[reaching]].tolist())
         return True
-
-    @staticmethod
-    def _reach(postings: _Postings, bits: int, reached: _Masks, listed: _Masks) -> None:
-        """Mark the spellings ``postings`` reach as paired with the query words ``bits``."""
-        ids, masks = postings
-        if ids.size:
-            # Each spelling appears once in ``ids``, so the updates do not collide.
-            reached[ids] |= np.uint64(bits)
-            listed[ids] |= masks
 
     def _add_organisation_candidates(
         self, prepared: PreparedName, floor: float, names: set[int]

@@ -173,27 +173,10 @@ class Screener:
         query = party if isinstance(party, Party) else Party(name=party)
         day = dt.date.today() if as_of is None else to_date(as_of)
         threshold = self.threshold if threshold is None else _check_threshold(threshold)
-        timelines = self._timelines_for(jurisdiction, day, accept_stale=accept_stale)
-        candidates = None if self._index is None else self._index.lookup(query, threshold)
-        if candidates is None:
-            hits = [
-                Hit(list_id=timeline.info.id, entry=entry, designation=designation, match=match)
-                for timeline in timelines
-                for entry, designation in timeline.in_force(day)
-                if (match := self.scorer.compare(query, entry)).score >= threshold
-            ]
-        else:
-            hits = self._candidate_hits(query, candidates, timelines, day, threshold)
-        hits.sort(key=lambda hit: (-hit.score, hit.list_id, hit.entry_id))
-        return ScreeningResult(
-            query=query,
-            jurisdiction=jurisdiction.strip().upper(),
-            as_of=day,
-            threshold=threshold,
-            scorer=self.scorer.name,
-            lists_used=[_list_use(timeline, day) for timeline in timelines],
-            hits=hits,
+        options = _ScreenOptions(
+            jurisdiction=jurisdiction, as_of=day, threshold=threshold, accept_stale=accept_stale
         )
+        return options.bind(self).screen(query)
 
     def _candidate_hits(
         self,
@@ -258,12 +241,13 @@ class Screener:
         if workers < 1:
             msg = f"workers must be at least 1, got {workers}"
             raise InputError(msg, field="workers", value=workers)
-        self.lists_for(jurisdiction, day, accept_stale=accept_stale)
         options = _ScreenOptions(
             jurisdiction=jurisdiction, as_of=day, threshold=threshold, accept_stale=accept_stale
         )
+        # Bound here, so that an uncovered jurisdiction or date raises before a row is read.
+        run = options.bind(self)
         if workers == 1:
-            return (options.screen(self, row) for row in rows)
+            return map(run.screen, rows)
         return _screen_in_processes(self, rows, options, workers)
 
     def lists_for(
@@ -285,7 +269,7 @@ class Screener:
     def _timelines_for(
         self, jurisdiction: str, day: dt.date, *, accept_stale: bool
     ) -> tuple[Timeline, ...]:
-        code = jurisdiction.strip().upper()
+        code = _jurisdiction_code(jurisdiction)
         if code not in self.jurisdictions:
             raise UnknownJurisdictionError(jurisdiction, self.jurisdictions)
         applied = self.jurisdictions[code].lists_on(day)
@@ -296,6 +280,10 @@ class Screener:
         for timeline in timelines:
             timeline.check_covers(day, accept_stale=accept_stale)
         return timelines
+
+
+def _jurisdiction_code(jurisdiction: str) -> str:
+    return jurisdiction.strip().upper()
 
 
 def _list_use(timeline: Timeline, day: dt.date) -> ListUse:
@@ -327,20 +315,65 @@ CHUNKS_IN_FLIGHT_PER_WORKER = 2
 
 @attrs.frozen
 class _ScreenOptions:
-    """The parameters of one :meth:`Screener.screen_many` run, sent once to each worker."""
+    """The parameters of one screening, or of one :meth:`Screener.screen_many` run (sent once
+    to each worker)."""
 
     jurisdiction: str
     as_of: dt.date
     threshold: float
     accept_stale: bool
 
-    def screen(self, screener: Screener, party: Party | str) -> ScreeningResult:
-        return screener.screen(
-            party,
-            jurisdiction=self.jurisdiction,
+    def bind(self, screener: Screener) -> _Run:
+        """These options resolved against ``screener``'s lists; raises as
+        :meth:`Screener.screen` does for a jurisdiction or date the lists do not cover."""
+        timelines = screener._timelines_for(
+            self.jurisdiction, self.as_of, accept_stale=self.accept_stale
+        )
+        return _Run(
+            screener=screener,
+            jurisdiction=_jurisdiction_code(self.jurisdiction),
             as_of=self.as_of,
             threshold=self.threshold,
-            accept_stale=self.accept_stale,
+            timelines=timelines,
+            lists_used=tuple(_list_use(timeline, self.as_of) for timeline in timelines),
+        )
+
+
+@attrs.frozen
+class _Run:
+    """A screener with the lists, date and threshold of one screening resolved: what every row
+    of a batch shares, worked out once rather than for each row."""
+
+    screener: Screener
+    jurisdiction: str
+    as_of: dt.date
+    threshold: float
+    timelines: tuple[Timeline, ...]
+    lists_used: tuple[ListUse, ...]
+
+    def screen(self, party: Party | str) -> ScreeningResult:
+        query = party if isinstance(party, Party) else Party(name=party)
+        screener, day, threshold = self.screener, self.as_of, self.threshold
+        index = screener._index
+        candidates = None if index is None else index.lookup(query, threshold)
+        if candidates is None:
+            hits = [
+                Hit(list_id=timeline.info.id, entry=entry, designation=designation, match=match)
+                for timeline in self.timelines
+                for entry, designation in timeline.in_force(day)
+                if (match := screener.scorer.compare(query, entry)).score >= threshold
+            ]
+        else:
+            hits = screener._candidate_hits(query, candidates, self.timelines, day, threshold)
+        hits.sort(key=lambda hit: (-hit.score, hit.list_id, hit.entry_id))
+        return ScreeningResult(
+            query=query,
+            jurisdiction=self.jurisdiction,
+            as_of=day,
+            threshold=threshold,
+            scorer=screener.scorer.name,
+            lists_used=self.lists_used,
+            hits=hits,
         )
 
 
@@ -367,23 +400,22 @@ def _pickled(screener: Screener) -> bytes:
     return buffer.getvalue()
 
 
-#: The screener and options of a worker process, set once by :func:`_start_worker`.
-_worker_state: tuple[Screener, _ScreenOptions] | None = None
+#: The screening run of a worker process, set once by :func:`_start_worker`.
+_worker_run: _Run | None = None
 
 
 def _start_worker(pickled_screener: str, options: _ScreenOptions) -> None:
     # One screener per worker process, set when the process starts, read from the file the
     # parent wrote: the pickle of a screener over the official lists weighs about a hundred
     # megabytes, which neither process then holds in memory as bytes.
-    global _worker_state
+    global _worker_run
     with open(pickled_screener, "rb") as file:
-        _worker_state = (pickle.load(file), options)
+        _worker_run = options.bind(pickle.load(file))
 
 
 def _screen_chunk(parties: list[Party]) -> list[ScreeningResult]:
-    assert _worker_state is not None, "worker process started without its screener"
-    screener, options = _worker_state
-    return [options.screen(screener, party) for party in parties]
+    assert _worker_run is not None, "worker process started without its screener"
+    return [_worker_run.screen(party) for party in parties]
 
 
 def _screen_in_processes(

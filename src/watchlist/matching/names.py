@@ -57,7 +57,8 @@ _PATRONYMIC_ENDINGS = ("ovich", "evich", "ovna", "evna", "ichna", "ogly", "ogli"
 _ABJADS = frozenset({"Arab", "Hebr"})
 
 
-@attrs.frozen
+# The hash is kept: tokens are the keys of the index's caches of word lookups.
+@attrs.frozen(cache_hash=True)
 class Token:
     """One word of a prepared name."""
 
