@@ -214,6 +214,8 @@ class _Table:
         found = np.searchsorted(self.keys, wanted)
         # A key past the last is clipped to it, and then unequal.
         found = found[self.keys.take(found, mode="clip") == wanted]
+        if not found.size:
+            return [column[:0] for column in self._columns]
         starts = self._starts[found]
         lengths = self._starts[found + 1] - starts
         # Each key's rows run from its start: offset the positions of the joined rows.
@@ -251,19 +253,20 @@ def _may_reach(
     return paired * (1.0 - floor) >= (floor * PERSON_UNPAIRED_FACTOR) * (total - paired)
 
 
-#: The bits of each byte: row ``b`` holds the eight bits of ``b``, lowest first.
-_BYTE_BITS = (np.arange(256)[:, None] >> np.arange(8)) & 1
+#: The bits of each byte: row ``b`` holds the eight bits of ``b``, lowest first (as floats, the
+#: type they are multiplied with).
+_BYTE_BITS = ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.float64)
+_BYTE = np.uint64(255)
 
 
 def _sums_over_bits(masks: _Masks, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """For each mask and each column of ``values``, the sum of ``values[i]`` over the mask's
     bits ``i``: a byte at a time, through a table of the 256 sums the byte's eight values can
     make (one row of sums per mask)."""
-    sums = np.zeros((len(masks), values.shape[1]))
-    for start in range(0, len(values), 8):
+    sums: npt.NDArray[np.float64] = (_BYTE_BITS[:, : len(values[:8])] @ values[:8])[masks & _BYTE]
+    for start in range(8, len(values), 8):
         chunk = values[start : start + 8]
-        table = _BYTE_BITS[:, : len(chunk)] @ chunk
-        sums += table[(masks >> np.uint64(start)) & np.uint64(255)]
+        sums += (_BYTE_BITS[:, : len(chunk)] @ chunk)[(masks >> np.uint64(start)) & _BYTE]
     return sums
 
 
