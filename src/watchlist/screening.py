@@ -263,8 +263,13 @@ class Screener:
         every row.
         """
         day = dt.date.today() if as_of is None else to_date(as_of)
-        timelines = self._timelines_for(jurisdiction, day, accept_stale=accept_stale)
-        return tuple(_list_use(timeline, day) for timeline in timelines)
+        options = _ScreenOptions(
+            jurisdiction=jurisdiction,
+            as_of=day,
+            threshold=self.threshold,
+            accept_stale=accept_stale,
+        )
+        return options.bind(self).lists_used
 
     def _timelines_for(
         self, jurisdiction: str, day: dt.date, *, accept_stale: bool
@@ -352,6 +357,7 @@ class _Run:
     lists_used: tuple[ListUse, ...]
 
     def screen(self, party: Party | str) -> ScreeningResult:
+        """As :meth:`Screener.screen` with this run's parameters."""
         query = party if isinstance(party, Party) else Party(name=party)
         screener, day, threshold = self.screener, self.as_of, self.threshold
         index = screener._index
