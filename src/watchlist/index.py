@@ -90,7 +90,7 @@ import functools
 import math
 import zlib
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -130,8 +130,9 @@ POSTINGS_CACHE_SIZE = 1 << 12
 
 _Masks: TypeAlias = npt.NDArray[np.uint64]
 #: Spellings and, for each, the positions of its words a lookup reached (as bits).
-_Postings: TypeAlias = tuple[npt.NDArray[np.uint64], _Masks]
-_NO_POSTINGS: _Postings = (np.zeros(0, np.uint64), np.zeros(0, np.uint64))
+#: Spellings are kept as numpy's index type: arrays index faster by it than by uint64.
+_Postings: TypeAlias = tuple[npt.NDArray[np.intp], _Masks]
+_NO_POSTINGS: _Postings = (np.zeros(0, np.intp), np.zeros(0, np.uint64))
 _osa_similarity = OSA.normalized_similarity
 _levenshtein_similarity = Levenshtein.normalized_similarity
 _BITS = np.left_shift(np.uint64(1), np.arange(MASK_WORDS, dtype=np.uint64))
@@ -228,7 +229,7 @@ class _Table:
         """The rows of ``keys`` of a table of postings: spellings and masks, a spelling once
         per key."""
         spellings, masks = self.rows(keys)
-        return spellings, masks
+        return spellings.astype(np.intp), masks
 
 
 def _merged(parts: Sequence[_Postings]) -> _Postings:
@@ -263,10 +264,15 @@ def _sums_over_bits(masks: _Masks, values: npt.NDArray[np.float64]) -> npt.NDArr
     """For each mask and each column of ``values``, the sum of ``values[i]`` over the mask's
     bits ``i``: a byte at a time, through a table of the 256 sums the byte's eight values can
     make (one row of sums per mask)."""
-    sums: npt.NDArray[np.float64] = (_BYTE_BITS[:, : len(values[:8])] @ values[:8])[masks & _BYTE]
+    # ``take``: numpy indexes rows by a uint64 array ten times faster through it.
+    sums: npt.NDArray[np.float64] = np.take(
+        _BYTE_BITS[:, : len(values[:8])] @ values[:8], masks & _BYTE, axis=0
+    )
     for start in range(8, len(values), 8):
         chunk = values[start : start + 8]
-        sums += (_BYTE_BITS[:, : len(chunk)] @ chunk)[(masks >> np.uint64(start)) & _BYTE]
+        sums += np.take(
+            _BYTE_BITS[:, : len(chunk)] @ chunk, (masks >> np.uint64(start)) & _BYTE, axis=0
+        )
     return sums
 
 
@@ -740,7 +746,7 @@ class CandidateIndex:
         reaches = [each for each in reaches if each[0][0].size]
         if not reaches:
             return True
-        spellings: npt.NDArray[np.integer[Any]]
+        spellings: npt.NDArray[np.intp]
         if len(reaches) == 1:
             # One lookup reached anything (most names): its spellings, each once, as they are.
             (spellings, listed_bits), bits = reaches[0]
@@ -779,7 +785,7 @@ class CandidateIndex:
         width = int(np.bitwise_or.reduce(listed_bits)).bit_length()
         paired_listed = (listed_bits[:, None] & _BITS[:width]) != 0
         paired = query_paired[kept] + np.minimum(
-            (paired_listed * self._spelling_weights[spellings, :width]).sum(axis=1),
+            (paired_listed * self._spelling_weights.take(spellings, axis=0)[:, :width]).sum(axis=1),
             most_listed[kept],
         )
         reaching = _may_reach(paired, totals[kept], floor)
