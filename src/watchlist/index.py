@@ -361,12 +361,16 @@ class CandidateIndex:
         by_identifier: dict[str, list[int]] = {}
         names: dict[str, int] = {}
         name_records: list[list[int]] = []
+        #: The name id of each name of each record, in the entry's order.
+        self._record_names: list[tuple[int, ...]] = []
         organisation_names: set[int] = set()
         for position, (_, entry) in enumerate(self.records):
             for identifier in entry.identifiers:
                 by_identifier.setdefault(identifier_value(identifier), []).append(position)
-            for name in entry.names:
-                name_id = names.setdefault(name.value, len(names))
+            self._record_names.append(
+                tuple(names.setdefault(name.value, len(names)) for name in entry.names)
+            )
+            for name_id in self._record_names[-1]:
                 if name_id == len(name_records):
                     name_records.append([])
                 if not name_records[name_id] or name_records[name_id][-1] != position:
@@ -374,7 +378,6 @@ class CandidateIndex:
                 if entry.kind is not EntityKind.PERSON:
                     organisation_names.add(name_id)
         self._by_identifier = {key: tuple(value) for key, value in by_identifier.items()}
-        self._name_ids = names
         self._name_values = list(names)
         self._name_records = [np.array(each, np.int32) for each in name_records]
         self._words: list[str] = []
@@ -697,11 +700,17 @@ class CandidateIndex:
         positions = set(by_identifier)
         for name_id in names:
             positions.update(self._name_records[name_id].tolist())
-        name_ids = self._name_ids
+        records, record_names = self.records, self._record_names
         return {
             position: None
             if position in by_identifier
-            else tuple(n for n in self.records[position][1].names if name_ids[n.value] in names)
+            else tuple(
+                name
+                for name, name_id in zip(
+                    records[position][1].names, record_names[position], strict=True
+                )
+                if name_id in names
+            )
             for position in sorted(positions)
         }
 
