@@ -73,7 +73,8 @@ LEGAL_FORMS = ("LLC", "Ltd", "GmbH", "JSC", "ТОО", "ООО", "S.A.", "Inc")
 LISTED_SHARE = 0.05
 
 
-def _ordinary_name(rng: random.Random) -> tuple[str, str]:
+def ordinary_name(rng: random.Random) -> tuple[str, str]:
+    """A customer name as banks see them, and its kind: a person, or a company (one in four)."""
     if rng.random() < 0.25:
         words = rng.sample(COMPANY_WORDS, rng.randint(1, 3))
         return " ".join([*words, rng.choice(LEGAL_FORMS)]), "organization"
@@ -108,7 +109,7 @@ def generate(path: Path, rows: int, screener: Screener, seed: int = 2026) -> Non
                 if rng.random() < 0.5:
                     name = _perturbed(name, rng)
             else:
-                name, kind = _ordinary_name(rng)
+                name, kind = ordinary_name(rng)
             writer.writerow([f"R{number:07d}", name, kind])
 
 

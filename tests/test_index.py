@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import pickle
 from pathlib import Path
 
 import attrs
@@ -213,6 +214,21 @@ def test_a_listed_name_of_more_than_64_words_is_a_candidate_of_every_query() -> 
     index = CandidateIndex([("list", long_entry), ("list", short_entry)])
     assert index.candidates(Party(name="Bbman Ccman"), 0.8) == [0]
     assert index.candidates(Party(name="Sirajuddin Haqqani"), 0.8) == [0, 1]
+
+
+def test_an_unpickled_index_answers_as_the_original(
+    full_lists: tuple[Records, CandidateIndex, list[str]],
+) -> None:
+    """A worker process receives the index pickled, without its Tokens and prepared
+    organisation names, and makes them again."""
+    _, index, others = full_lists
+    copy = pickle.loads(pickle.dumps(index))
+    assert copy._tokens == index._tokens
+    assert copy._organisations == index._organisations
+    for name in others[::400]:
+        for kind in (EntityKind.PERSON, EntityKind.ORGANIZATION):
+            query = Party(name=name, kind=kind)
+            assert copy.lookup(query, 0.75) == index.lookup(query, 0.75)
 
 
 def test_deletions_reach_every_string_at_that_many_deletions() -> None:

@@ -108,7 +108,14 @@ from watchlist.matching.features import (
     NATIONALITY_SHARED,
     whole_name_similarity,
 )
-from watchlist.matching.names import PreparedName, Role, Token, canonical_spelling, prepare
+from watchlist.matching.names import (
+    PreparedName,
+    Role,
+    Token,
+    canonical_spelling,
+    prepare,
+    word_token,
+)
 from watchlist.matching.phonetic import phonetic_keys
 from watchlist.model import EntityKind, Entry, Identifier, Name, Party
 
@@ -400,14 +407,29 @@ class CandidateIndex:
         )
 
     def __getstate__(self) -> dict[str, object]:
-        # The caches are rebuilt where the index is unpickled (a worker process).
+        # The caches are rebuilt where the index is unpickled (a worker process), and so are
+        # the listed words' Tokens and the organisations' prepared names: hundreds of
+        # thousands of small objects, which cost the pickling process about 80 MB more at its
+        # peak than the few numbers they are made again from.
         state = dict(self.__dict__)
         for cached in ("_edge_words", "_merges", "_concat_postings", "_word_postings"):
             del state[cached]
+        state["_tokens"] = np.array([token.abjad for token in self._tokens], bool)
+        state["_organisations"] = np.array(list(self._organisations), np.int32)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
+        abjad = state.pop("_tokens")
+        organisations = state.pop("_organisations")
+        assert isinstance(abjad, np.ndarray)
+        assert isinstance(organisations, np.ndarray)
         self.__dict__.update(state)
+        self._tokens = [
+            word_token(*each) for each in zip(self._words, abjad.tolist(), strict=True)
+        ]
+        self._organisations: dict[int, PreparedName] = {
+            name_id: prepare(self._name_values[name_id]) for name_id in organisations.tolist()
+        }
         self._start_caches()
 
     # -- building --------------------------------------------------------------------------
@@ -532,7 +554,7 @@ class CandidateIndex:
         self._deletions = deletions_table.build()
 
     def _build_organisation_paths(self, organisation_names: set[int]) -> None:
-        self._organisations: dict[int, PreparedName] = {}
+        self._organisations = {}
         by_bigram: dict[tuple[str, int], list[int]] = {}
         self._by_initials: dict[str, list[int]] = {}
         self._by_single_word: dict[str, list[int]] = {}

@@ -181,7 +181,9 @@ def canonical_spelling(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 17)
-def _token(text: str, abjad: bool) -> Token:
+def word_token(text: str, abjad: bool) -> Token:
+    """The normalised word ``text`` as a Token, ``abjad`` if it comes from a script written
+    without short vowels (cached: a word is one Token however many names it is in)."""
     role, weight = role_of(text)
     return Token(
         text=text,
@@ -236,7 +238,7 @@ def prepare(value: str) -> PreparedName:
         found.setdefault(words, False)
         found.setdefault(tuple(_joined_particles(list(words))), True)
     kept = [(words, joined) for words, joined in found.items() if words]
-    token_spellings = tuple(tuple(_token(word, abjad) for word in words) for words, _ in kept)
+    token_spellings = tuple(tuple(word_token(word, abjad) for word in words) for words, _ in kept)
     particles_joined = tuple(joined for _, joined in kept)
     looks_like_organisation = any(
         token.role in (Role.LEGAL_FORM, Role.GENERIC)
