@@ -109,9 +109,11 @@ def normalize_name(text: str) -> str:
     if _ALLAH in text:
         text = text.replace(_ALLAH, "allah")
     text = text.translate(_CYRILLIC_TABLE)
-    text = "".join(
-        char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char)
-    )
+    # ASCII has no accents to take off, and nothing to transliterate (most names banks see).
+    if not text.isascii():
+        text = "".join(
+            char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char)
+        )
     if not text.isascii():
         text = anyascii(text).lower()
     text = text.translate(_APOSTROPHES)
@@ -129,7 +131,7 @@ def cyrillic_spellings(text: str) -> tuple[str, ...]:
     """
     default = normalize_name(text)
     folded = unicodedata.normalize("NFKC", text).casefold()
-    if not any("\u0400" <= char <= "\u04ff" for char in folded):
+    if folded.isascii() or not any("\u0400" <= char <= "\u04ff" for char in folded):
         return (default,)
     spellings = dict.fromkeys([default])
     for name, (table, iotated_e) in _SCHEMES.items():
