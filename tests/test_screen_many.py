@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import attrs
 import pytest
 
 from watchlist import (
@@ -21,6 +22,7 @@ from watchlist import (
     ScreeningResult,
     UnknownJurisdictionError,
 )
+from watchlist.matching import FeatureScorer
 
 COUNTERPARTIES = Path(__file__).resolve().parents[1] / "lists" / "examples" / "counterparties.csv"
 #: (jurisdiction, as of) pairs the shipped lists cover, before and after the 2024-2025 changes.
@@ -56,6 +58,30 @@ def test_screen_many_equals_screening_one_by_one(
     assert results == expected
     assert any(result.is_hit for result in results)
     assert any(not result.is_hit for result in results)
+
+
+@attrs.frozen
+class ScoresEveryRecord(FeatureScorer):
+    """The default scorer under another type: the index does not serve it, so a Screener
+    scores every record in force with it."""
+
+
+@pytest.mark.parametrize(("jurisdiction", "as_of"), SETTINGS)
+def test_screen_many_scoring_every_record_equals_screening_one_by_one(
+    screener: Screener, jurisdiction: str, as_of: str
+) -> None:
+    """A run works out the records in force once, for every row: the results are those of
+    screening one by one, and the index's."""
+    every = Screener(
+        timelines=screener.timelines,
+        jurisdictions=screener.jurisdictions,
+        scorer=ScoresEveryRecord(),
+    )
+    parties = _parties()
+    expected = _one_by_one(every, parties, jurisdiction, as_of)
+    results = list(every.screen_many(parties, jurisdiction=jurisdiction, as_of=as_of))
+    assert results == expected
+    assert results == _one_by_one(screener, parties, jurisdiction, as_of)
 
 
 def test_screen_many_accepts_plain_names(screener: Screener) -> None:

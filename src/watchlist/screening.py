@@ -28,7 +28,16 @@ from watchlist.errors import (
 from watchlist.index import CandidateIndex
 from watchlist.jurisdictions import Jurisdiction, load_jurisdictions
 from watchlist.matching import FeatureScorer, Scorer
-from watchlist.model import Hit, ListUse, ListVersion, Name, Party, ScreeningResult
+from watchlist.model import (
+    Designation,
+    Entry,
+    Hit,
+    ListUse,
+    ListVersion,
+    Name,
+    Party,
+    ScreeningResult,
+)
 from watchlist.sources import curated
 from watchlist.store import Store
 from watchlist.timeline import Timeline
@@ -355,6 +364,11 @@ class _Run:
     threshold: float
     timelines: tuple[Timeline, ...]
     lists_used: tuple[ListUse, ...]
+    #: Every record in force on the day, found when a row first needs them all (a scorer
+    #: the index does not serve, or a query it cannot bound), then kept for the run.
+    _in_force: list[tuple[tuple[str, Entry, Designation], ...]] = attrs.field(
+        init=False, factory=list, eq=False, repr=False
+    )
 
     def screen(self, party: Party | str) -> ScreeningResult:
         """As :meth:`Screener.screen` with this run's parameters."""
@@ -363,10 +377,17 @@ class _Run:
         index = screener._index
         candidates = None if index is None else index.lookup(query, threshold)
         if candidates is None:
+            if not self._in_force:
+                self._in_force.append(
+                    tuple(
+                        (timeline.info.id, entry, designation)
+                        for timeline in self.timelines
+                        for entry, designation in timeline.in_force(day)
+                    )
+                )
             hits = [
-                Hit(list_id=timeline.info.id, entry=entry, designation=designation, match=match)
-                for timeline in self.timelines
-                for entry, designation in timeline.in_force(day)
+                Hit(list_id=list_id, entry=entry, designation=designation, match=match)
+                for list_id, entry, designation in self._in_force[0]
                 if (match := screener.scorer.compare(query, entry)).score >= threshold
             ]
         else:
