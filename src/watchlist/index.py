@@ -414,13 +414,14 @@ class CandidateIndex:
         state = dict(self.__dict__)
         for cached in ("_edge_words", "_merges", "_concat_postings", "_word_postings"):
             del state[cached]
-        state["_tokens"] = np.array([token.abjad for token in self._tokens], bool)
-        state["_organisations"] = np.array(list(self._organisations), np.int32)
+        del state["_tokens"], state["_organisations"]
+        state["_abjad_words"] = np.array([token.abjad for token in self._tokens], bool)
+        state["_organisation_ids"] = np.array(list(self._organisations), np.int32)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        abjad = state.pop("_tokens")
-        organisations = state.pop("_organisations")
+        abjad = state.pop("_abjad_words")
+        organisations = state.pop("_organisation_ids")
         assert isinstance(abjad, np.ndarray)
         assert isinstance(organisations, np.ndarray)
         self.__dict__.update(state)
