@@ -187,38 +187,6 @@ class Screener:
         )
         return options.bind(self).screen(query)
 
-    def _candidate_hits(
-        self,
-        query: Party,
-        candidates: dict[int, tuple[Name, ...] | None],
-        timelines: tuple[Timeline, ...],
-        day: dt.date,
-        threshold: float,
-    ) -> list[Hit]:
-        """The hits among the index's candidates: the in-force records of ``timelines``, in
-        the order scoring every record would meet them, each compared by the names of it
-        that could reach a hit."""
-        assert self._index is not None
-        # The index is built for this scorer only.
-        scorer = self.scorer
-        assert isinstance(scorer, FeatureScorer)
-        records = self._index.records
-        rank = {timeline.info.id: k for k, timeline in enumerate(timelines)}
-        chosen = sorted(
-            (p for p in candidates if records[p][0] in rank),
-            key=lambda p: (rank[records[p][0]], p),
-        )
-        hits = []
-        for position in chosen:
-            list_id, entry = records[position]
-            designation = entry.designation_on(day)
-            if designation is None:
-                continue
-            match = scorer.compare(query, entry, listed_names=candidates[position])
-            if match.score >= threshold:
-                hits.append(Hit(list_id=list_id, entry=entry, designation=designation, match=match))
-        return hits
-
     def screen_many(
         self,
         rows: Iterable[Party | str],
@@ -369,6 +337,12 @@ class _Run:
     _in_force: list[tuple[tuple[str, Entry, Designation], ...]] = attrs.field(
         init=False, factory=list, eq=False, repr=False
     )
+    #: Each list's place in the run's order: hits are met in it, as scoring every record would.
+    _list_ranks: dict[str, int] = attrs.field(init=False, eq=False, repr=False)
+
+    @_list_ranks.default
+    def _ranks(self) -> dict[str, int]:
+        return {timeline.info.id: k for k, timeline in enumerate(self.timelines)}
 
     def screen(self, party: Party | str) -> ScreeningResult:
         """As :meth:`Screener.screen` with this run's parameters."""
@@ -391,7 +365,7 @@ class _Run:
                 if (match := screener.scorer.compare(query, entry)).score >= threshold
             ]
         else:
-            hits = screener._candidate_hits(query, candidates, self.timelines, day, threshold)
+            hits = self._hits_among(query, candidates)
         hits.sort(key=lambda hit: (-hit.score, hit.list_id, hit.entry_id))
         return ScreeningResult(
             query=query,
@@ -402,6 +376,33 @@ class _Run:
             lists_used=self.lists_used,
             hits=hits,
         )
+
+    def _hits_among(
+        self, query: Party, candidates: dict[int, tuple[Name, ...] | None]
+    ) -> list[Hit]:
+        """The hits among the index's candidates: the in-force records of this run's lists, in
+        the order scoring every record would meet them, each compared by the names of it
+        that could reach a hit."""
+        index = self.screener._index
+        assert index is not None
+        # The index is built for this scorer only.
+        scorer = self.screener.scorer
+        assert isinstance(scorer, FeatureScorer)
+        records, rank = index.records, self._list_ranks
+        chosen = sorted(
+            (p for p in candidates if records[p][0] in rank),
+            key=lambda p: (rank[records[p][0]], p),
+        )
+        hits = []
+        for position in chosen:
+            list_id, entry = records[position]
+            designation = entry.designation_on(self.as_of)
+            if designation is None:
+                continue
+            match = scorer.compare(query, entry, listed_names=candidates[position])
+            if match.score >= self.threshold:
+                hits.append(Hit(list_id=list_id, entry=entry, designation=designation, match=match))
+        return hits
 
 
 class _ScreenerPickler(pickle.Pickler):
