@@ -369,15 +369,15 @@ class CandidateIndex:
         names: dict[str, int] = {}
         name_records: list[list[int]] = []
         #: The name id of each name of each record, in the entry's order.
-        self._record_names: list[tuple[int, ...]] = []
+        self._record_name_ids: list[tuple[int, ...]] = []
         organisation_names: set[int] = set()
         for position, (_, entry) in enumerate(self.records):
             for identifier in entry.identifiers:
                 by_identifier.setdefault(identifier_value(identifier), []).append(position)
-            self._record_names.append(
+            self._record_name_ids.append(
                 tuple(names.setdefault(name.value, len(names)) for name in entry.names)
             )
-            for name_id in self._record_names[-1]:
+            for name_id in self._record_name_ids[-1]:
                 if name_id == len(name_records):
                     name_records.append([])
                 if not name_records[name_id] or name_records[name_id][-1] != position:
@@ -723,14 +723,14 @@ class CandidateIndex:
         positions = set(by_identifier)
         for name_id in names:
             positions.update(self._name_records[name_id].tolist())
-        records, record_names = self.records, self._record_names
+        records, record_name_ids = self.records, self._record_name_ids
         return {
             position: None
             if position in by_identifier
             else tuple(
                 name
                 for name, name_id in zip(
-                    records[position][1].names, record_names[position], strict=True
+                    records[position][1].names, record_name_ids[position], strict=True
                 )
                 if name_id in names
             )
