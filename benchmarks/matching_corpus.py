@@ -63,10 +63,11 @@ from rapidfuzz import fuzz, process
 
 SEED = 20261206
 #: Bump whenever the pairs this module builds change.
-CODE_VERSION = "1"
+CODE_VERSION = "3"
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 CACHE = Path(__file__).resolve().parent / ".cache"
 SPLITS = ("train", "dev", "test")
+SCRIPTS = frozenset({"cyrillic", "arabic", "hangul", "han", "greek", "ethiopic", "hebrew"})
 HARD = frozenset({"conflicting_part", "shared_surname", "qualifier", "distinctive_word"})
 MAX_POSITIVES = 6
 RANDOM_SHARE = 0.25
@@ -97,6 +98,8 @@ class _Name:
     primary: bool = False
     weak: bool = False
     original_script: bool = False
+    #: the name this one is a reading of in another script (UN original-script names)
+    twin: str = ""
     #: (surname, first name, middle parts) when the list gives the structure
     parts: tuple[str, str, tuple[str, ...]] | None = None
 
@@ -125,6 +128,7 @@ class _Party:
                 known.primary |= name.primary
                 known.weak &= name.weak
                 known.parts = known.parts or name.parts
+                known.twin = known.twin or name.twin
                 return
         self.names.append(name)
 
@@ -204,11 +208,13 @@ def _is_subsequence(short: str, long: str) -> bool:
 
 
 def _abbreviation(a: list[str], b: list[str]) -> bool:
+    """One side has a word made of the initials of the other side's words it lacks."""
     for short, long in ((a, b), (b, a)):
-        if len(long) < 2:
+        missing = [t for t in long if t not in short]
+        if len(missing) < 2:
             continue
-        full = _initials(long)
-        content = _initials(t for t in long if t not in STOP and t not in LEGAL_FORMS)
+        full = _initials(missing)
+        content = _initials(t for t in missing if t not in STOP and t not in LEGAL_FORMS)
         for token in short:
             if len(token) < 2 or token in long or not token.isalpha():
                 continue
@@ -224,6 +230,48 @@ def _abbreviation(a: list[str], b: list[str]) -> bool:
     return False
 
 
+LEGAL_PHRASES = tuple(
+    tuple(phrase.split())
+    for phrase in (
+        "obshchestvo s ogranichennoi otvetstvennostyu",
+        "obshchestvo s ogranichennoy otvetstvennostyu",
+        "obshchestvo s ogranichennoj otvetstvennostju",
+        "limited liability company",
+        "limited liability partnership",
+        "closed joint stock company",
+        "open joint stock company",
+        "public joint stock company",
+        "joint stock company",
+        "aktsionernoe obshchestvo",
+        "aktsionernoye obshchestvo",
+        "zakrytoe aktsionernoe obshchestvo",
+        "otkrytoe aktsionernoe obshchestvo",
+        "publichnoe aktsionernoe obshchestvo",
+        "free zone company",
+        "free zone establishment",
+        "sociedad anonima",
+        "private limited",
+        "public limited company",
+    )
+)
+
+
+def content_words(tokens: list[str]) -> list[str]:
+    """The words without legal forms (multi-word ones first)."""
+    kept: list[str] = []
+    position = 0
+    while position < len(tokens):
+        for phrase in LEGAL_PHRASES:
+            if tuple(tokens[position : position + len(phrase)]) == phrase:
+                position += len(phrase)
+                break
+        else:
+            if tokens[position] not in LEGAL_FORMS:
+                kept.append(tokens[position])
+            position += 1
+    return kept
+
+
 def variation(query: str, candidate: str) -> str:
     """What separates two names of one party."""
     scripts = {script(query), script(candidate)} - {"latin"}
@@ -235,7 +283,8 @@ def variation(query: str, candidate: str) -> str:
     sa, sb = set(a), set(b)
     if sa - HONORIFICS and sa - HONORIFICS == sb - HONORIFICS and (sa ^ sb) <= HONORIFICS:
         return "honorific"
-    if sa - LEGAL_FORMS and sa - LEGAL_FORMS == sb - LEGAL_FORMS:
+    ca, cb = content_words(a), content_words(b)
+    if ca and Counter(ca) == Counter(cb):
         return "legal_form"
     if _abbreviation(a, b):
         return "abbreviation"
@@ -345,6 +394,32 @@ def _un_ref(ref: str) -> str:
     return ref.strip().rstrip(".").upper()
 
 
+_ANNOTATION = re.compile(
+    r"\s*\((?:previously|formerly) listed as\)|\s*\(nom de guerre\)|\s*\(combat name\)"
+    r"|\s*\(birth name\)|\s*\(third\)|\s*\(Tigrinya\)|\s*\(original script\)"
+    r"|\s*\(prominently known[^)]*\)|\s*\((?:sub-unit name: )?[^)]*sub-unit name\)"
+    r"|\s*\([^)]{40,}\)",
+    re.IGNORECASE,
+)
+_BORN = re.compile(r",?\s+born\b.*$", re.IGNORECASE)
+_INNER = re.compile(r"\s*\((?:original script:\s*|sub-unit name:\s*)?([^()]*)\)?\s*$")
+
+
+def clean_un_name(text: str) -> list[str]:
+    """The names in one UN name field: annotations ("(previously listed as)", "born in 1963")
+    dropped, and a parenthesised name in another script (or marked "original script") made a
+    name of its own."""
+    text = _BORN.sub("", _ANNOTATION.sub("", " ".join(text.split()))).strip(" ,;")
+    names = [text]
+    found = _INNER.search(text) if "(" in text else None
+    if found and found.start() > 0:
+        outside, inside = text[: found.start()].strip(" ,"), found.group(1).strip(" ,")
+        marked = "original script" in found.group(0).casefold()
+        if inside and (marked or script(inside) != script(outside)):
+            names = [outside, inside]
+    return [name for name in names if name]
+
+
 def _read_un(paths: list[Path]) -> dict[str, _Party]:
     parties: dict[str, _Party] = {}
     for path in paths:
@@ -374,13 +449,17 @@ def _read_un(paths: list[Path]) -> dict[str, _Party]:
                     if surname and given:
                         parts = (" ".join(surname), given[0], tuple(given[1:]))
                 party.add(_Name(name, primary=True, parts=parts))
-                original = _text(element, "NAME_ORIGINAL_SCRIPT")
-                if original:
-                    party.add(_Name(original, original_script=True))
+                for original in clean_un_name(_text(element, "NAME_ORIGINAL_SCRIPT")):
+                    scripted = script(original) != "latin"
+                    party.add(_Name(original, original_script=scripted, twin=name))
                 for alias in element.iter(f"{prefix}_ALIAS"):
                     weak = _text(alias, "QUALITY").casefold() == "low"
                     for piece in _text(alias, "ALIAS_NAME").split(";"):
-                        party.add(_Name(piece.strip(), weak=weak))
+                        cleaned = clean_un_name(piece)
+                        for number, text in enumerate(cleaned):
+                            twin = cleaned[1 - number] if len(cleaned) == 2 else ""
+                            scripted = script(text) != "latin"
+                            party.add(_Name(text, weak=weak, original_script=scripted, twin=twin))
                 for dob in element.iter("INDIVIDUAL_DATE_OF_BIRTH"):
                     for field in ("DATE", "YEAR", "FROM_YEAR", "TO_YEAR"):
                         party.birth_years.update(int(y) for y in _YEAR.findall(_text(dob, field)))
@@ -472,9 +551,12 @@ def _positives(party: _Party, skipped: Counter[str]) -> Iterator[Pair]:
     among = [(a, b) for i, a in enumerate(others) for b in others[i + 1 :]]
     rng.shuffle(with_primary)
     rng.shuffle(among)
-    # original script first (scarce), then up to 4 against the primary, then aliases among
-    # themselves
-    scripted = [p for p in with_primary + among if p[0].original_script or p[1].original_script]
+    # readings in another script first (scarce), then up to 4 against the primary, then
+    # aliases among themselves
+    scripted = [
+        p for p in with_primary + among if _twins(*p) or (p in with_primary and not p[0].twin)
+    ]
+    scripted = [p for p in scripted if p[0].original_script or p[1].original_script]
     chosen: list[tuple[_Name, _Name]] = scripted[:2]
     chosen += [p for p in with_primary if p not in chosen][
         : 4 - len(chosen) if len(chosen) < 4 else 0
@@ -486,9 +568,20 @@ def _positives(party: _Party, skipped: Counter[str]) -> Iterator[Pair]:
             chosen.append(candidate_pair)
     split = split_of(party.split_key)
     for alias, other in chosen:
-        yield _pair(
-            party, alias, party, other, True, variation(alias.text, other.text), party.source, split
+        category = variation(alias.text, other.text)
+        untwinned = (alias.original_script and not alias.twin and other is primary) or (
+            other.original_script and not other.twin and alias is primary
         )
+        if category in SCRIPTS and not _twins(alias, other) and not untwinned:
+            # a name in another script against a different name of the party, not its reading
+            category = "other"
+        yield _pair(party, alias, party, other, True, category, party.source, split)
+
+
+def _twins(a: _Name, b: _Name) -> bool:
+    return bool(a.twin and words(a.twin) == words(b.text)) or bool(
+        b.twin and words(b.twin) == words(a.text)
+    )
 
 
 def _linked_positives(parties: list[_Party]) -> Iterator[Pair]:
@@ -517,22 +610,25 @@ def _linked_positives(parties: list[_Party]) -> Iterator[Pair]:
 def _qualifier_key(name: str, places: frozenset[str]) -> tuple[str, bool]:
     """The name without parenthesised parts and trailing place words; whether any was removed."""
     stripped = _PAREN.sub(" ", name)
-    tokens = words(stripped)
+    tokens = [t for t in words(stripped) if t not in LEGAL_FORMS]
     while len(tokens) > 1 and (tokens[-1] in places or tokens[-1] in ("branch", "office")):
         tokens.pop()
     key = " ".join(tokens)
-    return key, key != " ".join(words(name))
+    return key, key != " ".join(t for t in words(name) if t not in LEGAL_FORMS)
 
 
 def _places() -> frozenset[str]:
     """City and country words from the lists' own address files."""
-    found: set[str] = set()
+    countries: set[str] = set()
+    cities: Counter[str] = Counter()
     sdn = DATA / "ofac_sdn"
     for path in [sdn / d / "add.csv" for d in ("2019-01", "2021-07", "2025-12_partial")]:
         for row in _csv_rows(path):
-            for cell in row[3:5]:
-                city = re.sub(r"\d", " ", cell.split(",")[0])
-                found.update(w for w in words(city) if len(w) > 2)
+            if len(row) > 4:
+                countries.update(w for w in words(row[4]) if len(w) > 2)
+                city = re.sub(r"\d", " ", row[3].split(",")[0])
+                cities.update(w for w in words(city) if len(w) > 2)
+    found = countries | {city for city, count in cities.items() if count >= 3}
     return frozenset(found - STOP - LEGAL_FORMS)
 
 
@@ -611,6 +707,9 @@ class _Group:
         ]
         if aliases:
             queries.append(rng.choice(aliases))
+        scripted = [n for n in party.names if n.original_script]
+        if scripted:
+            queries.append(rng.choice(scripted))
         used: set[int] = set()
 
         def mine(pool: Iterable[int]) -> list[int]:
@@ -632,13 +731,21 @@ class _Group:
                 )
                 pool = [sharing[position] for _, _, position in ranked]
                 yield from self._first(index, qname, pool, "nearest", used, skipped)
-            if rare:
+            if rare and number == 0:
                 pool = mine(self.by_word[rare[0]])
                 rng.shuffle(pool)
                 yield from self._first(index, qname, pool, "distinctive_word", used, skipped)
+            if number == 0 and rng.random() < RANDOM_SHARE and len(self.entries) > 1:
+                pool = [rng.randrange(len(self.entries)) for _ in range(3)]
+                yield from self._first(index, qname, mine(pool), "random", used, skipped)
+
+        # the hard categories from every name that has them, at most two pairs a category
+        emitted: Counter[str] = Counter()
+        for qname in party.names:
+            found: list[tuple[str, list[int]]] = []
             if self.kind == "person" and qname.parts:
                 surname, first, middle = qname.parts
-                pool = [
+                conflicting = [
                     e
                     for e in mine(self.by_first.get((surname, first), []))
                     if middle
@@ -646,23 +753,23 @@ class _Group:
                     and parts[2]
                     and parts[2] != middle
                 ]
-                rng.shuffle(pool)
-                yield from self._first(index, qname, pool, "conflicting_part", used, skipped)
-                pool = [
+                found.append(("conflicting_part", conflicting))
+                surnames = [
                     e
                     for e in mine(self.by_surname.get(surname, []))
                     if (parts := self.entries[e][1].parts) and parts[1] != first
                 ]
-                rng.shuffle(pool)
-                yield from self._first(index, qname, pool, "shared_surname", used, skipped)
+                found.append(("shared_surname", surnames))
             if self.kind == "organization" and not qname.original_script:
                 key, _removed = _qualifier_key(qname.text, self.places)
-                pool = mine(self.by_qualifier.get(key, []))
+                found.append(("qualifier", mine(self.by_qualifier.get(key, []))))
+            for category, pool in found:
+                if emitted[category] >= 2:
+                    continue
                 rng.shuffle(pool)
-                yield from self._first(index, qname, pool, "qualifier", used, skipped)
-            if number == 0 and rng.random() < RANDOM_SHARE and len(self.entries) > 1:
-                pool = [rng.randrange(len(self.entries)) for _ in range(3)]
-                yield from self._first(index, qname, mine(pool), "random", used, skipped)
+                for pair in self._first(index, qname, pool, category, used, skipped):
+                    emitted[category] += 1
+                    yield pair
 
 
 def _negatives(parties: list[_Party], skipped: Counter[str]) -> Iterator[Pair]:
