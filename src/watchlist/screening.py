@@ -179,7 +179,7 @@ class Screener:
         :class:`~watchlist.errors.NoCoverageError` or :class:`~watchlist.errors.StaleListError`
         rather than answer for a jurisdiction or date the loaded lists do not cover.
         """
-        query = party if isinstance(party, Party) else Party(name=party)
+        query = _as_query(party)
         day = dt.date.today() if as_of is None else to_date(as_of)
         threshold = self.threshold if threshold is None else _check_threshold(threshold)
         options = _ScreenOptions(
@@ -251,8 +251,11 @@ class Screener:
     def _timelines_for(
         self, jurisdiction: str, day: dt.date, *, accept_stale: bool
     ) -> tuple[Timeline, ...]:
-        code = _jurisdiction_code(jurisdiction)
-        if code not in self.jurisdictions:
+        # Not a code at all (None, say) is as unknown as a code that is not configured.
+        if (
+            not isinstance(jurisdiction, str)
+            or (code := _jurisdiction_code(jurisdiction)) not in self.jurisdictions
+        ):
             raise UnknownJurisdictionError(jurisdiction, self.jurisdictions)
         applied = self.jurisdictions[code].lists_on(day)
         list_ids = dict.fromkeys(each.list_id for each in applied)
@@ -262,6 +265,17 @@ class Screener:
         for timeline in timelines:
             timeline.check_covers(day, accept_stale=accept_stale)
         return timelines
+
+
+def _as_query(party: object) -> Party:
+    """A query as screened: a Party, or a name; anything else (None, bytes, a list) is refused
+    rather than screened as its ``str()``."""
+    if isinstance(party, Party):
+        return party
+    if isinstance(party, str):
+        return Party(name=party)
+    msg = f"a party to screen is a str (a name) or a Party, not {type(party).__name__}"
+    raise TypeError(msg)
 
 
 def _jurisdiction_code(jurisdiction: str) -> str:
@@ -346,7 +360,7 @@ class _Run:
 
     def screen(self, party: Party | str) -> ScreeningResult:
         """As :meth:`Screener.screen` with this run's parameters."""
-        query = party if isinstance(party, Party) else Party(name=party)
+        query = _as_query(party)
         screener, day, threshold = self.screener, self.as_of, self.threshold
         index = screener._index
         candidates = None if index is None else index.lookup(query, threshold)
@@ -474,7 +488,7 @@ def _screen_in_pool(
             # Names become Parties here, in the caller's process, so that a blank name stops
             # the stream after the results of every row before it, as it does one by one.
             try:
-                chunk.append(row if isinstance(row, Party) else Party(name=row))
+                chunk.append(_as_query(row))
             except InputError as error:
                 failure = error
                 break

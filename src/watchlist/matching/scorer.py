@@ -252,5 +252,13 @@ def compare(query: Comparable, candidate: Comparable) -> Match:
     >>> match = compare("Sirajuddin Haqqani", "SIRAJUDDIN JALLALOUDINE HAQQANI")
     >>> match.score >= FeatureScorer().default_threshold
     True
+
+    Anything else (None, bytes, a list) is a :class:`TypeError`; an empty name an
+    :class:`~watchlist.errors.InputError`; a name of punctuation only scores 0, saying that
+    nothing was left to compare.
     """
+    for side, value in (("query", query), ("candidate", candidate)):
+        if not isinstance(value, str | Party | Entry):
+            msg = f"compare: the {side} is a str, Party or Entry, not {type(value).__name__}"
+            raise TypeError(msg)
     return _DEFAULT_SCORER.compare(_as_party(query), _as_entry(candidate))
