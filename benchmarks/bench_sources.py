@@ -8,7 +8,7 @@ read into a list, nothing else done), as ratios:
 - **cold parse** of the full SDN as published 2024-05-03
   (``ofac_sdn/snapshots/sdn_2024-05-03_*.csv``, about 15k entries) by
   ``watchlist.sources.registry.read``; target 1.0 s;
-- **cached reload** of that version from a version store (``Store.load``, which unpickles the
+- **cached reload** of that version from a version store (``Store.load``, which reads the JSON
   compiled cache); target 0.15 s;
 - **timeline** of all 308 daily SDN versions (``ofac_sdn/daily/*.tar.xz``, unpacked to a
   temporary directory at run time): ``registry.read_versions`` over the files, then

@@ -35,6 +35,8 @@ PUBLIC = [
     "ScreeningResult",
     "StaleListError",
     "Store",
+    "StoreError",
+    "StoreIntegrityError",
     "Timeline",
     "UnknownJurisdictionError",
     "WatchlistError",
@@ -59,6 +61,8 @@ def test_every_error_descends_from_watchlist_error() -> None:
         errors.ListNotFoundError,
         errors.ListFormatError,
         errors.InputError,
+        errors.StoreError,
+        errors.StoreIntegrityError,
     ]
     assert all(issubclass(error, errors.WatchlistError) for error in raised)
     assert issubclass(errors.UnknownJurisdictionError, LookupError)

@@ -137,7 +137,7 @@ def test_an_interrupted_write_leaves_no_half_written_version(
     assert store.versions("us-ofac-sdn") == []
     assert store.lists() == []
     # No temporary directory and no partial copy is left behind.
-    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+    assert [path for path in tmp_path.rglob("*") if path.is_file() and path.name != ".lock"] == []
     monkeypatch.setattr(watchlist.store, "_copy", real_copy)
     version = store.add("us-ofac-sdn", main, published="2021-07-07")
     assert [stored.digest for stored in store.versions("us-ofac-sdn")] == [version.digest]
@@ -157,7 +157,7 @@ def test_a_failure_writing_the_metadata_leaves_no_version(
         Store(tmp_path).add(
             "un-sc-consolidated", shared_data / "un_sc" / "consolidated_2015-03-13.xml"
         )
-    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+    assert [path for path in tmp_path.rglob("*") if path.is_file() and path.name != ".lock"] == []
 
 
 @pytest.mark.shared_data
@@ -198,14 +198,14 @@ def test_a_reload_comes_from_the_compiled_cache(
     calls = _counting_reads(monkeypatch)
     assert Store(tmp_path).load("un-sc-consolidated") == [added]
     assert calls == []
-    assert len(list(tmp_path.rglob("compiled-*.pickle"))) == 1
+    assert len(list(tmp_path.rglob("compiled-*.json"))) == 1
 
 
 @pytest.mark.shared_data
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda data: b"not a pickle at all",
+        lambda data: b"not a cache at all",
         lambda data: data[: len(data) // 2],
         lambda data: b"",
         lambda data: data.replace(b"un-sc-consolidated", b"un-sc-consolidatex"),
@@ -220,7 +220,7 @@ def test_a_corrupt_cache_is_a_miss_never_data(
 ) -> None:
     store = Store(tmp_path)
     added = store.add("un-sc-consolidated", shared_data / "un_sc" / "consolidated_2015-03-16.xml")
-    [cache] = tmp_path.rglob("compiled-*.pickle")
+    [cache] = tmp_path.rglob("compiled-*.json")
     cache.write_bytes(damage(cache.read_bytes()))
     calls = _counting_reads(monkeypatch)
     assert store.load("un-sc-consolidated") == [added]
@@ -316,7 +316,7 @@ def test_several_versions_are_cached_as_one_history(
     monkeypatch.setattr(watchlist.store.registry, "read_versions", counting)
     first = store.load("un-sc-consolidated")
     assert calls == [2]
-    [history] = tmp_path.glob("un-sc-consolidated/history-*.pickle")
+    [history] = tmp_path.glob("un-sc-consolidated/history-*.json")
     assert Store(tmp_path).load("un-sc-consolidated") == first
     assert calls == [2]
     history.write_bytes(b"\x80\x05garbage")
@@ -329,9 +329,9 @@ def test_several_versions_are_cached_as_one_history(
     ]  # fmt: skip
     # Adding reads the new file; loading reads the three as a new history.
     assert calls == [2, 2, 1, 3]
-    assert len(list(tmp_path.glob("un-sc-consolidated/history-*.pickle"))) == 1
+    assert len(list(tmp_path.glob("un-sc-consolidated/history-*.json"))) == 1
     # Only a lone version has a cache of its own; a history replaces it.
-    assert list(tmp_path.rglob("compiled-*.pickle")) == []
+    assert list(tmp_path.rglob("compiled-*.json")) == []
 
 
 @pytest.mark.shared_data

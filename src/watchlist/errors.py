@@ -9,6 +9,8 @@ what they held, it raises one of these instead of answering "no hits". The tree:
     ├── StaleListError                          the newest version is older than the list allows
     ├── ListNotFoundError (LookupError)         a list a jurisdiction needs is not loaded
     ├── ListFormatError (ValueError)            a list file is missing, corrupt or unparseable
+    ├── StoreError                              the version store cannot be used safely
+    │   └── StoreIntegrityError                 a stored file no longer has its recorded SHA-256
     └── InputError (ValueError)                 a bad query, date, column or input row
 
     WatchlistWarning (UserWarning)
@@ -121,6 +123,31 @@ class ListFormatError(WatchlistError, ValueError):
             where += f" (record {record})"
         msg = f"{where}: {reason}"
         super().__init__(msg)
+
+
+class StoreError(WatchlistError):
+    """The version store cannot be used safely: writable by other users, a symbolic link
+    inside it, or locked by another writer for too long."""
+
+    def __init__(self, reason: str, *, path: Path | str) -> None:
+        self.reason = reason
+        self.path = Path(path)
+        msg = f"{self.path}: {reason}"
+        super().__init__(msg)
+
+
+class StoreIntegrityError(StoreError):
+    """A stored list file no longer has the SHA-256 recorded when it was added."""
+
+    def __init__(self, *, path: Path | str, recorded: str, actual: str) -> None:
+        self.recorded = recorded
+        self.actual = actual
+        reason = (
+            f"the stored list file was changed after it was recorded (recorded sha256:{recorded}, "
+            f"now sha256:{actual}); restore the file, or remove its version directory and add "
+            "the list again"
+        )
+        super().__init__(reason, path=path)
 
 
 class InputError(WatchlistError, ValueError):

@@ -5,13 +5,13 @@ each file it loads is kept, unchanged, with its publication date. The store is a
 (by default ``$WATCHLIST_STORE``, else ``$XDG_DATA_HOME/watchlist/store``, else
 ``~/.local/share/watchlist/store``)::
 
-    STORE/
+    STORE/                             writable by its owner only (see below)
       us-ofac-sdn/
         <sha256>/                      one version, named by its content digest
           version.json                 list id, published, digest, format, files, added-at
-          files/sdn.csv, alt.csv, ...  the source file(s), byte for byte
-          compiled-<watchlist version>-<fp>.pickle  the parsed version (a cache, lone versions)
-        history-<watchlist version>-<fp>-<key>.pickle  all its versions parsed (a cache)
+          files/sdn.csv, alt.csv, ...  the source file(s), byte for byte, read-only
+          compiled-<watchlist version>-<fp>.json  the parsed version (a cache, lone versions)
+        history-<watchlist version>-<fp>-<key>.json  all its versions parsed (a cache)
 
 A version is content-addressed: its digest is the SHA-256 of its file (for an OFAC CSV set,
 of the lines ``name\\0sha256\\n`` of its files, main file first, as the reader computes it),
@@ -19,14 +19,25 @@ so adding the same file twice changes nothing and keeps the first publication da
 Writes are atomic: a version is assembled in a temporary directory inside the store and moved
 into place with one ``os.replace``, so an interrupted write leaves no half-written version.
 
-The compiled cache holds the parsed :class:`~watchlist.model.ListVersion` as a pickle, keyed
-by the digest and the watchlist version (with ``fp``, a fingerprint of the value classes'
-fields), so a reload skips parsing. A list with several versions is cached as a whole
-history, keyed by all its digests, so that records unchanged between versions are held once
-(see :func:`watchlist.sources.registry.read_versions`). A cache file that cannot be read is a
-cache miss: the version is parsed again from its files, never taken on trust. The cache is a
-pickle, so the store directory must be writable only by those trusted to run code as the
-user, as with any per-user data directory.
+Every time a version is read from its files, the digest of the bytes read is checked against
+the one recorded: a stored file changed since it was added is a
+:class:`~watchlist.errors.StoreIntegrityError` naming it, never screened against.
+
+The compiled cache holds the parsed :class:`~watchlist.model.ListVersion` as JSON, keyed by
+the digest and the watchlist version (with ``fp``, a fingerprint of the value classes'
+fields), so a reload skips parsing. JSON cannot run code when it is read, as the pickle of
+watchlist 0.1 could. A list with several versions is cached as a whole history, keyed by all
+its digests, so that records unchanged between versions are held once (see
+:func:`watchlist.sources.registry.read_versions`). A cache records the size, times and inode
+of the files it was made from, and is used only while they are unchanged; otherwise, and when
+it cannot be read, it is a miss: the version is parsed again from its files (and their digest
+checked), never taken on trust.
+
+Since whoever can write the store decides what is screened against, the store refuses (with a
+:class:`~watchlist.errors.StoreError` naming the path and the ``chmod`` that fixes it) to
+read or add to a store, or any directory or file in it, writable by its group or by others,
+and refuses symbolic links inside it. It creates what it writes with such modes, whatever
+the umask.
 
 A day has one version of a list: a different file given the publication date of a stored
 version is refused (the timeline could not order the two).
@@ -37,34 +48,37 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import gc
 import hashlib
 import importlib.metadata
-import io
 import json
 import os
-import pickle
+import shlex
 import shutil
+import stat
+import sys
 import tempfile
+import time
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeGuard
 
 import attrs
 
-from watchlist.dates import DateRange, PartialDate, to_date
-from watchlist.errors import IncompleteListWarning, InputError, ListFormatError, ListNotFoundError
-from watchlist.model import (
-    Coverage,
-    Designation,
-    Entry,
-    Identifier,
-    ListInfo,
-    ListVersion,
-    Name,
-    Rejection,
+from watchlist import _cachefile
+
+if sys.platform != "win32":
+    import fcntl
+from watchlist.dates import to_date
+from watchlist.errors import (
+    IncompleteListWarning,
+    InputError,
+    ListFormatError,
+    ListNotFoundError,
+    StoreError,
+    StoreIntegrityError,
 )
+from watchlist.model import Coverage, ListVersion
 from watchlist.sources import registry
 from watchlist.sources._support import combined_digest, file_digest
 
@@ -73,6 +87,9 @@ FILES = "files"
 _TEMP_PREFIX = ".tmp-"
 _CACHE_PREFIX = "compiled-"
 _HISTORY_PREFIX = "history-"
+_CACHE_SUFFIX = ".json"
+_LOCK = ".lock"
+_LOCK_POLL_SECONDS = 0.05
 
 
 def default_store_path() -> Path:
@@ -90,53 +107,11 @@ def _cache_key() -> str:
     The fingerprint guards against a development install whose classes changed under the
     same version number: such a cache is simply not found.
     """
-    fields = repr([(cls.__name__, [f.name for f in attrs.fields(cls)]) for cls in _CACHED])
+    fields = repr(
+        [(cls.__name__, [f.name for f in attrs.fields(cls)]) for cls in _cachefile.CLASSES]
+    )
     fingerprint = hashlib.sha256(fields.encode()).hexdigest()[:12]
     return f"{importlib.metadata.version('watchlist')}-{fingerprint}"
-
-
-# The compiled cache rebuilds each value object from a tuple of its field values, setting its
-# slots directly: attrs' own unpickling costs about half as much again, and the full SDN must
-# reload in well under a second. The cycle collector is paused while loading, since the
-# hundred thousand new objects would otherwise trigger it many times for nothing.
-_CACHED = (
-    ListVersion, ListInfo, Rejection, Entry, Name, Identifier, Designation, PartialDate, DateRange
-)  # fmt: skip
-_SETTERS: dict[type, tuple[Callable[[object, object], None], ...]] = {
-    cls: tuple(cls.__dict__[field.name].__set__ for field in attrs.fields(cls)) for cls in _CACHED
-}
-
-
-def _restore(cls: type, values: tuple[object, ...]) -> object:
-    instance: object = object.__new__(cls)
-    for setter, value in zip(_SETTERS[cls], values, strict=True):
-        setter(instance, value)
-    return instance
-
-
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        cls = type(obj)
-        if cls in _SETTERS:
-            return _restore, (cls, tuple(getattr(obj, f.name) for f in attrs.fields(cls)))
-        return NotImplemented
-
-
-def _pickle(version: ListVersion | list[ListVersion]) -> bytes:
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(version)
-    return buffer.getvalue()
-
-
-def _unpickle(data: bytes) -> object:
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        # The store's own cache (see the module docstring on trust).
-        return pickle.loads(data)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 @attrs.frozen
@@ -213,6 +188,8 @@ class Store:
     """A directory of list versions; it is created by the first :meth:`add`."""
 
     path: Path = attrs.field(converter=_expanded)
+    #: How long :meth:`add` waits for another process adding to the store, in seconds.
+    lock_timeout: float = attrs.field(default=600.0, kw_only=True)
 
     @classmethod
     def default(cls) -> Store:
@@ -222,6 +199,7 @@ class Store:
         """The ids of the lists with at least one stored version, sorted."""
         if not self.path.is_dir():
             return []
+        _check_private(self.path)
         return sorted(
             child.name
             for child in self.path.iterdir()
@@ -230,6 +208,8 @@ class Store:
 
     def versions(self, list_id: str) -> list[StoredVersion]:
         """The stored versions of ``list_id``, oldest publication first."""
+        _check_private(self.path)
+        _check_private(self.path / list_id, inside=True)
         found = [self._read_metadata(each) for each in self._version_dirs(self.path / list_id)]
         return sorted(found, key=lambda version: (version.published, version.digest))
 
@@ -264,11 +244,54 @@ class Store:
         The files are read with :func:`~watchlist.sources.registry.read_versions`, so a long
         history (say, daily copies of the SDN) is read in seconds. Each version is written
         atomically on its own: should one fail, those before it stay recorded.
+
+        Writers take turns: the store is locked (``STORE/.lock``) from the moment the stored
+        versions are looked at until the last is written, so a second process adding to the
+        store at the same time waits for the first (up to ``lock_timeout`` seconds, then a
+        :class:`~watchlist.errors.StoreError`) and then sees what the first wrote: the same
+        content is the stored version, a different file for the same day is refused.
         """
         incoming = [
             self._incoming(list_id, Path(file), None if day is None else to_date(day))
             for file, day in files
         ]
+        with self._locked():
+            return self._add_incoming(list_id, incoming, allow_empty=allow_empty)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The store's writer lock, held while the block runs (an advisory ``flock``)."""
+        self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _check_private(self.path)
+        lock_path = self.path / _LOCK
+        _check_private(lock_path, inside=True)
+        if sys.platform == "win32":  # pragma: no cover (a bank's servers run Linux)
+            yield
+            return
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        msg = (
+                            f"another process has been adding to the version store for over "
+                            f"{self.lock_timeout:g} seconds (it holds {lock_path}); "
+                            "try again when it has finished"
+                        )
+                        raise StoreError(msg, path=self.path) from None
+                    time.sleep(_LOCK_POLL_SECONDS)
+            yield
+        finally:
+            # Closing the descriptor releases the lock.
+            os.close(descriptor)
+
+    def _add_incoming(
+        self, list_id: str, incoming: list[_Incoming], *, allow_empty: bool
+    ) -> list[ListVersion]:
         results: dict[int, ListVersion] = {}
         first_of: dict[str, int] = {}
         to_read: list[int] = []
@@ -287,17 +310,18 @@ class Store:
             allow_empty=allow_empty,
         )
         days = {version.published: version.digest for version in self.versions(list_id)}
-        for position, version in zip(to_read, parsed, strict=True):
-            each = incoming[position]
-            other = days.get(version.published)
-            if other is not None and other != each.digest:
-                msg = (
-                    f"a different version of {list_id} published {version.published} is "
-                    f"already stored (sha256:{other}); a day has one version of a list"
-                )
-                raise ListFormatError(msg, path=each.file)
-            results[position] = self._commit(list_id, each, version)
-            days[version.published] = each.digest
+        with contextlib.closing(parsed):
+            for position, version in zip(to_read, parsed, strict=True):
+                each = incoming[position]
+                other = days.get(version.published)
+                if other is not None and other != each.digest:
+                    msg = (
+                        f"a different version of {list_id} published {version.published} is "
+                        f"already stored (sha256:{other}); a day has one version of a list"
+                    )
+                    raise ListFormatError(msg, path=each.file)
+                results[position] = self._commit(list_id, each, version)
+                days[version.published] = each.digest
         # The same content given twice in one call is one version.
         return [results[first_of[each.digest]] for each in incoming]
 
@@ -318,10 +342,13 @@ class Store:
     def _commit(self, list_id: str, each: _Incoming, version: ListVersion) -> ListVersion:
         """Write one parsed version into the store, atomically."""
         existing = self.path / list_id / each.digest
-        self.path.mkdir(parents=True, exist_ok=True)
+        # Modes are explicit, whatever the umask: the store refuses to read what other users
+        # could write.
+        self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _check_private(self.path)
         temporary = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX, dir=self.path))
         try:
-            (temporary / FILES).mkdir()
+            (temporary / FILES).mkdir(mode=0o755)
             for name, source in each.sources.items():
                 _copy(source, temporary / FILES / name)
             copied = {name: file_digest(temporary / FILES / name) for name in each.sources}
@@ -346,7 +373,8 @@ class Store:
                 path=existing,
             )
             _write_text(temporary / METADATA, json.dumps(stored.to_json(), indent=2) + "\n")
-            existing.parent.mkdir(exist_ok=True)
+            existing.parent.mkdir(mode=0o755, exist_ok=True)
+            _check_private(existing.parent, inside=True)
             try:
                 os.replace(temporary, existing)
             except OSError:
@@ -359,7 +387,7 @@ class Store:
         located = _located(version, stored)
         if len(self._version_dirs(self.path / list_id)) == 1:
             # A list of several versions is loaded, and cached, as a history instead.
-            self._write_cache(stored, located)
+            self._write_cache(stored, located, _stamps(stored))
         return located
 
     def load(self, list_id: str) -> list[ListVersion]:
@@ -376,7 +404,8 @@ class Store:
         return [version for list_id in self.lists() for version in self.load(list_id)]
 
     def _load(self, stored: StoredVersion) -> ListVersion:
-        cached = self._read_cache(stored)
+        stamps = _stamps(stored)
+        cached = self._read_cache(stored, stamps)
         if cached is not None:
             return cached
         with warnings.catch_warnings():
@@ -385,22 +414,24 @@ class Store:
             version = registry.read(
                 stored.list_id, stored.main_file, published=stored.published, allow_empty=True
             )
+        _check_digest(version, stored)
         located = _located(version, stored)
         if len(self._version_dirs(stored.path.parent)) == 1:
-            self._write_cache(stored, located)
+            self._write_cache(stored, located, stamps)
         return located
 
     def _load_history(self, list_id: str, stored: list[StoredVersion]) -> list[ListVersion]:
         """Several versions, read so that they share unchanged records, and cached together.
 
-        Cached one by one, 300 versions of the SDN would each unpickle their own copy of
-        every entry; cached together, pickle keeps each shared entry once.
+        Cached one by one, 300 versions of the SDN would each load their own copy of every
+        entry; cached together, each shared entry is one row of the cache.
         """
         key = hashlib.sha256(
             "".join(f"{each.digest} {each.published}\n" for each in stored).encode()
         ).hexdigest()[:24]
-        cache = self.path / list_id / f"{_HISTORY_PREFIX}{_cache_key()}-{key}.pickle"
-        cached = _read_pickle(cache)
+        cache = self.path / list_id / f"{_HISTORY_PREFIX}{_cache_key()}-{key}{_CACHE_SUFFIX}"
+        stamps = [_stamps(each) for each in stored]
+        cached = _read_cache_file(cache, stamps)
         if (
             isinstance(cached, list)
             and len(cached) == len(stored)
@@ -413,31 +444,41 @@ class Store:
             parsed = registry.read_versions(
                 list_id, [(each.main_file, each.published) for each in stored], allow_empty=True
             )
-            versions = [
-                _located(version, each) for version, each in zip(parsed, stored, strict=True)
-            ]
-        # The history supersedes older histories and the caches of single versions.
+            versions = []
+            with contextlib.closing(parsed):
+                for version, each in zip(parsed, stored, strict=True):
+                    _check_digest(version, each)
+                    versions.append(_located(version, each))
+        # The history supersedes older histories and the caches of single versions (and the
+        # pickles of watchlist 0.1, never read).
         outdated = [
-            *cache.parent.glob(f"{_HISTORY_PREFIX}*.pickle"),
-            *cache.parent.glob(f"*/{_CACHE_PREFIX}*.pickle"),
+            *cache.parent.glob(f"{_HISTORY_PREFIX}*"),
+            *cache.parent.glob(f"*/{_CACHE_PREFIX}*"),
         ]
         for path in outdated:
             with contextlib.suppress(OSError):
                 path.unlink()
         # A cache that cannot be written (read-only store) only costs a parse next time.
         with contextlib.suppress(OSError):
-            _write_bytes(cache, _pickle(versions))
+            _write_bytes(cache, _cachefile.encode(versions, stamps))
         return versions
 
     def _cache_path(self, stored: StoredVersion) -> Path:
-        return stored.path / f"{_CACHE_PREFIX}{_cache_key()}.pickle"
+        return stored.path / f"{_CACHE_PREFIX}{_cache_key()}{_CACHE_SUFFIX}"
 
-    def _read_cache(self, stored: StoredVersion) -> ListVersion | None:
-        version = _read_pickle(self._cache_path(stored))
-        return version if _is_cached(version, stored) else None
+    def _read_cache(self, stored: StoredVersion, stamps: list[list[int]]) -> ListVersion | None:
+        cached = _read_cache_file(self._cache_path(stored), [stamps])
+        if isinstance(cached, list) and len(cached) == 1 and _is_cached(cached[0], stored):
+            return cached[0]
+        return None
 
-    def _write_cache(self, stored: StoredVersion, version: ListVersion) -> None:
-        data = _pickle(version)
+    def _write_cache(
+        self, stored: StoredVersion, version: ListVersion, stamps: list[list[int]]
+    ) -> None:
+        data = _cachefile.encode([version], [stamps])
+        for legacy in stored.path.glob(f"{_CACHE_PREFIX}*.pickle"):
+            with contextlib.suppress(OSError):
+                legacy.unlink()
         # A cache that cannot be written (read-only store) only costs a parse next time.
         with contextlib.suppress(OSError):
             _write_bytes(self._cache_path(stored), data)
@@ -449,26 +490,103 @@ class Store:
 
     def _read_metadata(self, version_dir: Path) -> StoredVersion:
         path = version_dir / METADATA
+        _check_private(version_dir, inside=True)
+        _check_private(path, inside=True)
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            return StoredVersion(**raw, path=version_dir)
+            stored = StoredVersion(**raw, path=version_dir)
         except (OSError, ValueError, TypeError, InputError) as error:
             msg = f"unreadable version metadata in the store: {error}"
             raise ListFormatError(msg, path=path) from None
+        _check_private(version_dir / FILES, inside=True)
+        for each in stored.files:
+            _check_private(version_dir / FILES / each.name, inside=True)
+        return stored
 
 
-def _read_pickle(path: Path) -> object:
-    """A cache file's content, or None when it is absent or unreadable."""
+def _check_private(path: Path, *, inside: bool = False) -> None:
+    """Refuse a store whose lists other users could change.
+
+    ``path`` (the store, or with ``inside`` a directory or file in it) must not be writable
+    by its group or by others, and nothing inside the store may be a symbolic link (which
+    would put what is screened against outside the store's permissions). An absent path
+    passes: the caller finds it missing.
+    """
+    try:
+        status = os.lstat(path) if inside else os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        msg = f"cannot examine this part of the version store: {error.strerror or error}"
+        raise StoreError(msg, path=path) from None
+    if stat.S_ISLNK(status.st_mode):
+        msg = (
+            "a symbolic link inside the version store; the store holds its files itself: "
+            "replace the link by the file or directory it points to"
+        )
+        raise StoreError(msg, path=path)
+    writers = [
+        who
+        for who, bit in (("its group", stat.S_IWGRP), ("other users", stat.S_IWOTH))
+        if status.st_mode & bit
+    ]
+    if writers:
+        msg = (
+            f"the version store is writable by {' and '.join(writers)} "
+            f"(mode {stat.filemode(status.st_mode)}), who could change the lists screened "
+            f"against; make it private: chmod -R go-w {shlex.quote(str(path))}"
+        )
+        raise StoreError(msg, path=path)
+
+
+def _stamps(stored: StoredVersion) -> list[list[int]]:
+    """What the file system says of each stored file (size, times, inode): a cache written
+    for other stamps is not used, so a file changed since is read, and its digest checked."""
+    stamps = []
+    for each in stored.files:
+        try:
+            status = os.stat(stored.path / FILES / each.name)
+        except OSError:
+            return []
+        stamps.append([status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino])
+    return stamps
+
+
+def _check_digest(version: ListVersion, stored: StoredVersion) -> None:
+    """Refuse a stored version whose files no longer have the digest recorded for them.
+
+    ``version`` was just parsed from the stored files, and its reader computed the digest of
+    the bytes it read, so checking costs nothing unless they differ; then each file's own
+    digest says which one changed.
+    """
+    if version.digest == stored.digest:
+        return
+    for each in stored.files:
+        path = stored.path / FILES / each.name
+        actual = file_digest(path)
+        if actual != each.sha256:
+            raise StoreIntegrityError(path=path, recorded=each.sha256, actual=actual)
+    # Every recorded file is intact, so the set itself changed (a companion file added).
+    raise StoreIntegrityError(
+        path=stored.path / FILES, recorded=stored.digest, actual=version.digest
+    )
+
+
+def _read_cache_file(path: Path, stamps: list[list[list[int]]]) -> object:
+    """A cache file's content, or None when it is absent, unreadable or written for files
+    other than those stored now (other ``stamps``)."""
+    _check_private(path, inside=True)
     try:
         data = path.read_bytes()
     except OSError:
         return None
     try:
-        return _unpickle(data)
+        content, cached_stamps = _cachefile.decode(data)
     except Exception:
         # Whatever makes a cache unreadable (truncation, garbage, a class renamed since),
         # it is a miss: the version is parsed again, never taken from a broken cache.
         return None
+    return content if cached_stamps == stamps else None
 
 
 def _is_cached(version: object, stored: StoredVersion) -> TypeGuard[ListVersion]:
@@ -489,6 +607,8 @@ def _located(version: ListVersion, stored: StoredVersion) -> ListVersion:
 def _copy(source: Path, target: Path) -> None:
     try:
         shutil.copyfile(source, target)
+        # A stored file is never written again.
+        os.chmod(target, 0o444)
     except OSError as error:
         msg = f"cannot copy the list file into the store: {error.strerror or error}"
         raise ListFormatError(msg, path=source) from None

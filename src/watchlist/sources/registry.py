@@ -54,7 +54,7 @@ import operator
 import re
 import tempfile
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -353,7 +353,7 @@ def read_versions(
     files: Iterable[tuple[Path | str, dt.date | None]],
     *,
     allow_empty: bool = False,
-) -> Iterator[ListVersion]:
+) -> Generator[ListVersion, None, None]:
     """Read many versions of one list, each ``(path, published)``, one after another.
 
     Each version is what :func:`read` returns. Successive versions of a list repeat most of
