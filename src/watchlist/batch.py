@@ -1139,6 +1139,16 @@ def _check_paths(input_path: Path, *outputs: Path) -> None:
         if not path.parent.is_dir():
             msg = f"cannot write {path}: no directory {path.parent}"
             raise InputError(msg, field="output", value=str(path))
+        if path.is_dir():
+            msg = f"cannot write {path}: it is a directory"
+            raise InputError(msg, field="output", value=str(path))
+        if path.exists() and not path.is_file():
+            # A device or a pipe would be replaced by the finished file, not written to.
+            msg = f"cannot write {path}: it exists and is not a regular file"
+            raise InputError(msg, field="output", value=str(path))
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            msg = f"cannot write {path}: the directory {path.parent} is not writable"
+            raise InputError(msg, field="output", value=str(path))
 
 
 def _now() -> dt.datetime:

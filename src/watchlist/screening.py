@@ -6,8 +6,12 @@ import datetime as dt
 import importlib.resources
 import io
 import multiprocessing
+import os
 import pickle
+import signal
 import tempfile
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -446,13 +450,42 @@ def _pickled(screener: Screener) -> bytes:
 _worker_run: _Run | None = None
 
 
-def _start_worker(pickled_screener: str, options: _ScreenOptions) -> None:
+#: How often a worker process looks whether its parent is still alive, in seconds.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _start_worker(pickled_screener: str, options: _ScreenOptions, parent: int) -> None:
     # One screener per worker process, set when the process starts, read from the file the
     # parent wrote: the pickle of a screener over the official lists weighs about a hundred
     # megabytes, which neither process then holds in memory as bytes.
     global _worker_run
+    # Ctrl-C reaches every process of the terminal's process group: the parent handles it
+    # (stopping the pool, removing unfinished output), so a worker ignores it rather than
+    # print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
     with open(pickled_screener, "rb") as file:
         _worker_run = options.bind(pickle.load(file))
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker process as soon as ``parent`` is gone, however it went (even SIGKILL,
+    which gives it no chance to stop its pool): no worker outlives the run, and with the last
+    worker gone, multiprocessing's resource tracker ends too.
+
+    A watch on the parent's id rather than Linux's ``PR_SET_PDEATHSIG``, which fires when
+    the *thread* that started the worker ends, though the parent process lives on.
+    """
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="watchlist-parent-watch", daemon=True).start()
 
 
 def _screen_chunk(parties: list[Party]) -> list[ScreeningResult]:
@@ -471,7 +504,7 @@ def _screen_in_processes(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(str(pickled), options),
+            initargs=(str(pickled), options, os.getpid()),
         )
         # The file stays until the pool has shut down: workers start as chunks arrive.
         yield from _screen_in_pool(pool, rows, workers)

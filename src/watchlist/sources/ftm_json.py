@@ -201,6 +201,10 @@ def _records(path: Path, rejections: Rejections) -> Iterator[tuple[_Record, dict
                 except json.JSONDecodeError as error:
                     msg = f"not a JSON object: {error.msg} (a truncated or malformed line)"
                     raise ListFormatError(msg, path=path, line=number) from None
+                except RecursionError:
+                    # Nested deeper than the interpreter's stack: no FtM entity is.
+                    msg = "not an FtM entity: JSON nested too deeply to read"
+                    raise ListFormatError(msg, path=path, line=number) from None
                 try:
                     yield _record(raw, number, path), raw
                 except ListFormatError as error:
