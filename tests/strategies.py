@@ -6,7 +6,16 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from watchlist import Designation, EndReason, Entry, Name
+from watchlist import (
+    AppliedList,
+    Designation,
+    EndReason,
+    Entry,
+    Jurisdiction,
+    ListInfo,
+    ListVersion,
+    Name,
+)
 
 #: Dates from before the first lists to after the newest shipped version.
 days = st.dates(min_value=dt.date(1995, 1, 1), max_value=dt.date(2027, 12, 31))
@@ -45,3 +54,93 @@ def entries(draw: st.DrawFn, entry_id: str = "e1") -> Entry:
         names=[Name(value) for value in draw(st.lists(names, min_size=1, max_size=3))],
         designations=draw(st.lists(designations(), min_size=1, max_size=3)),
     )
+
+
+#: The first day the lists of :func:`list_histories` describe.
+HISTORY_START = dt.date(1995, 1, 1)
+
+
+def _snapshot_info(list_id: str) -> ListInfo:
+    return ListInfo(
+        id=list_id,
+        title=f"list {list_id}",
+        authority="test",
+        jurisdiction="XX",
+        coverage="complete",
+        coverage_start=HISTORY_START,
+        max_age_days=100_000,
+    )
+
+
+@st.composite
+def list_histories(
+    draw: st.DrawFn,
+) -> tuple[list[ListVersion], dict[str, Jurisdiction], list[str]]:
+    """Two lists and two jurisdictions over random dates, with names from a small pool (so
+    that a query drawn from it hits often): a curated list with stated designations (some
+    ended, some overlapping, some relisted), a list published as snapshots whose entries
+    appear, change and disappear from version to version, and jurisdictions applying them
+    over random, possibly overlapping or adjoining ranges. Returns the versions, the
+    jurisdictions and the name pool."""
+    pool = draw(st.lists(names, min_size=2, max_size=4, unique=True))
+    pick = st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True)
+    curated_entries = [
+        Entry(
+            id=f"c{k}",
+            kind="organization",
+            names=draw(pick),
+            designations=draw(st.lists(designations(), min_size=1, max_size=3)),
+        )
+        for k in range(draw(st.integers(1, 4)))
+    ]
+    curated = ListVersion(
+        info=_snapshot_info("curated"),
+        published=draw(days),
+        digest="curated",
+        location="curated.toml",
+        entries=curated_entries,
+    )
+    published = sorted(draw(st.sets(days, min_size=1, max_size=5)))
+    snapshots = []
+    for k, day in enumerate(published):
+        present = draw(st.sets(st.sampled_from(["s1", "s2", "s3"]), max_size=3))
+        entries_now = [
+            Entry(id=entry_id, kind="person", names=draw(pick)) for entry_id in sorted(present)
+        ]
+        snapshots.append(
+            ListVersion(
+                info=_snapshot_info("snapshots"),
+                published=day,
+                digest=f"snapshot-{k}",
+                location=f"snapshot-{k}.csv",
+                entries=entries_now,
+            )
+        )
+
+    @st.composite
+    def applied(draw: st.DrawFn, list_id: str, *, always: bool = False) -> list[AppliedList]:
+        if always:
+            return [AppliedList(list_id, start=HISTORY_START, basis=f"{list_id} law", source="s")]
+        items = []
+        for k in range(draw(st.integers(1, 2))):
+            start = draw(days)
+            end = draw(st.none() | st.dates(min_value=start + dt.timedelta(days=1)))
+            items.append(
+                AppliedList(list_id, start=start, end=end, basis=f"{list_id} law {k}", source="s")
+            )
+        return items
+
+    # One list always applies in each jurisdiction, so that every day is covered.
+    jurisdictions = {
+        "AA": Jurisdiction(
+            code="AA",
+            name="A",
+            lists=[*draw(applied("curated", always=True)), *draw(applied("snapshots"))],
+        ),
+        "BB": Jurisdiction(
+            code="BB",
+            name="B",
+            lists=[*draw(applied("snapshots", always=True)), *draw(applied("curated"))],
+        ),
+    }
+    return [curated, *snapshots], jurisdictions, pool

@@ -44,6 +44,13 @@ from watchlist.model import (
 )
 from watchlist.normalize import normalize_name
 from watchlist.screening import Screener
+from watchlist.status_timeline import (
+    JurisdictionStatus,
+    ListedPeriod,
+    StatusChange,
+    StatusEvent,
+    StatusTimeline,
+)
 from watchlist.store import Store
 from watchlist.timeline import Timeline
 
@@ -62,11 +69,13 @@ __all__ = [
     "IncompleteListWarning",
     "InputError",
     "Jurisdiction",
+    "JurisdictionStatus",
     "ListFormatError",
     "ListInfo",
     "ListNotFoundError",
     "ListUse",
     "ListVersion",
+    "ListedPeriod",
     "Match",
     "Name",
     "NoCoverageError",
@@ -76,6 +85,9 @@ __all__ = [
     "Screener",
     "ScreeningResult",
     "StaleListError",
+    "StatusChange",
+    "StatusEvent",
+    "StatusTimeline",
     "Store",
     "StoreError",
     "StoreIntegrityError",

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import attrs
 
@@ -45,6 +45,9 @@ from watchlist.model import (
 from watchlist.sources import curated
 from watchlist.store import Store
 from watchlist.timeline import Timeline
+
+if TYPE_CHECKING:
+    from watchlist.status_timeline import StatusTimeline
 
 JURISDICTIONS_FILE = "jurisdictions.toml"
 
@@ -251,6 +254,37 @@ class Screener:
             accept_stale=accept_stale,
         )
         return options.bind(self).lists_used
+
+    def timeline(
+        self,
+        party: Party | str,
+        *,
+        jurisdictions: Iterable[str] | str,
+        start: str | dt.date | dt.datetime,
+        end: str | dt.date | dt.datetime | None = None,
+        threshold: float | None = None,
+        accept_stale: bool = False,
+    ) -> StatusTimeline:
+        """Where and when ``party`` hits, in each of ``jurisdictions``, from ``start`` to
+        ``end`` (both included; ``end`` defaults to today): the periods, with the list, entry,
+        designation basis and the legal event at each change. Worked out from the lists'
+        designations and versions, not by screening every day; on every day it agrees with
+        :meth:`screen`. See :mod:`watchlist.status_timeline`.
+
+        Raises as :meth:`screen` would on some day of the range: an unknown jurisdiction, a
+        day no list covers, a list stale at the end of the range (unless ``accept_stale``).
+        """
+        from watchlist.status_timeline import status_timeline
+
+        return status_timeline(
+            self,
+            party,
+            jurisdictions=jurisdictions,
+            start=start,
+            end=end,
+            threshold=threshold,
+            accept_stale=accept_stale,
+        )
 
     def _timelines_for(
         self, jurisdiction: str, day: dt.date, *, accept_stale: bool
