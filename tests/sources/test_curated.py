@@ -126,3 +126,72 @@ def test_every_shipped_list_parses_and_cites_its_sources(path: Path) -> None:
             if designation.end is not None:
                 assert designation.end_basis, entry.id
                 assert designation.end_source, entry.id
+
+
+SECOND = """
+[[entries]]
+id = "two"
+kind = "organization"
+names = ["Вторая организация"]
+sources = ["https://example.org/two"]
+  [[entries.designations]]
+  start = 2002-03-04
+  basis = "Decision 3"
+  source = "https://example.org/decision-3"
+"""
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace('  basis = "Decision 3"\n', ""), "designation is missing basis"),
+        (lambda t: t.replace('basis = "Decision 3"', 'basis = ""'), "basis must be a non-empty"),
+        (lambda t: t.replace('basis = "Decision 3"', 'basis = "  "'), "basis must be a non-empty"),
+        (lambda t: t.replace('basis = "Decision 3"', "basis = 3"), "basis must be a non-empty"),
+        (lambda t: t.replace('sources = ["https://example.org/two"]\n', ""), "missing sources"),
+        (lambda t: t.replace('["https://example.org/two"]', "[]"), "sources must be"),
+        (lambda t: t.replace('["https://example.org/two"]', '[""]'), "sources must be"),
+        (lambda t: t.replace('["https://example.org/two"]', '"x"'), "sources must be"),
+        (lambda t: t.replace("  start = 2002-03-04\n", ""), "designation is missing start"),
+        (
+            lambda t: t.replace('source = "https://example.org/decision-3"', 'source = ""'),
+            "source must be a non-empty",
+        ),
+        (
+            lambda t: t.replace(
+                'source = "https://example.org/decision-3"',
+                'source = "s"\n  end = 2003-01-01\n  end_reason = "delisted"\n'
+                '  end_basis = ""\n  end_source = "s"',
+            ),
+            "end_basis must be a non-empty",
+        ),
+    ],
+    ids=[
+        "no-basis",
+        "empty-basis",
+        "blank-basis",
+        "basis-not-text",
+        "no-sources",
+        "empty-sources",
+        "blank-source-item",
+        "sources-not-a-list",
+        "no-decision-date",
+        "empty-designation-source",
+        "empty-end-basis",
+    ],
+)
+def test_an_entry_without_its_citations_fails_naming_file_and_entry(
+    tmp_path: Path, edit: Callable[[str], str], message: str
+) -> None:
+    """Issue 20: a curated entry missing its basis, sources or decision date is not loaded."""
+    text = VALID + SECOND
+    assert curated.parse(write(tmp_path, text)).entries[1].id == "two"
+    path = write(tmp_path, edit(text))
+    with pytest.raises(ListFormatError) as caught:
+        curated.parse(path)
+    assert message in str(caught.value)
+    assert caught.value.path == path
+    assert caught.value.record == "two"
+    assert str(path) in str(caught.value)
+    assert "(record two)" in str(caught.value)
+    assert caught.value.line == edit(text).splitlines().index('id = "two"') + 1

@@ -3,6 +3,9 @@
 The schema is documented in ``lists/README.md``. The reader is strict: a missing required
 key, an unknown key (a typo such as ``end_reson`` must not silently drop an end date), a bad
 date or a duplicate id is a :class:`~watchlist.errors.ListFormatError` naming file and line.
+Every fact must cite where it came from: an entry's ``sources`` is a non-empty list of
+non-empty strings, and a designation's ``basis`` and ``source`` (and, with an end, its
+``end_basis`` and ``end_source``) are non-empty strings; otherwise the error names the entry.
 """
 
 from __future__ import annotations
@@ -77,6 +80,14 @@ def parse(path: Path | str) -> ListVersion:
 def _entry(raw: Mapping[str, Any], *, path: Path, line: int | None) -> Entry:
     record = str(raw.get("id", "?"))
     _check_keys(raw, _ENTRY_REQUIRED, _ENTRY_OPTIONAL, "entry", path=path, line=line, record=record)
+    sources = raw["sources"]
+    if (
+        not isinstance(sources, list)
+        or not sources
+        or not all(isinstance(item, str) and item.strip() for item in sources)
+    ):
+        msg = f"entry {record!r}: sources must be a non-empty list of non-empty strings"
+        raise ListFormatError(msg, path=path, line=line, record=record)
     designations = raw["designations"]
     if not isinstance(designations, list) or not designations:
         msg = "an entry needs at least one [[entries.designations]] table"
@@ -91,7 +102,7 @@ def _entry(raw: Mapping[str, Any], *, path: Path, line: int | None) -> Entry:
             nationalities=raw.get("nationalities"),
             identifiers=raw.get("identifiers"),
             remarks=raw.get("remarks"),
-            sources=raw["sources"],
+            sources=sources,
             designations=[
                 _designation(item, path=path, line=line, record=record) for item in designations
             ],
@@ -112,6 +123,12 @@ def _designation(
     if "end" in raw and any(key not in raw for key in _END_KEYS):
         msg = f"a designation with an end needs {', '.join(_END_KEYS)}"
         raise ListFormatError(msg, path=path, line=line, record=record)
+    cited = ("basis", "source", "end_basis", "end_source") if "end" in raw else ("basis", "source")
+    for key in cited:
+        value = raw[key]
+        if not isinstance(value, str) or not value.strip():
+            msg = f"entry {record!r}: designation {key} must be a non-empty string, got {value!r}"
+            raise ListFormatError(msg, path=path, line=line, record=record)
     return Designation(
         start=_date(raw["start"], "start"),
         basis=raw["basis"],
