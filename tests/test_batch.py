@@ -524,6 +524,7 @@ def test_file_run_yields_every_row_and_publishes_all_three_files(tmp_path: Path)
     assert audit["parameters"] == {
         "purpose": "test",
         "max_field_length": 4096,
+        "max_input_bytes": None,
         "columns": MESSY_COLUMNS.as_dict(),
     }
     assert audit["lists_used"] == ["none"]

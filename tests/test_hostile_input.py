@@ -6,6 +6,10 @@ and ``jurisdiction=None`` raised ``AttributeError``.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from watchlist import Entry, InputError, Party, Screener, UnknownJurisdictionError, compare
@@ -77,3 +81,73 @@ def test_a_name_of_punctuation_only_scores_zero_and_says_why(screener: Screener,
     assert match.score == 0.0
     assert "nothing left to compare" in match.explanation
     assert screener.screen(name, jurisdiction="KZ", as_of="2023-06-01").hits == ()
+
+
+# Unbounded reads (item 8): an input without line ends, or larger than allowed, stops the run.
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _screen(tmp_path: Path, source: Path | str, *options: str) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable, "-m", "watchlist", "screen", str(source), "-j", "KZ",
+        "--as-of", "2024-06-01", "-o", str(tmp_path / "out.csv"), "--quiet", *options,
+    ]  # fmt: skip
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_line_stops_the_run_instead_of_hanging(tmp_path: Path) -> None:
+    result = _screen(tmp_path, "/dev/zero")
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "line 1 runs on for more than" in line
+    assert "without a line end" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_input_larger_than_the_maximum_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("name\n" + "Al-Qaida\n" * 2000, encoding="utf-8")
+    result = _screen(tmp_path, source, "--max-input-bytes", "5000")
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "larger than the maximum of 5000 bytes" in line
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in.csv"]
+    # Within the maximum, the same file is screened.
+    assert _screen(tmp_path, source, "--max-input-bytes", "100000").returncode == 1
+
+
+def test_the_maximum_input_size_is_checked(tmp_path: Path) -> None:
+    from watchlist.batch import INPUT_COLUMNS, FileRun
+
+    source = tmp_path / "in.csv"
+    source.write_text("name\nx\n", encoding="utf-8")
+    with pytest.raises(InputError, match="max_input_bytes"):
+        FileRun(source, tmp_path / "out.csv", output_columns=INPUT_COLUMNS, max_input_bytes=0)
+
+
+# Item 10: an input without rows says so; NUL bytes are never copied into the output.
+
+
+def test_a_header_only_input_says_nothing_was_screened(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,name\n", encoding="utf-8")
+    result = _screen(tmp_path, source)
+    assert result.returncode == 0, result.stderr
+    assert f"{source} has no rows after its header: nothing was screened" in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_row_with_a_nul_byte_is_rejected_not_copied(tmp_path: Path, encoding: str) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,name\n1,Al-Qaida\n2,Al-\x00Qaida\n", encoding=encoding)
+    result = _screen(tmp_path, source, "--per-row", "--id-column", "id")
+    assert result.returncode == 1, result.stderr
+    for written in tmp_path.glob("out*"):
+        assert b"\x00" not in written.read_bytes(), written
+    rejects = (tmp_path / "out.rejects.csv").read_text(encoding="utf-8")
+    assert "undecodable bytes" in rejects
+    assert "is a NUL byte" in rejects

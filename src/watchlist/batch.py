@@ -55,6 +55,10 @@ DEFAULT_MAX_FIELD_LENGTH = 4096
 #: Lines longer than this many bytes (or, for UTF-16, characters) are rejected unread, so that
 #: one line without an end cannot exhaust memory.
 MAX_LINE_LENGTH = 1 << 20
+#: A line that runs on past this many bytes (characters) without a line end stops the run: the
+#: input is not a delimited text file (``/dev/zero``, a binary), and skipping to the end of
+#: the line could take forever.
+MAX_UNENDED_LINE = 64 * MAX_LINE_LENGTH
 #: A quoted field may hold line breaks, but a quote still open after this many lines is taken
 #: for a broken quote rather than a long cell.
 MAX_RECORD_LINES = 16
@@ -193,6 +197,7 @@ def screen_file(
     accept_stale: bool = False,
     workers: int = 1,
     max_field_length: int = DEFAULT_MAX_FIELD_LENGTH,
+    max_input_bytes: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> BatchSummary:
     """Screen every row of ``input_path``; write hits (or every row) to ``output_path``.
@@ -213,6 +218,7 @@ def screen_file(
         encoding=encoding,
         delimiter=delimiter,
         max_field_length=max_field_length,
+        max_input_bytes=max_input_bytes,
         on_progress=on_progress,
     )
     threshold = screener.threshold if threshold is None else threshold
@@ -343,6 +349,7 @@ class FileRun:
         encoding: str | None = None,
         delimiter: str | None = None,
         max_field_length: int = DEFAULT_MAX_FIELD_LENGTH,
+        max_input_bytes: int | None = None,
         on_progress: Callable[[Progress], None] | None = None,
     ) -> None:
         self.started = _now()
@@ -355,6 +362,10 @@ class FileRun:
         if max_field_length < 1:
             msg = f"the maximum field length must be at least 1, got {max_field_length}"
             raise InputError(msg, field="max_field_length", value=max_field_length)
+        if max_input_bytes is not None and max_input_bytes < 1:
+            msg = f"the maximum input size must be at least 1 byte, got {max_input_bytes}"
+            raise InputError(msg, field="max_input_bytes", value=max_input_bytes)
+        self.max_input_bytes = max_input_bytes
         self.output_columns = tuple(output_columns)
         self.output_format = output_format
         self.columns = columns or ColumnMap()
@@ -368,7 +379,9 @@ class FileRun:
     def __enter__(self) -> FileRun:
         with contextlib.ExitStack() as stack:
             self._source = stack.enter_context(
-                _InputFile.open(self.input_path, self._encoding, self._delimiter)
+                _InputFile.open(
+                    self.input_path, self._encoding, self._delimiter, self.max_input_bytes
+                )
             )
             self._fields = _resolve(self.columns, self._source.header, self.input_path)
             mode = self.input_path.stat().st_mode & 0o666
@@ -459,10 +472,10 @@ class FileRun:
     ) -> None:
         """Complete the run: write the audit record, then rename the files into place.
 
-        The audit record holds the caller's ``parameters`` (with ``max_field_length`` and
-        ``columns`` added), ``lists_used`` and ``counts`` as given (JSON values), and the
-        input's, output's and rejects file's paths and SHA-256 digests. It goes in last: its
-        presence says the run completed.
+        The audit record holds the caller's ``parameters`` (with ``max_field_length``,
+        ``max_input_bytes`` and ``columns`` added), ``lists_used`` and ``counts`` as given
+        (JSON values), and the input's, output's and rejects file's paths and SHA-256
+        digests. It goes in last: its presence says the run completed.
         """
         if self._on_progress is not None:
             self._on_progress(self._source.progress(self._rows_done))
@@ -476,6 +489,7 @@ class FileRun:
             "parameters": {
                 **parameters,
                 "max_field_length": self.max_field_length,
+                "max_input_bytes": self.max_input_bytes,
                 "columns": self.columns.as_dict(),
             },
             "input": {
@@ -576,8 +590,9 @@ class _Record:
 class _DigestingReader(io.RawIOBase):
     """A raw reader that hashes and counts every byte read through it."""
 
-    def __init__(self, raw: io.FileIO) -> None:
+    def __init__(self, raw: io.FileIO, limit: int | None = None) -> None:
         self._raw = raw
+        self._limit = limit
         self.digest = hashlib.sha256()
         self.bytes_read = 0
 
@@ -588,6 +603,12 @@ class _DigestingReader(io.RawIOBase):
         count = self._raw.readinto(buffer) or 0
         self.digest.update(memoryview(buffer)[:count])
         self.bytes_read += count
+        if self._limit is not None and self.bytes_read > self._limit:
+            msg = (
+                f"the input is larger than the maximum of {self._limit} bytes set "
+                "(max_input_bytes, --max-input-bytes); nothing was written"
+            )
+            raise InputError(msg, field="input", value=self._raw.name)
         return count
 
     def close(self) -> None:
@@ -634,7 +655,9 @@ class _InputFile:
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, path: Path, encoding: str | None, delimiter: str | None) -> Iterator[_InputFile]:
+    def open(
+        cls, path: Path, encoding: str | None, delimiter: str | None, limit: int | None = None
+    ) -> Iterator[_InputFile]:
         if delimiter is not None and len(delimiter) != 1:
             msg = f"the delimiter must be one character, got {delimiter!r}"
             raise InputError(msg, field="delimiter", value=delimiter)
@@ -644,7 +667,7 @@ class _InputFile:
             msg = f"cannot read {path}: {error.strerror or error}"
             raise InputError(msg, field="input") from None
         with contextlib.ExitStack() as stack:
-            digesting = stack.enter_context(_DigestingReader(raw))
+            digesting = stack.enter_context(_DigestingReader(raw, limit))
             buffered = io.BufferedReader(digesting, buffer_size=SAMPLE_SIZE)
             sample = buffered.peek(SAMPLE_SIZE)[:SAMPLE_SIZE]
             encoding = _known_encoding(encoding) if encoding else detect_encoding(sample)
@@ -767,8 +790,10 @@ def _byte_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Li
             return
         if len(chunk) > MAX_LINE_LENGTH and not chunk.endswith(b"\n"):
             head = chunk[:RAW_TEXT_LIMIT].decode(encoding, "backslashreplace")
+            skipped = len(chunk)
             while chunk and not chunk.endswith(b"\n"):
                 chunk = buffered.readline(MAX_LINE_LENGTH)
+                skipped = _skipping(number, skipped + len(chunk), "bytes")
             detail = f"the line is longer than {MAX_LINE_LENGTH} bytes"
             yield _Line(number, head, Rejection(RejectReason.OVERLONG_LINE, detail))
             continue
@@ -782,7 +807,17 @@ def _byte_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Li
             continue
         if number == 1:
             text = text.removeprefix("\ufeff")
+        if "\x00" in text:
+            yield _nul_line(number, text)
+            continue
         yield _Line(number, text)
+
+
+def _nul_line(number: int, text: str) -> _Line:
+    """A line holding a NUL byte: never text a customer extract means, and never copied on."""
+    detail = f"character {text.index(chr(0)) + 1} of the line is a NUL byte"
+    raw = text.rstrip("\r\n").replace("\x00", "\\x00")
+    return _Line(number, raw, Rejection(RejectReason.UNDECODABLE, detail))
 
 
 def _text_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Line]:
@@ -794,8 +829,10 @@ def _text_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Li
             return
         if len(text) > MAX_LINE_LENGTH and not text.endswith("\n"):
             head = text[:RAW_TEXT_LIMIT]
+            skipped = len(text)
             while text and not text.endswith("\n"):
                 text = text_file.readline(MAX_LINE_LENGTH)
+                skipped = _skipping(number, skipped + len(text), "characters")
             detail = f"the line is longer than {MAX_LINE_LENGTH} characters"
             yield _Line(number, head, Rejection(RejectReason.OVERLONG_LINE, detail))
             continue
@@ -805,7 +842,21 @@ def _text_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Li
             detail = f"the line holds bytes that are not valid {encoding}"
             yield _Line(number, text.rstrip("\r\n"), Rejection(RejectReason.UNDECODABLE, detail))
             continue
+        if "\x00" in text:
+            yield _nul_line(number, text)
+            continue
         yield _Line(number, text)
+
+
+def _skipping(number: int, skipped: int, unit: str) -> int:
+    """``skipped``, the length of an over-long line so far, unless it is past all reason."""
+    if skipped > MAX_UNENDED_LINE:
+        msg = (
+            f"line {number} runs on for more than {MAX_UNENDED_LINE} {unit} without a line "
+            "end: this is not a delimited text file"
+        )
+        raise InputError(msg, field="input", value=number)
+    return skipped
 
 
 def _counter() -> Iterator[int]:

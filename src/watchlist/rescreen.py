@@ -513,6 +513,7 @@ def rescreen_file(
     threshold: float | None = None,
     accept_stale: bool = False,
     max_field_length: int = DEFAULT_MAX_FIELD_LENGTH,
+    max_input_bytes: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> RescreenSummary:
     """Re-screen every row of ``input_path``; write one record per change to ``output_path``.
@@ -534,6 +535,7 @@ def rescreen_file(
         encoding=encoding,
         delimiter=delimiter,
         max_field_length=max_field_length,
+        max_input_bytes=max_input_bytes,
         on_progress=on_progress,
     )
     delta = plan(

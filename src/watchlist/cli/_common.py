@@ -154,6 +154,14 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
         help=f"reject rows with a field longer than N characters (default: "
         f"{DEFAULT_MAX_FIELD_LENGTH})",
     )
+    reading.add_argument(
+        "--max-input-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="stop, writing nothing, if the input is larger than N bytes (default: no limit; "
+        "a line without an end is refused past 64 MiB in any case)",
+    )
 
 
 def columns_text(names: Sequence[str]) -> str:

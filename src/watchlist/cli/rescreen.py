@@ -115,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
             threshold=args.threshold,
             accept_stale=args.accept_stale,
             max_field_length=args.max_field_length,
+            max_input_bytes=args.max_input_bytes,
             on_progress=bar,
         )
     finally:

@@ -109,12 +109,18 @@ def run(args: argparse.Namespace) -> int:
             accept_stale=args.accept_stale,
             workers=args.workers,
             max_field_length=args.max_field_length,
+            max_input_bytes=args.max_input_bytes,
             on_progress=bar,
         )
     finally:
         if bar is not None:
             bar.clear()
     print("\n".join(_summary_lines(summary, chosen_format, args.per_row)), file=sys.stderr)
+    if not summary.rows_read:
+        print(
+            f"watchlist: warning: {args.input} has no rows after its header: nothing was screened",
+            file=sys.stderr,
+        )
     if summary.rows_with_hits:
         return 1
     return 2 if summary.rows_rejected else 0
