@@ -151,3 +151,18 @@ def test_a_row_with_a_nul_byte_is_rejected_not_copied(tmp_path: Path, encoding: 
     rejects = (tmp_path / "out.rejects.csv").read_text(encoding="utf-8")
     assert "undecodable bytes" in rejects
     assert "is a NUL byte" in rejects
+
+
+def test_a_nul_byte_in_a_line_rejected_for_another_reason_is_not_copied(tmp_path: Path) -> None:
+    # Undecodable bytes and an over-long line were rejected before the NUL check, their raw
+    # text (and the id and name split from it for --per-row) copied on with the NUL in it.
+    source = tmp_path / "in.csv"
+    overlong = b"3,AB\x00" + b"x" * (1 << 20) + b"\n"
+    source.write_bytes(b"id,name\n1,Al-Qaida\n2,Al-\x00\xffQaida\n" + overlong)
+    result = _screen(tmp_path, source, "--per-row", "--id-column", "id", "--encoding", "utf-8")
+    assert result.returncode == 1, result.stderr
+    for written in tmp_path.glob("out*"):
+        assert b"\x00" not in written.read_bytes(), written
+    rejects = (tmp_path / "out.rejects.csv").read_text(encoding="utf-8")
+    assert "Al-\\x00\\xffQaida" in rejects
+    assert "3,AB\\x00xxx" in rejects

@@ -789,7 +789,7 @@ def _byte_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Li
         if not chunk:
             return
         if len(chunk) > MAX_LINE_LENGTH and not chunk.endswith(b"\n"):
-            head = chunk[:RAW_TEXT_LIMIT].decode(encoding, "backslashreplace")
+            head = _without_nul(chunk[:RAW_TEXT_LIMIT].decode(encoding, "backslashreplace"))
             skipped = len(chunk)
             while chunk and not chunk.endswith(b"\n"):
                 chunk = buffered.readline(MAX_LINE_LENGTH)
@@ -802,7 +802,7 @@ def _byte_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Li
         except UnicodeDecodeError as error:
             bad = chunk[error.start : error.end]
             detail = f"byte {error.start + 1} of the line ({bad!r}) is not valid {encoding}"
-            raw = chunk.decode(encoding, "backslashreplace").rstrip("\r\n")
+            raw = _without_nul(chunk.decode(encoding, "backslashreplace").rstrip("\r\n"))
             yield _Line(number, raw, Rejection(RejectReason.UNDECODABLE, detail))
             continue
         if number == 1:
@@ -816,8 +816,18 @@ def _byte_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Li
 def _nul_line(number: int, text: str) -> _Line:
     """A line holding a NUL byte: never text a customer extract means, and never copied on."""
     detail = f"character {text.index(chr(0)) + 1} of the line is a NUL byte"
-    raw = text.rstrip("\r\n").replace("\x00", "\\x00")
-    return _Line(number, raw, Rejection(RejectReason.UNDECODABLE, detail))
+    return _Line(
+        number, _without_nul(text.rstrip("\r\n")), Rejection(RejectReason.UNDECODABLE, detail)
+    )
+
+
+def _without_nul(text: str) -> str:
+    """The raw text of a rejected line, its NUL bytes written ``\\x00``.
+
+    A rejected line's text goes to the rejects file (and, split leniently, its id and name to
+    a per-row output): a NUL byte in it is never copied on.
+    """
+    return text.replace("\x00", "\\x00")
 
 
 def _text_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Line]:
@@ -828,7 +838,7 @@ def _text_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Li
         if not text:
             return
         if len(text) > MAX_LINE_LENGTH and not text.endswith("\n"):
-            head = text[:RAW_TEXT_LIMIT]
+            head = _without_nul(text[:RAW_TEXT_LIMIT])
             skipped = len(text)
             while text and not text.endswith("\n"):
                 text = text_file.readline(MAX_LINE_LENGTH)
@@ -840,7 +850,8 @@ def _text_lines(buffered: io.BufferedReader[Any], encoding: str) -> Iterator[_Li
             text = text.removeprefix("\ufeff")
         if "\ufffd" in text:
             detail = f"the line holds bytes that are not valid {encoding}"
-            yield _Line(number, text.rstrip("\r\n"), Rejection(RejectReason.UNDECODABLE, detail))
+            raw = _without_nul(text.rstrip("\r\n"))
+            yield _Line(number, raw, Rejection(RejectReason.UNDECODABLE, detail))
             continue
         if "\x00" in text:
             yield _nul_line(number, text)
