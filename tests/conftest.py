@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.publisher import Publisher, serving
 from watchlist import Screener
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -26,3 +28,13 @@ def shared_data() -> Path:
 def screener() -> Screener:
     """A screener over the shipped curated lists."""
     return Screener.default()
+
+
+@pytest.fixture
+def publisher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Publisher]:
+    """A publisher's web server on 127.0.0.1 (tests/publisher.py); no proxy is in the way."""
+    for name in ("http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.delenv("WATCHLIST_SOURCES", raising=False)
+    yield from serving()

@@ -44,10 +44,12 @@ PUBLIC = [
     "StoreIntegrityError",
     "Timeline",
     "UnknownJurisdictionError",
+    "UpdateError",
     "WatchlistError",
     "WatchlistWarning",
     "compare",
     "normalize_name",
+    "update_lists",
 ]
 
 
@@ -68,6 +70,7 @@ def test_every_error_descends_from_watchlist_error() -> None:
         errors.InputError,
         errors.StoreError,
         errors.StoreIntegrityError,
+        errors.UpdateError,
     ]
     assert all(issubclass(error, errors.WatchlistError) for error in raised)
     assert issubclass(errors.UnknownJurisdictionError, LookupError)

@@ -18,6 +18,7 @@ from watchlist.errors import (
     StoreError,
     StoreIntegrityError,
     UnknownJurisdictionError,
+    UpdateError,
     WatchlistError,
     WatchlistWarning,
 )
@@ -53,6 +54,7 @@ from watchlist.status_timeline import (
 )
 from watchlist.store import Store
 from watchlist.timeline import Timeline
+from watchlist.update import update_lists
 
 __all__ = [
     "AliasStrength",
@@ -93,8 +95,10 @@ __all__ = [
     "StoreIntegrityError",
     "Timeline",
     "UnknownJurisdictionError",
+    "UpdateError",
     "WatchlistError",
     "WatchlistWarning",
     "compare",
     "normalize_name",
+    "update_lists",
 ]

@@ -32,7 +32,7 @@ from watchlist import dates
 from watchlist.errors import InputError, ListNotFoundError, NoCoverageError
 from watchlist.jurisdictions import AppliedList, Jurisdiction
 from watchlist.model import Designation, EndReason, Entry
-from watchlist.screening import Screener
+from watchlist.screening import Screener, missing_list
 from watchlist.timeline import Timeline
 
 DateInput = str | dt.date | dt.datetime
@@ -243,6 +243,9 @@ def _applied_timelines(
         applied.list_id
         for applied in (*jurisdiction.lists_on(first), *jurisdiction.lists_on(second))
     )
+    for list_id in list_ids:
+        if list_id not in timelines:
+            raise missing_list(list_id, timelines, needed_by=jurisdiction.code)
     return [(timelines[list_id], jurisdiction) for list_id in list_ids]
 
 

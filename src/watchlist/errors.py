@@ -11,6 +11,7 @@ what they held, it raises one of these instead of answering "no hits". The tree:
     ├── ListFormatError (ValueError)            a list file is missing, corrupt or unparseable
     ├── StoreError                              the version store cannot be used safely
     │   └── StoreIntegrityError                 a stored file no longer has its recorded SHA-256
+    ├── UpdateError                             a download from a publisher was refused
     └── InputError (ValueError)                 a bad query, date, column or input row
 
     WatchlistWarning (UserWarning)
@@ -89,15 +90,26 @@ class StaleListError(WatchlistError):
 class ListNotFoundError(WatchlistError, LookupError):
     """A list that a jurisdiction applies, or that was asked for, is not loaded."""
 
-    def __init__(self, list_id: str, known: Iterable[str], *, needed_by: str | None = None) -> None:
+    def __init__(
+        self,
+        list_id: str,
+        known: Iterable[str],
+        *,
+        needed_by: str | None = None,
+        fix: str | None = None,
+    ) -> None:
         self.list_id = list_id
         self.known = tuple(sorted(known))
         self.needed_by = needed_by
+        #: What loads the list, when that is known (``watchlist lists update --source ...``).
+        self.fix = fix
         reason = f" (applied by jurisdiction {needed_by!r})" if needed_by else ""
         msg = (
             f"list {list_id!r}{reason} is not loaded; loaded lists: "
             f"{', '.join(self.known) or '(none)'}"
         )
+        if fix:
+            msg += f"; {fix}"
         super().__init__(msg)
 
 
@@ -148,6 +160,22 @@ class StoreIntegrityError(StoreError):
             "the list again"
         )
         super().__init__(reason, path=path)
+
+
+class UpdateError(WatchlistError):
+    """A list downloaded from its publisher (or a mirror) was refused, and not stored.
+
+    The version store is unchanged: the last good version stays the one screened against.
+    ``reason`` says what was refused and why.
+    """
+
+    def __init__(self, reason: str, *, list_id: str, url: str | None = None) -> None:
+        self.reason = reason
+        self.list_id = list_id
+        self.url = url
+        where = f" from {url}" if url else ""
+        msg = f"{list_id}: refused the download{where}: {reason}"
+        super().__init__(msg)
 
 
 class InputError(WatchlistError, ValueError):

@@ -42,7 +42,7 @@ from watchlist.model import (
     Party,
     ScreeningResult,
 )
-from watchlist.sources import curated
+from watchlist.sources import curated, registry
 from watchlist.store import Store
 from watchlist.timeline import Timeline
 
@@ -98,10 +98,14 @@ class Screener:
         _check_threshold(self.threshold)
         for jurisdiction in self.jurisdictions.values():
             for applied in jurisdiction.lists:
-                if applied.list_id not in self.timelines:
+                if applied.list_id not in self.timelines and not is_official(applied.list_id):
+                    # A curated list missing from its directory: the set-up is wrong.
                     raise ListNotFoundError(
                         applied.list_id, self.timelines, needed_by=jurisdiction.code
                     )
+        # An official list with no version loaded (say eu-fsf before the first `lists update`)
+        # leaves the other jurisdictions usable: screening in those applying it fails closed,
+        # in _timelines_for, naming the command that loads it.
         records = [
             (list_id, record)
             for list_id, timeline in self.timelines.items()
@@ -299,10 +303,37 @@ class Screener:
         list_ids = dict.fromkeys(each.list_id for each in applied)
         if not list_ids:
             raise NoCoverageError(as_of=day, jurisdiction=code)
+        for list_id in list_ids:
+            if list_id not in self.timelines:
+                raise missing_list(list_id, self.timelines, needed_by=code)
         timelines = tuple(self.timelines[list_id] for list_id in list_ids)
         for timeline in timelines:
             timeline.check_covers(day, accept_stale=accept_stale)
         return timelines
+
+
+def is_official(list_id: str) -> bool:
+    """Whether ``list_id`` is an official list, read from the version store (not a curated
+    file that should be in the lists directory)."""
+    try:
+        registry.official_list(list_id)
+    except ListFormatError:
+        return False
+    return True
+
+
+def missing_list(
+    list_id: str, loaded: Iterable[str], *, needed_by: str | None = None
+) -> ListNotFoundError:
+    """The error for a jurisdiction applying a list with no version loaded, naming the
+    command that loads one."""
+    from watchlist.update import fix_command
+
+    fix = (
+        f"load a version: run `{fix_command(list_id)}` and screen with --store pointing at "
+        "that store (in Python: Screener.from_directory(..., store=...))"
+    )
+    return ListNotFoundError(list_id, loaded, needed_by=needed_by, fix=fix)
 
 
 def _as_query(party: object) -> Party:
