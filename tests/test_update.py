@@ -19,12 +19,12 @@ from tests.publisher import Publisher
 from watchlist import Store, UpdateError, update_lists
 from watchlist.update import (
     PUBLISHERS_FILE,
-    USER_AGENT,
     ListState,
     UpdateResult,
     UpdateStatus,
     list_status,
     load_sources,
+    user_agent,
 )
 
 pytestmark = pytest.mark.shared_data
@@ -148,8 +148,8 @@ def test_a_download_is_verified_and_stored(
     [version] = store.versions("un-sc-consolidated")
     assert version.digest == result.digest
     assert version.files[0].original == "consolidated.xml"
-    assert publisher.headers[0]["User-Agent"] == USER_AGENT
-    assert USER_AGENT.startswith("watchlist/")
+    assert publisher.headers[0]["User-Agent"] == user_agent()
+    assert user_agent().startswith("watchlist/")
 
 
 def test_the_same_file_twice_is_one_version(

@@ -14,7 +14,7 @@ version:
    operation and for the whole body); connection errors, timeouts, truncated bodies, HTTP 5xx,
    408 and 429 are retried with exponential backoff. Proxies come from the standard variables
    (``https_proxy``, ``http_proxy``, ``no_proxy``), which urllib honours. Requests say who
-   they are (:data:`USER_AGENT`).
+   they are (:func:`user_agent`).
 2. **Content**: an HTML page (a publisher's error or login page, even with status 200) is
    refused as such; the file's format is sniffed and must be the source's; the file is parsed
    by its reader (a truncated or malformed file fails there); its publication date is read
@@ -44,6 +44,7 @@ import contextlib
 import datetime as dt
 import email.utils
 import enum
+import functools
 import importlib.metadata
 import os
 import ssl
@@ -89,10 +90,17 @@ _CHUNK = 1 << 16
 _MAX_REDIRECTS = 5
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body")
 
-USER_AGENT = (
-    f"watchlist/{importlib.metadata.version('watchlist')} (sanctions screening; list updater) "
-    f"Python-urllib/{sys.version_info.major}.{sys.version_info.minor}"
-)
+@functools.cache
+def user_agent() -> str:
+    """What requests say they are: ``watchlist/VERSION (...) Python-urllib/X.Y``.
+
+    Worked out on first use, not at import: reading the package metadata costs more than the
+    rest of this module, which every worker process imports.
+    """
+    return (
+        f"watchlist/{importlib.metadata.version('watchlist')} (sanctions screening; list "
+        f"updater) Python-urllib/{sys.version_info.major}.{sys.version_info.minor}"
+    )
 
 
 @attrs.frozen
@@ -309,6 +317,8 @@ def update_lists(
     """
     if not isinstance(store, Store):
         store = Store.default() if store is None else Store(store)
+    if isinstance(sources, str):
+        sources = [sources]
     known = load_sources(config)
     wanted = list(dict.fromkeys(known if sources is None else sources))
     if unknown := [name for name in wanted if name not in known]:
@@ -571,7 +581,7 @@ def _download(source: Source, url: str, target: Path, timeout: float) -> _Fetche
         msg = f"unsupported URL scheme {scheme!r}: use https, or a local path for a mirror"
         raise _Refused(msg)
     request = urllib.request.Request(
-        url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
+        url, headers={"User-Agent": user_agent(), "Accept-Encoding": "identity"}
     )
     deadline = time.monotonic() + timeout
     try:
@@ -707,7 +717,9 @@ class ListStatus:
 
 
 @attrs.frozen
-class JurisdictionStatus:
+class JurisdictionLists:
+    """A jurisdiction's lists on a day, as :func:`list_status` finds them."""
+
     code: str
     name: str
     day: dt.date
@@ -733,7 +745,7 @@ def list_status(
     *,
     lists_dir: Path | str | None = None,
     day: dt.date | None = None,
-) -> list[JurisdictionStatus]:
+) -> list[JurisdictionLists]:
     """Per jurisdiction, each list it applies on ``day`` (default today) and its state.
 
     Read from the store's metadata and the curated files, without parsing the official
@@ -773,7 +785,7 @@ def list_status(
         jurisdiction = jurisdictions[code]
         applied = dict.fromkeys(each.list_id for each in jurisdiction.lists_on(day))
         rows.append(
-            JurisdictionStatus(
+            JurisdictionLists(
                 code=code,
                 name=jurisdiction.name,
                 day=day,

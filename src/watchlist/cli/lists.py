@@ -26,7 +26,7 @@ from watchlist.update import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     SOURCES_ENV,
-    JurisdictionStatus,
+    JurisdictionLists,
     ListState,
     ListStatus,
     list_status,
@@ -248,7 +248,7 @@ def run_status(args: argparse.Namespace) -> int:
     return 1 if any(row.fails_closed for row in rows) else 0
 
 
-def _status_lines(row: JurisdictionStatus) -> list[str]:
+def _status_lines(row: JurisdictionLists) -> list[str]:
     verdict = (
         "screening FAILS CLOSED" if row.fails_closed else "screening can run"
     ) + f" on {row.day.isoformat()}"
