@@ -233,6 +233,11 @@ def status_timeline(
             last,
             accept_stale=accept_stale,
         )
+    # A list not loaded and not applied within the range (checked above) says nothing.
+    applied = {
+        code: {list_id: r for list_id, r in ranges.items() if list_id in screener.timelines}
+        for code, ranges in applied.items()
+    }
     list_ids = dict.fromkeys(list_id for ranges in applied.values() for list_id in ranges)
     matches = _matching_records(screener, query, threshold, list_ids)
     lanes = [
@@ -319,6 +324,8 @@ def _check_covered(
         for r in list_ranges
         if _meets(r, first, last)
     )
+    from watchlist.screening import missing_list
+
     reached = first
     for span_start, span_end in spans:
         if span_start > reached:
@@ -327,6 +334,12 @@ def _check_covered(
     if reached <= last:
         raise NoCoverageError(as_of=reached, jurisdiction=code)
     for list_id, list_ranges in ranges.items():
+        if list_id not in screener.timelines:
+            # An official list with no version loaded (EU, GB before `lists update`): fail
+            # closed as screen does, naming the command that loads it.
+            if any(_meets(r, first, last) for r in list_ranges):
+                raise missing_list(list_id, screener.timelines, needed_by=code)
+            continue
         timeline = screener.timelines[list_id]
         for r in list_ranges:
             if not _meets(r, first, last):

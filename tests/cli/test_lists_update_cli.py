@@ -55,6 +55,9 @@ def test_eu_and_gb_fail_closed_until_a_version_is_stored(
     assert "watchlist lists update --source gb-uksl" in capsys.readouterr().err
     assert main(["diff", "GB", "--from", "2026-10-01", "--to", "2026-10-10"]) == 2
     assert "watchlist lists update --source gb-uksl" in capsys.readouterr().err
+    timeline = ["timeline", "Taliban", "-j", "GB", "--from", "2026-10-01", "--to", "2026-10-10"]
+    assert main(timeline) == 2
+    assert "watchlist lists update --source gb-uksl" in capsys.readouterr().err
     # The other jurisdictions are untouched.
     assert main(["check", "Taliban", "-j", "KZ", "--as-of", "2023-06-01"]) == 1
 
