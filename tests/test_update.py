@@ -208,6 +208,38 @@ def test_a_truncated_body_is_retried(
     assert publisher.hits["/consolidated.xml"] == 2
 
 
+def test_429_waits_as_retry_after_asks(
+    tmp_path: Path, publisher: Publisher, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr("watchlist.update.time.sleep", waits.append)
+    url = publisher.route(
+        "consolidated.xml", serve.status(429, retry_after="7"), serve.file(shared_data / UN_2026)
+    )
+    result = _update(Store(tmp_path / "store"), _un(tmp_path, url), "un-sc-consolidated")
+    assert result.status is UpdateStatus.ADDED, result.describe()
+    assert waits == [7.0]
+
+
+def test_backoff_doubles(
+    tmp_path: Path, publisher: Publisher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr("watchlist.update.time.sleep", waits.append)
+    url = publisher.route("consolidated.xml", serve.status(503))
+    result = _update(
+        Store(tmp_path / "store"), _un(tmp_path, url), "un-sc-consolidated", retries=3, backoff=1.5
+    )
+    _refused(result, "HTTP 503", "(tried 4 times)")
+    assert waits == [1.5, 3.0, 6.0]
+
+
+def test_a_missing_local_mirror_file_is_refused(tmp_path: Path) -> None:
+    config = _un(tmp_path, str(tmp_path / "nowhere.xml"))
+    result = _update(Store(tmp_path / "store"), config, "un-sc-consolidated")
+    _refused(result, f"the mirror file {tmp_path / 'nowhere.xml'} does not exist")
+
+
 def test_a_local_mirror(tmp_path: Path, shared_data: Path) -> None:
     store = Store(tmp_path / "store")
     config = _un(tmp_path, str(shared_data / UN_2026))
@@ -453,6 +485,31 @@ def test_a_version_older_than_the_stored_one_is_refused_unless_forced(
     )
     _intact(store, "un-sc-consolidated", before)
     assert _update(store, config, "un-sc-consolidated", force=True).status is UpdateStatus.ADDED
+
+
+@pytest.mark.filterwarnings("ignore::watchlist.IncompleteListWarning")
+def test_a_second_version_the_same_day_is_refused_by_the_store(
+    tmp_path: Path, publisher: Publisher, shared_data: Path
+) -> None:
+    # OFAC may publish twice a day; the store holds one version of a day, so the second is
+    # refused (and stored with the next day's, if still current), never mixed with the first.
+    def config(path: str, name: str) -> Path:
+        url = publisher.route(name, serve.file(shared_data / path, last_modified="2022-11-30"))
+        table = {"format": "ofac-csv", "files": [("sdn.csv", url)], "allow_http": True}
+        return _config(tmp_path, **{"us-ofac-sdn": table})
+
+    store = Store(tmp_path / "store")
+    assert _update(store, config("ofac_sdn/snapshots/sdn_2022-11-23_1846.csv", "a.csv"),
+                   "us-ofac-sdn").ok  # fmt: skip
+    before = _stored(store, "us-ofac-sdn")
+    second = _update(store, config("ofac_sdn/snapshots/sdn_2022-11-30_1848.csv", "b.csv"),
+                     "us-ofac-sdn")  # fmt: skip
+    _refused(
+        second,
+        "a different version of us-ofac-sdn published 2022-11-30 is already stored",
+        "publishes twice in a day",
+    )
+    _intact(store, "us-ofac-sdn", before)
 
 
 def test_a_csv_set_without_a_date_is_refused(

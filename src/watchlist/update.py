@@ -354,7 +354,14 @@ def _update_one(store: Store, source: Source, options: _Options) -> UpdateResult
             except ListFormatError as error:
                 # A different version already stored for that day, or the file changed while
                 # it was copied: the store refused it and is unchanged.
-                raise UpdateError(error.reason, list_id=source.list_id, url=main_url) from None
+                reason = error.reason
+                if "a day has one version" in reason:
+                    reason += (
+                        " (a publisher that publishes twice in a day: the version stored first "
+                        "stays in use until one dated a later day is published; screen the "
+                        "newer file's additions by other means meanwhile)"
+                    )
+                raise UpdateError(reason, list_id=source.list_id, url=main_url) from None
             return _result(store, source, UpdateStatus.ADDED, version)
     except UpdateError as error:
         return UpdateResult(
@@ -552,6 +559,7 @@ class _HttpsRedirects(urllib.request.HTTPRedirectHandler):
     ) -> urllib.request.Request | None:
         target = urllib.parse.urljoin(req.full_url, newurl)
         if urllib.parse.urlsplit(target).scheme.lower() != "https":
+            fp.close()
             reason = (
                 f"the server redirected (HTTP {code}) to {target}, which is not https; a list "
                 "is only downloaded over https"
@@ -605,6 +613,7 @@ def _download(source: Source, url: str, target: Path, timeout: float) -> _Fetche
                 last_modified=_http_date(response.headers.get("Last-Modified")),
             )
     except urllib.error.HTTPError as error:
+        error.close()
         with contextlib.suppress(OSError):
             target.unlink()
         reason = f"HTTP {error.code} {error.reason}"
