@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.conftest import LISTS
+from watchlist import Screener
 from watchlist.model import ListVersion
 from watchlist.sources import curated
 
@@ -203,3 +204,47 @@ def test_the_taliban_is_suspended_not_removed_in_russia() -> None:
     (designation,) = taliban.designations
     assert designation.end == dt.date(2025, 4, 17)
     assert designation.end_reason == "suspended"
+
+
+#: Issue 20: (query, jurisdiction) -> the (list, entry) pairs that must be among the hits on
+#: 2026-06-01, for every jurisdiction whose lists (as shipped) name the organisation.
+FTO, SDN = "us-state-fto", "us-ofac-sdn-excerpt"
+AFPAK_EXPECTED = {
+    ("Haqqani Network", "US"): {(FTO, "haqqani-network"), (SDN, "15484")},
+    ("Haqqani Network", "UN"): {("un-sc-excerpt", "TAe.012")},
+    ("Haqqani Network", "RU"): {("un-sc-excerpt", "TAe.012")},
+    ("Haqqani Network", "KZ"): {("un-sc-excerpt", "TAe.012")},
+    ("Tehrik-e Taliban Pakistan", "US"): {(FTO, "ttp"), (SDN, "12206")},
+    ("Tehrik-e Taliban Pakistan", "UN"): {("un-sc-excerpt", "QDe.132")},
+    ("Tehrik-e Taliban Pakistan", "RU"): {("un-sc-excerpt", "QDe.132")},
+    ("Tehrik-e Taliban Pakistan", "KZ"): {("un-sc-excerpt", "QDe.132")},
+    ("ISIS-Khorasan", "US"): {("us-state-fto", "isis-k")},
+    ("ISIS-K", "US"): {("us-state-fto", "isis-k")},
+    ("Islamic State's Khorasan Province", "US"): {("us-state-fto", "isis-k")},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("query", "jurisdiction"), sorted(AFPAK_EXPECTED))
+def test_haqqani_ttp_and_isis_k_screen_as_listed(
+    screener: Screener, query: str, jurisdiction: str
+) -> None:
+    result = screener.screen(query, jurisdiction=jurisdiction, as_of="2026-06-01")
+    found = {(hit.list_id, hit.entry_id) for hit in result.hits}
+    assert AFPAK_EXPECTED[query, jurisdiction] <= found, found
+
+
+@pytest.mark.parametrize("query", ["Haqqani Network", "Tehrik-e Taliban Pakistan"])
+def test_the_pakistani_and_haqqani_groups_are_not_the_afghan_taliban(
+    screener: Screener, query: str
+) -> None:
+    """The RU ban on the Taliban is suspended; these groups stay listed through the UN lists."""
+    result = screener.screen(query, jurisdiction="RU", as_of="2026-06-01")
+    assert ("ru-fsb-terrorist-organisations", "taliban") not in {
+        (hit.list_id, hit.entry_id) for hit in result.hits
+    }
+    assert result.is_hit
+
+
+def test_isis_k_before_its_fto_designation_is_not_an_fto_hit(screener: Screener) -> None:
+    result = screener.screen("ISIS-Khorasan", jurisdiction="US", as_of="2016-01-13")
+    assert ("us-state-fto", "isis-k") not in {(hit.list_id, hit.entry_id) for hit in result.hits}
