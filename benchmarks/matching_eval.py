@@ -18,9 +18,12 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matching_corpus import CACHE, Pair, corpus_key
+from matching_corpus import CACHE, Pair, corpus_key, read_parties
+
+if TYPE_CHECKING:
+    from watchlist.matching.frequency import WordFrequencies
 
 Scored = Sequence[tuple[float, bool]]
 
@@ -135,6 +138,17 @@ def calibration_table(
 
 
 # ---------------------------------------------------------------- logic-v2
+
+
+def list_frequencies() -> WordFrequencies:
+    """Word frequencies over every name of the lists the pairs come from (the OFAC SDN and
+    consolidated lists and the UN list, every version read), as a Screener loading those lists
+    counts them (``watchlist.matching.frequency``)."""
+    from watchlist.matching.frequency import WordFrequencies
+
+    return WordFrequencies.from_names(
+        name.text for party in read_parties() for name in party.names
+    )
 
 
 def logic_v2_scorer() -> Callable[[Pair, int], float]:

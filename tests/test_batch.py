@@ -274,7 +274,7 @@ def test_jsonl_per_row_output(screener: Screener, tmp_path: Path) -> None:
     assert by_id["M07"]["input_name"] == "+Taliban"  # JSON is not a spreadsheet: kept as is
     assert by_id["M01"]["outcome"] == "hit"
     assert by_id["M01"]["hits"][0]["entry_id"] == "taliban"
-    assert by_id["M01"]["hits"][0]["score"] == 1.0
+    assert by_id["M01"]["hits"][0]["score"] > 0.98
     assert by_id["M03"]["error"] == "no name: the name column is empty"
     assert by_id["M17"] == {
         "line": 20,

@@ -72,7 +72,7 @@ def accepted(records: Records, query: Party, threshold: float) -> set[int]:
 
 
 def assert_no_hit_lost(index: CandidateIndex, records: Records, query: Party, t: float) -> None:
-    candidates = index.candidates(query, t)
+    candidates = index.candidates(query, *SCORER.name_floors(t, query))
     if candidates is not None:  # None: the index says this query must be brute-forced
         lost = accepted(records, query, t) - set(candidates)
         assert not lost, [records[i][1].names[0].value for i in lost]

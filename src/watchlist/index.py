@@ -103,11 +103,7 @@ from watchlist.matching.align import (
     SIMILARITY_FLOOR,
     token_similarity,
 )
-from watchlist.matching.features import (
-    BIRTH_DATE_EXACT,
-    NATIONALITY_SHARED,
-    whole_name_similarity,
-)
+from watchlist.matching.features import whole_name_similarity
 from watchlist.matching.names import (
     PreparedName,
     Role,
@@ -691,32 +687,43 @@ class CandidateIndex:
 
     # -- queries ---------------------------------------------------------------------------
 
-    def candidates(self, query: Party, threshold: float) -> list[int] | None:
-        """Positions of the records that could score ``threshold`` or more against ``query``,
-        in order; ``None`` when this query cannot be bounded and every record must be scored
-        (see the module documentation)."""
-        found = self.lookup(query, threshold)
+    def candidates(
+        self, query: Party, name_floor: float, whole_name_floor: float | None = None
+    ) -> list[int] | None:
+        """Positions of the records with a name that could reach name score ``name_floor``
+        (``whole_name_floor`` through organisations' names compared whole, if it differs)
+        against ``query``, or sharing an identifier with it, in order; ``None`` when this
+        query cannot be bounded and every record must be scored (see the module
+        documentation)."""
+        found = self.lookup(query, name_floor, whole_name_floor)
         return None if found is None else list(found)
 
-    def lookup(self, query: Party, threshold: float) -> dict[int, tuple[Name, ...] | None] | None:
-        """The records that could score ``threshold`` or more against ``query``, by position
-        in order, each with those of its entry's names that could give the name score such a
-        score needs (``None``: every name, for a record an identifier brought); ``None`` when
-        this query cannot be bounded and every record must be scored.
+    def lookup(
+        self, query: Party, name_floor: float, whole_name_floor: float | None = None
+    ) -> dict[int, tuple[Name, ...] | None] | None:
+        """The records with a name that could reach name score ``name_floor`` against
+        ``query`` (``whole_name_floor`` through organisations' names compared whole, if it
+        differs), or sharing an identifier with it, by position in order, each with those of
+        its entry's names that could (``None``: every name, for a record an identifier
+        brought); ``None`` when this query cannot be bounded and every record must be scored.
 
-        A name outside those scores under what a hit needs, so the best name of a hit is
-        among them (and the first best, in order, as among all the names)."""
-        floor = threshold - _EPSILON
-        if query.birth_date is not None:
-            floor -= BIRTH_DATE_EXACT
-        if query.nationalities:
-            floor -= NATIONALITY_SHARED
-        # An identifier equal adds IDENTIFIER_EQUAL: whatever the names, a candidate.
+        The scorer says what name score a hit needs
+        (:meth:`~watchlist.matching.FeatureScorer.name_floor`); a name outside those found
+        scores under it, so the best name of a hit is among them (and the first best, in
+        order, as among all the names)."""
+        floor = name_floor - _EPSILON
+        whole_floor = (name_floor if whole_name_floor is None else whole_name_floor) - _EPSILON
+        if floor <= 0.0:
+            return None
+        # An identifier equal may give a hit whatever the names: a candidate.
         by_identifier: set[int] = set()
         for identifier in query.identifiers:
             by_identifier.update(self._by_identifier.get(identifier_value(identifier), ()))
         names = self.candidate_names(
-            query.names, floor, organisations=query.kind is not EntityKind.PERSON
+            query.names,
+            floor,
+            organisations=query.kind is not EntityKind.PERSON,
+            whole_floor=whole_floor,
         )
         if names is None:
             return None
@@ -738,10 +745,16 @@ class CandidateIndex:
         }
 
     def candidate_names(
-        self, query_names: Sequence[str], floor: float, *, organisations: bool = True
+        self,
+        query_names: Sequence[str],
+        floor: float,
+        *,
+        organisations: bool = True,
+        whole_floor: float | None = None,
     ) -> set[int] | None:
         """Ids of the listed names that could reach name score ``floor`` against one of
-        ``query_names``; ``None`` if that cannot be bounded."""
+        ``query_names`` (``whole_floor`` compared whole, if it differs); ``None`` if that
+        cannot be bounded."""
         names: set[int] = set()
         for value in query_names:
             prepared = prepare(value)
@@ -754,7 +767,9 @@ class CandidateIndex:
             if (
                 organisations
                 and self._organisations
-                and not self._add_organisation_candidates(prepared, floor, names)
+                and not self._add_organisation_candidates(
+                    prepared, floor if whole_floor is None else whole_floor, names
+                )
             ):
                 return None
         return names

@@ -9,7 +9,10 @@ stripped, or ``й`` would lose its breve and become ``и``):
    Arabic-script alef forms, ta marbuta and ayn to ``a`` and the word الله to ``allah``
    (anyascii drops a bare alef, which would turn امیر, Amir, into ``myr``);
 4. combining marks stripped (``é`` to ``e``, Arabic vowel signs dropped);
-5. every other script to Latin, with anyascii (ISC licence);
+5. every other script to Latin, with anyascii (ISC licence), a Hangul syllable or Han character
+   at a time: each is one syllable of a name, so 김정은 is ``gim jeong eun`` (Revised
+   Romanization) and 习近平 ``xi jin ping`` (pinyin), whose words meet "Kim Jong Un" and
+   "Xi Jinping" word by word (the scorer pairs a word with two run together);
 6. apostrophes dropped (``O'Brien`` is ``obrien``), and the dots of initialisms (``S.A.``,
    ``L.L.C.`` are ``sa``, ``llc``); every other non-alphanumeric character a space;
 7. white space collapsed.
@@ -22,6 +25,14 @@ banks meet (ICAO Doc 9303, BGN/PCGN, GOST 7.79-2000 system B, MVD-310, ISO 9's h
 the popular "Wikipedia" forms such as ``Dmitry``), so that Хаккани reaches Khakkani, Hakkani
 and Xakkani, and й reaches i, y and j. Matching compares every spelling and keeps the best; it never
 reverse-transliterates Latin into Cyrillic.
+
+Hangul has two romanisations in common use besides Revised Romanization: McCune-Reischauer
+(the North Korean official and most lists' spelling of North Korean names: Kim Jong Un, Choe
+Ryong Hae, with its breves dropped) writes ``eo`` and ``eu`` as ``o`` and ``u``, the initial
+consonants g, d, b, j as k, t, p, ch, and an initial ``l`` as ``r``. :func:`spellings` gives a
+Hangul name in both, and in the mixed form lists also use (``jong un``: the vowels of one, the
+consonants of the other); common surname spellings (Kim/Gim, Lee/Yi/Ri, Park/Pak) are variant
+groups of the scorer.
 """
 
 from __future__ import annotations
@@ -80,6 +91,9 @@ _SCHEMES = {
 _IOTATED_E = re.compile(rf"(?:(?<=[{_CYRILLIC_VOWELS}ъьй])|(?<![^\W\d_]))е")
 _GOST_B_SOFT_C = re.compile("ц(?=[еиыйeiyj])")
 _ADJECTIVE_ENDING = re.compile(r"(?:ий|ый)\b")
+# One syllable a character: Hangul syllables, and CJK ideographs (with extension A).
+_SYLLABIC = re.compile("[\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff]")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc\u02bb`\u00b4")
 _NON_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 # Two or more single letters each followed by a dot, standing alone: S.A., L.L.C., H.L.T.
@@ -109,6 +123,8 @@ def normalize_name(text: str) -> str:
     if _ALLAH in text:
         text = text.replace(_ALLAH, "allah")
     text = text.translate(_CYRILLIC_TABLE)
+    if _SYLLABIC.search(text):
+        text = _SYLLABIC.sub(_syllables, text)
     # ASCII has no accents to take off, and nothing to transliterate (most names banks see).
     if not text.isascii():
         text = "".join(
@@ -149,11 +165,83 @@ def cyrillic_spellings(text: str) -> tuple[str, ...]:
 _PERSIAN_READING = str.maketrans({"ض": "z", "ظ": "z", "ذ": "z", "ث": "s"})
 
 
+# A Hangul syllable is (initial * 21 + vowel) * 28 + final, from U+AC00. Each part's reading in
+# Revised Romanization and in McCune-Reischauer (breves and apostrophes dropped); finals as at
+# the end of a word, as names are written a syllable apart.
+_HANGUL_INITIALS = {
+    "revised": [
+        "g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "-", "j", "jj", "ch", "k",
+        "t", "p", "h"
+    ],
+    "reischauer": [
+        "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "-", "ch", "tch", "ch", "k",
+        "t", "p", "h"
+    ],
+}
+_HANGUL_VOWELS = {
+    "revised": [
+        "a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo",
+        "we", "wi", "yu", "eu", "ui", "i"
+    ],
+    "reischauer": [
+        "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo",
+        "we", "wi", "yu", "u", "ui", "i"
+    ],
+}
+_HANGUL_FINALS = [
+    "-", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p",
+    "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"
+]
+# A syllable read as one letter would be taken for an initial: written as names spell them
+# (이 is the surname Yi or Lee, 오 Oh, 우 Woo).
+_ONE_LETTER_SYLLABLES = {"i": "yi", "o": "oh", "u": "woo", "e": "eh", "a": "ah"}
+
+
+def _hangul_syllable(char: str, consonants: str, vowels: str) -> str:
+    """One Hangul syllable read with the ``consonants`` and ``vowels`` of a scheme."""
+    code = ord(char) - 0xAC00
+    initial, vowel, final = code // 588, code // 28 % 21, code % 28
+    parts = (
+        _HANGUL_INITIALS[consonants][initial],
+        _HANGUL_VOWELS[vowels][vowel],
+        _HANGUL_FINALS[final],
+    )
+    reading = "".join(part for part in parts if part != "-")
+    return f" {_ONE_LETTER_SYLLABLES.get(reading, reading)} "
+
+
+def _syllables(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char >= "\uac00":
+        return _hangul_syllable(char, "revised", "revised")
+    return f" {anyascii(char).lower()} "
+
+
+#: The other readings of Hangul: (consonants, vowels) of each. The mixed one is how lists
+#: write most North Korean names (Kim Jong Un, Ri Yong Ho).
+_HANGUL_READINGS = (("revised", "reischauer"), ("reischauer", "reischauer"))
+
+
+def _hangul_readings(text: str) -> list[str]:
+    """``text`` with its Hangul syllables in each of :data:`_HANGUL_READINGS`."""
+    return [
+        _HANGUL.sub(functools.partial(_read_syllable, consonants, vowels), text)
+        for consonants, vowels in _HANGUL_READINGS
+    ]
+
+
+def _read_syllable(consonants: str, vowels: str, match: re.Match[str]) -> str:
+    return _hangul_syllable(match.group(0), consonants, vowels)
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def spellings(text: str) -> tuple[str, ...]:
-    """Every distinct normalised spelling of ``text``: :func:`cyrillic_spellings`, and for a
-    name in Arabic script with ض, ظ, ذ or ث also its Persian reading (z, z, z, s)."""
+    """Every distinct normalised spelling of ``text``: :func:`cyrillic_spellings`; for a name
+    in Arabic script with ض, ظ, ذ or ث also its Persian reading (z, z, z, s); for a name in
+    Hangul also its mixed and McCune-Reischauer readings."""
     found = cyrillic_spellings(text)
+    if _HANGUL.search(text):
+        found = tuple(dict.fromkeys((*found, *map(normalize_name, _hangul_readings(text)))))
     persian = text.translate(_PERSIAN_READING)
     if persian == text:
         return found

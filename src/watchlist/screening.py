@@ -32,6 +32,7 @@ from watchlist.errors import (
 from watchlist.index import CandidateIndex
 from watchlist.jurisdictions import Jurisdiction, load_jurisdictions
 from watchlist.matching import FeatureScorer, Scorer
+from watchlist.matching.frequency import WordFrequencies
 from watchlist.model import (
     Designation,
     Entry,
@@ -111,9 +112,29 @@ class Screener:
             for list_id, timeline in self.timelines.items()
             for record in timeline.records
         ]
+        if isinstance(self.scorer, FeatureScorer):
+            # How common each word is, in the lists loaded: what the scorer weighs it by.
+            frequencies = WordFrequencies.from_names(
+                name.value for _, record in records for name in record.names
+            )
+            if frequencies.enough:
+                object.__setattr__(self, "scorer", self.scorer.with_frequencies(frequencies))
         if type(self.scorer) is FeatureScorer:
             # Built once, here, so that the screener stays immutable and shareable.
             object.__setattr__(self, "_index", CandidateIndex(records))
+
+    def _candidates(
+        self, query: Party, threshold: float
+    ) -> dict[int, tuple[Name, ...] | None] | None:
+        """The index's candidates for ``query`` at ``threshold`` (see
+        :meth:`watchlist.index.CandidateIndex.lookup`); ``None`` when every record must be
+        scored (no index, or a query it cannot bound)."""
+        if self._index is None:
+            return None
+        # The index is built for this scorer only, which says what name scores a hit needs.
+        scorer = self.scorer
+        assert isinstance(scorer, FeatureScorer)
+        return self._index.lookup(query, *scorer.name_floors(threshold, query))
 
     @classmethod
     def default(cls, *, scorer: Scorer | None = None, threshold: float | None = None) -> Screener:
@@ -431,8 +452,7 @@ class _Run:
         """As :meth:`Screener.screen` with this run's parameters."""
         query = _as_query(party)
         screener, day, threshold = self.screener, self.as_of, self.threshold
-        index = screener._index
-        candidates = None if index is None else index.lookup(query, threshold)
+        candidates = screener._candidates(query, threshold)
         if candidates is None:
             if not self._in_force:
                 self._in_force.append(

@@ -368,7 +368,7 @@ def _matching_records(
     wanted = set(list_ids)
     found: dict[str, list[_Matched]] = {list_id: [] for list_id in wanted}
     index = screener._index
-    candidates = None if index is None else index.lookup(query, threshold)
+    candidates = screener._candidates(query, threshold)
     if index is not None and candidates is not None:
         scorer = screener.scorer
         assert isinstance(scorer, FeatureScorer)  # the index is built for it only

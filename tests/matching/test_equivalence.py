@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
@@ -27,12 +28,10 @@ from watchlist.matching.align import (
     may_merge,
     token_similarity,
 )
-from watchlist.matching.features import (
-    WEAK_ALIAS_FACTOR,
-    compare_names,
-    name_feature,
-    person_rules,
-)
+from watchlist.matching.calibration import shipped_calibration
+from watchlist.matching.evidence import name_feature_values
+from watchlist.matching.features import BestName, best_name, name_pair, person_rules
+from watchlist.matching.frequency import WordFrequencies
 from watchlist.matching.names import Role, Token, prepare
 from watchlist.model import AliasStrength, EntityKind, Name
 from watchlist.normalize import script_of
@@ -162,27 +161,48 @@ listed_names = st.lists(
 
 
 @given(st.lists(any_script_names(), min_size=1, max_size=2), listed_names, kinds, kinds)
-def test_name_feature_is_the_best_pair_of_names_under_person_rules(
+def test_best_name_is_the_pair_of_names_with_the_most_log_odds(
     query_names: list[str], listed: list[Name], query_kind: EntityKind, listed_kind: EntityKind
 ) -> None:
+    """best_name skips pairs whose name score cannot beat the best so far: it must still find
+    the first pair of most log-odds, every pair weighed in full."""
+    calibration = shipped_calibration()
+    frequencies = WordFrequencies.unknown(calibration.unknown_commonness)
     best: tuple[float, str, Name] | None = None
     for query_name in query_names:
         for listed_name in listed:
             query, candidate = prepare(query_name), prepare(listed_name.value)
-            person = person_rules(query_kind, listed_kind, query, candidate)
-            score = compare_names(query, candidate, person=person).score
-            if listed_name.strength is AliasStrength.WEAK:
-                score *= WEAK_ALIAS_FACTOR
-            if best is None or score > best[0]:
-                best = (score, query_name, listed_name)
+            pair = name_pair(
+                query,
+                candidate,
+                person=person_rules(query_kind, listed_kind, query, candidate),
+                weak=listed_name.strength is AliasStrength.WEAK,
+                frequencies=frequencies,
+            )
+            log_odds = calibration.name_log_odds(pair.score, name_feature_values(pair))
+            if best is None or log_odds > best[0]:
+                best = (log_odds, query_name, listed_name)
     assert best is not None
-    feature, query_name, listed_name = name_feature(
-        query_names, listed, query_kind=query_kind, listed_kind=listed_kind
+    found = best_name(
+        query_names,
+        listed,
+        query_kind=query_kind,
+        listed_kind=listed_kind,
+        calibration=calibration,
+        frequencies=frequencies,
     )
-    assert (feature.score, query_name, listed_name) == best
+    assert (found.log_odds, found.query_name, found.listed_name) == best
+    name = found.features[0]
     rules = (
         "(person rules)"
-        if person_rules(query_kind, listed_kind, prepare(query_name), prepare(listed_name.value))
+        if person_rules(query_kind, listed_kind, prepare(found.query_name), prepare(name_of(found)))
         else "(organisation rules)"
     )
-    assert feature.detail.endswith(rules) or "nothing left to compare" in feature.detail
+    assert rules in name.detail or "nothing left to compare" in name.detail
+    assert sum(feature.weight for feature in found.features) + calibration.intercept == (
+        pytest.approx(found.log_odds)
+    )
+
+
+def name_of(found: BestName) -> str:
+    return found.listed_name.value

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from watchlist import Entry, Party
 from watchlist.dates import PartialDate
 from watchlist.matching import DEFAULT_THRESHOLD, FeatureScorer, compare
+from watchlist.matching.calibration import shipped_calibration
 from watchlist.matching.features import name_similarity, person_rules
+from watchlist.matching.frequency import WordFrequencies
 from watchlist.matching.names import prepare
 from watchlist.model import EntityKind, Identifier
 from watchlist.testing import (
@@ -31,9 +33,21 @@ def test_name_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
         assert abs(forward - name_similarity(second, first, person=person)) < 1e-9
 
 
+#: What a name given whole scores: the name score 1 and nothing against it.
+WHOLE_NAME = round(
+    shipped_calibration().probability(
+        shipped_calibration().intercept
+        + shipped_calibration().name_weight
+        + shipped_calibration().weights["near_exact"]
+    ),
+    9,
+)
+
+
 @given(any_script_names())
-def test_identical_names_score_one(name: str) -> None:
-    assert compare(name, name).score == 1.0
+def test_identical_names_score_the_most_a_name_can(name: str) -> None:
+    score = compare(name, name).score
+    assert score >= WHOLE_NAME > 0.98
 
 
 @given(parties(), parties())
@@ -81,7 +95,7 @@ def test_birth_date_agreement_never_lowers_and_conflict_never_raises(data: st.Da
 
 def test_the_scorer_meets_the_screener_protocol() -> None:
     scorer = FeatureScorer()
-    assert scorer.name == "watchlist-features-v1"
+    assert scorer.name == "watchlist-calibrated-v2"
     assert 0.0 < scorer.default_threshold <= 1.0
 
 
@@ -89,7 +103,7 @@ def test_sirajuddin_haqqani_against_the_un_and_ofac_names() -> None:
     un = compare("Sirajuddin Haqqani", "SIRAJUDDIN JALLALOUDINE HAQQANI")
     assert un.score >= DEFAULT_THRESHOLD
     assert "jallaloudine" in un.explanation
-    assert compare("Sirajuddin Haqqani", "HAQQANI, Sirajuddin").score == 1.0
+    assert compare("Sirajuddin Haqqani", "HAQQANI, Sirajuddin").score >= WHOLE_NAME
 
 
 def test_taliban_is_not_the_pakistani_taliban() -> None:
@@ -100,9 +114,9 @@ def test_taliban_is_not_the_pakistani_taliban() -> None:
 
 
 def test_cyrillic_meets_the_latin_list_spellings() -> None:
-    assert compare("Талибан", "TALIBAN").score == 1.0
+    assert compare("Талибан", "TALIBAN").score >= WHOLE_NAME
     assert compare("Хаккани", "Haqqani").score >= DEFAULT_THRESHOLD
-    assert compare("Айрат Насимович Вахитов", "AYRAT NASIMOVICH VAKHITOV").score == 1.0
+    assert compare("Айрат Насимович Вахитов", "AYRAT NASIMOVICH VAKHITOV").score >= WHOLE_NAME
 
 
 def test_arabic_script_meets_its_romanisation() -> None:
@@ -158,9 +172,9 @@ def test_secondary_evidence_moves_the_score_and_explains_itself() -> None:
         entry,
     )
     assert agreeing.score > base.score
-    assert {feature.feature for feature in agreeing.features} == {
-        "name", "birth_date", "nationality", "identifier"
-    }  # fmt: skip
+    assert {"name", "birth_date", "nationality", "identifier", "calibration"} <= {
+        feature.feature for feature in agreeing.features
+    }
     disagreeing = compare(
         Party(
             "Amir Khan Muttaqi",
@@ -193,8 +207,8 @@ def test_weak_aliases_count_less() -> None:
 
 def test_compare_takes_entries_on_either_side() -> None:
     entry = Entry(id="10743", kind="person", names=["HAQQANI, Sirajuddin"], birth_dates=["1973"])
-    assert compare(entry, entry).score == 1.0
-    assert compare(entry, "Sirajuddin Haqqani").score == 1.0
+    assert compare(entry, entry).score >= WHOLE_NAME
+    assert compare(entry, "Sirajuddin Haqqani").score >= WHOLE_NAME
 
 
 def test_a_word_against_two_words_run_together() -> None:
@@ -209,7 +223,7 @@ def test_a_word_against_two_words_run_together() -> None:
 
 def test_legal_forms_written_out() -> None:
     match = compare("JSC SANATORIUM MISKHOR", "JOINT STOCK COMPANY SANATORIUM MISKHOR")
-    assert match.score == 1.0
+    assert match.score >= WHOLE_NAME
     gazprom = compare("LIMITED LIABILITY COMPANY GAZPROM BURENIYE", "GAZPROM BURENIE, OOO")
     assert gazprom.score >= DEFAULT_THRESHOLD
 
@@ -244,3 +258,83 @@ def test_arabic_script_words_written_together() -> None:
     assert compare("هدايت الله", "HIDAYATULLAH").score >= DEFAULT_THRESHOLD
     assert compare("عبدالجبار عمری", "ABDUL JABBAR OMARI").score >= DEFAULT_THRESHOLD
     assert compare("ضیا الرحمان مدنی", "ZIA-UR-RAHMAN MADANI").score >= DEFAULT_THRESHOLD
+
+
+# The failure classes of matching v2 (issue 13): each a general rule, checked on one case.
+
+
+def test_a_different_patronymic_or_given_name_counts_against() -> None:
+    same = compare("Ivan Ivanovich Petrov", "PETROV, Ivan Ivanovich")
+    patronymic = compare("Ivan Ivanovich Petrov", "PETROV, Ivan Sergeevich")
+    given = compare("Ivan Ivanovich Petrov", "PETROV, Sergei Ivanovich")
+    missing = compare("Ivan Petrov", "PETROV, Ivan Sergeevich")
+    assert same.score >= DEFAULT_THRESHOLD
+    assert patronymic.score < DEFAULT_THRESHOLD
+    assert given.score < DEFAULT_THRESHOLD
+    # A part missing on one side is weak evidence; present on both and different, strong.
+    assert patronymic.score < missing.score
+    assert "conflicting_patronymics" in patronymic.explanation
+    assert "conflicting_names" in given.explanation
+
+
+def test_qualifiers_that_disagree_tell_branches_apart() -> None:
+    kenya, tanzania = "AL-HARAMAIN FOUNDATION (KENYA)", "AL-HARAMAIN FOUNDATION (TANZANIA)"
+    apart = compare(kenya, tanzania)
+    assert apart.score < DEFAULT_THRESHOLD
+    assert "conflicting_countries" in apart.explanation
+    # One side only: neither for nor against.
+    assert compare("AL-HARAMAIN FOUNDATION", kenya).score >= DEFAULT_THRESHOLD
+    assert compare("Bank of China", "Bank of Japan").score < DEFAULT_THRESHOLD
+
+
+def test_numbers_that_disagree_count_against() -> None:
+    assert compare("Brigade 313", "Brigade 314").score < compare("Brigade 313", "Brigade 313").score
+    assert "conflicting_numbers" in compare("Brigade 313", "Brigade 314").explanation
+
+
+def test_hangul_meets_its_romanisations() -> None:
+    for spelling in ("Kim Jong Un", "KIM Jong-un", "Kim Jongun", "Gim Jeong-eun"):
+        assert compare("김정은", spelling).score >= DEFAULT_THRESHOLD, spelling
+    assert compare("최룡해", "Choe Ryong Hae").score >= DEFAULT_THRESHOLD
+    assert compare("리영호", "Ri Yong Ho").score >= DEFAULT_THRESHOLD
+    assert compare("박봉주", "Pak Pong Ju").score >= DEFAULT_THRESHOLD
+    assert compare("김정은", "Kim Jong Nam").score < DEFAULT_THRESHOLD
+
+
+def test_han_characters_are_read_a_syllable_at_a_time() -> None:
+    assert compare("习近平", "Xi Jinping").score >= DEFAULT_THRESHOLD
+    assert compare("习近平", "Li Keqiang").score < DEFAULT_THRESHOLD
+
+
+def test_arabic_script_readings_are_not_capped_below_a_strict_threshold() -> None:
+    assert compare("محمد حسن آخوند", "MOHAMMAD HASSAN AKHUND").score >= 0.9
+
+
+def test_longer_acronyms_say_more() -> None:
+    irgc = compare("IRGC", "Islamic Revolutionary Guard Corps")
+    isi = compare("ISI", "Islamic State of Iraq")
+    assert irgc.score > isi.score
+    assert "acronym" in irgc.explanation
+
+
+def test_every_feature_shows_its_value_and_contribution() -> None:
+    match = compare("Mullah Mohammad Hasan Akhund", "MOHAMMAD HASSAN AKHUND")
+    calibration = shipped_calibration()
+    assert match.features[0].feature == "name"
+    assert match.features[-1].feature == "calibration"
+    log_odds = calibration.intercept + sum(f.weight for f in match.features[:-1])
+    assert match.score == round(calibration.probability(log_odds), 9)
+    for feature in match.features[:-1]:
+        assert f"{feature.weight:+.2f}" in feature.detail
+
+
+def test_common_words_agreeing_say_less_once_the_lists_are_counted() -> None:
+    names = [f"MOHAMMED {surname}" for surname in ("ALI", "KHAN", "AHMED", "HASSAN", "OMAR")]
+    frequencies = WordFrequencies.from_names([*names, *(f"RARE{n} NAME{n}" for n in range(50))])
+    counted = FeatureScorer().with_frequencies(frequencies)
+    entry = Entry(id="e", kind="person", names=["MOHAMMED ALI KHAN"])
+    common = counted.compare(Party("Mohammed Ali Rahman"), entry)
+    assert common.score < FeatureScorer().compare(Party("Mohammed Ali Rahman"), entry).score
+    assert "common_words" in common.explanation
+    # A listed name given whole is never let pass for being common.
+    assert counted.compare(Party("Mohammed Ali Khan"), entry).score >= WHOLE_NAME

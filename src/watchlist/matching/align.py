@@ -51,7 +51,7 @@ LEGAL_FORMS_SIMILARITY = 0.5
 #: An initial against a word it could stand for.
 INITIAL_SIMILARITY = 0.9
 #: Shared consonant skeleton, where a side was written without short vowels.
-ABJAD_KEY_SIMILARITY = 0.9
+ABJAD_KEY_SIMILARITY = 0.95
 #: How much an unpaired word of a person's name counts, once two name words pair.
 PERSON_UNPAIRED_FACTOR = 0.5
 #: A person's names that agree on one name word only ("Abu Ali" and "Abou Ali", "Talha" and

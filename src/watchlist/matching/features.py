@@ -1,41 +1,30 @@
-"""The features of a match: each returns a score in [0, 1] and a sentence saying why.
+"""The features of a match: each returns a value in [0, 1] and a sentence saying why.
 
-The name feature gives the base score. Every other feature is evidence that moves it: its
-``weight`` in the :class:`~watchlist.model.FeatureScore` is the amount it adds (positive) or
-takes away (negative), and the final score is the name score plus those amounts, kept in
-[0, 1]. A feature with nothing to compare (no date of birth on one side) is left out rather
-than scored. Agreement never lowers a score and disagreement never raises one.
+The name feature pairs the words of every query name with those of every listed name; the name
+features of :mod:`watchlist.matching.evidence` then say what the names' structure adds. The
+other features are the secondary evidence: dates of birth, nationalities, identifiers, the
+kind of party. In each :class:`~watchlist.model.FeatureScore` the ``weight`` is what the
+feature adds to the log-odds of the calibrated model (:mod:`watchlist.matching.calibration`),
+positive for evidence for and negative for evidence against. A feature with nothing to compare
+(no date of birth on one side) is left out rather than scored. Agreement never lowers a score
+and disagreement never raises one.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 from rapidfuzz.distance import Levenshtein
 
 from watchlist.dates import BirthDate, PartialDate
 from watchlist.matching.align import align, may_merge
-from watchlist.matching.names import PreparedName, Token, prepare
+from watchlist.matching.calibration import Calibration
+from watchlist.matching.evidence import NAME_FEATURES, NamePair, name_feature_values
+from watchlist.matching.frequency import WordFrequencies
+from watchlist.matching.names import ACRONYM_SIMILARITY, PreparedName, Token, is_acronym, prepare
 from watchlist.model import AliasStrength, EntityKind, FeatureScore, Identifier, Name
-
-#: An organisation's name against its acronym (ISIL, Islamic State of Iraq and the Levant).
-ACRONYM_SIMILARITY = 0.9
-#: A weak alias ("low quality" on the lists) is too vague to identify a party alone.
-WEAK_ALIAS_FACTOR = 0.9
-#: Birth dates: the same day; compatible partial dates or ranges; more than a year apart.
-BIRTH_DATE_EXACT = 0.05
-BIRTH_DATE_COMPATIBLE = 0.02
-BIRTH_DATE_CONFLICT = -0.15
-#: Nationality: shared; both known and none shared.
-NATIONALITY_SHARED = 0.02
-NATIONALITY_CONFLICT = -0.05
-#: Identifiers: one equal; same kind (and country) but every value different.
-IDENTIFIER_EQUAL = 0.3
-IDENTIFIER_CONFLICT = -0.1
-#: A person screened against an organisation, or the other way round.
-KIND_CONFLICT = -0.2
 
 
 def person_rules(
@@ -131,14 +120,6 @@ def _best_alignment(query: PreparedName, listed: PreparedName, person: bool) -> 
     return best
 
 
-def is_acronym(query: PreparedName, listed: PreparedName) -> bool:
-    """Whether one name is the other's acronym of three letters or more (IRGC, Islamic
-    Revolutionary Guard Corps; two letters name too many things)."""
-    return (len(query.single_word) > 2 and query.single_word in listed.initials) or (
-        len(listed.single_word) > 2 and listed.single_word in query.initials
-    )
-
-
 def _best_spellings(query: PreparedName, listed: PreparedName, person: bool) -> _Best:
     """The best alignment over the spellings of two names.
 
@@ -193,19 +174,66 @@ _WEAK = AliasStrength.WEAK
 _STRENGTHS = {
     AliasStrength.PRIMARY: "primary name",
     AliasStrength.STRONG: "alias",
-    AliasStrength.WEAK: f"weak alias, score x{WEAK_ALIAS_FACTOR}",
+    AliasStrength.WEAK: "weak alias",
+}
+_FEATURES = tuple(NAME_FEATURES.items())
+#: What an explanation says of each name feature: the first sentence of its documentation.
+_FEATURE_SENTENCES = {
+    name: " ".join((feature.__doc__ or name).split()).split(": ")[0].rstrip(".")
+    for name, feature in _FEATURES
 }
 
 
-def name_feature(
+@attrs.frozen
+class BestName:
+    """The pair of a query name and a listed name with the most log-odds, and its evidence."""
+
+    log_odds: float
+    query_name: str
+    listed_name: Name
+    #: The name feature, then each name feature of nonzero value.
+    features: tuple[FeatureScore, ...]
+    #: Whether any pair of names had words left to compare after normalisation.
+    comparable: bool = True
+
+
+def name_pair(
+    query: PreparedName,
+    listed: PreparedName,
+    *,
+    person: bool,
+    weak: bool,
+    frequencies: WordFrequencies,
+    best: _Best | None = None,
+) -> NamePair:
+    """Two prepared names aligned (``best``: their alignment, if already found)."""
+    comparison = _comparison(query, listed, best or _best_alignment(query, listed, person))
+    return NamePair(
+        query=query,
+        listed=listed,
+        query_words=comparison.query,
+        listed_words=comparison.listed,
+        pairs=comparison.pairs,
+        score=comparison.score,
+        whole=comparison.whole,
+        person=person,
+        weak=weak,
+        frequencies=frequencies,
+    )
+
+
+def best_name(
     query_names: Sequence[str],
     listed_names: Sequence[Name],
     *,
     query_kind: EntityKind,
     listed_kind: EntityKind,
-) -> tuple[FeatureScore, str, Name]:
-    """The names compared word by word: the best pair of a query name and a listed name."""
-    best: tuple[float, str, Name, PreparedName, PreparedName, bool, _Best] | None = None
+    calibration: Calibration,
+    frequencies: WordFrequencies,
+) -> BestName:
+    """The names compared word by word, and weighed with their name features: the pair of a
+    query name and a listed name with the most log-odds (the first such, in order)."""
+    best: tuple[float, str, Name, NamePair, tuple[float, ...], _Best] | None = None
     # What the kinds alone decide of person_rules, once for every pair of names.
     by_kind: bool | None = None
     if listed_kind is _PERSON or query_kind is _PERSON:
@@ -222,21 +250,47 @@ def name_feature(
                 else not (query.looks_like_organisation or listed.looks_like_organisation)
             )
             result = _best_alignment(query, listed, person)
-            score = result[0]
-            if listed_name.strength is _WEAK:
-                score *= WEAK_ALIAS_FACTOR
-            if best is None or score > best[0]:
-                best = (score, query_name, listed_name, query, listed, person, result)
+            # No name feature can lift this pair above the best so far; a pair with nothing
+            # to compare is the best only if every pair is.
+            if best is not None and (
+                calibration.best_log_odds(result[0]) <= best[0] or result[1] < 0
+            ):
+                continue
+            pair = name_pair(
+                query,
+                listed,
+                person=person,
+                weak=listed_name.strength is _WEAK,
+                frequencies=frequencies,
+                best=result,
+            )
+            values = name_feature_values(pair)
+            log_odds = calibration.name_log_odds(pair.score, values)
+            if best is None or log_odds > best[0] or best[5][1] < 0 <= result[1]:
+                best = (log_odds, query_name, listed_name, pair, values, result)
     if best is None:
         msg = "a comparison needs a name on each side"
         raise ValueError(msg)
-    score, query_name, listed_name, query, listed, person, result = best
-    strength = _STRENGTHS[listed_name.strength]
+    log_odds, query_name, listed_name, pair, values, result = best
+    name_weight = calibration.name_weight
     sentence = (
-        f"{query_name!r} against listed {listed_name.value!r} ({strength}): "
-        f"{_explain(query, listed, result, person=person)}"
+        f"{query_name!r} against listed {listed_name.value!r} "
+        f"({_STRENGTHS[listed_name.strength]}): "
+        f"{_explain(pair.query, pair.listed, result, person=pair.person)} "
+        f"({name_weight * pair.score:+.2f})"
     )
-    return FeatureScore("name", score, 1.0, sentence), query_name, listed_name
+    features = [FeatureScore("name", pair.score, name_weight * pair.score, sentence)]
+    weights = calibration.ordered_weights
+    for (name, _), weight, value in zip(_FEATURES, weights, values, strict=True):
+        if value and weight:
+            contribution = weight * value
+            features.append(
+                FeatureScore(
+                    name, value, contribution, f"{_FEATURE_SENTENCES[name]} ({contribution:+.2f})"
+                )
+            )
+    comparable = result[1] >= 0
+    return BestName(log_odds, query_name, listed_name, tuple(features), comparable)
 
 
 #: Below this name score an explanation counts the word pairs instead of listing them: such a
@@ -270,7 +324,9 @@ def _explain(
     return f"{sentence} ({rules} rules)"
 
 
-def birth_date_feature(query: BirthDate | None, listed: Sequence[BirthDate]) -> FeatureScore | None:
+def birth_date_feature(
+    query: BirthDate | None, listed: Sequence[BirthDate], weights: Mapping[str, float]
+) -> FeatureScore | None:
     """Dates of birth: the same day, compatible (a year or range that holds the other), or
     more than a year apart from every listed date (a conflict)."""
     if query is None or not listed:
@@ -278,15 +334,16 @@ def birth_date_feature(query: BirthDate | None, listed: Sequence[BirthDate]) -> 
     listed_text = ", ".join(str(each) for each in listed)
     for each in listed:
         if _is_day(query) and _is_day(each) and query == each:
+            weight = weights["birth_date_exact"]
             return FeatureScore(
-                "birth_date", 1.0, BIRTH_DATE_EXACT,
-                f"{query} is a listed date of birth (+{BIRTH_DATE_EXACT})",
-            )  # fmt: skip
+                "birth_date", 1.0, weight, f"{query} is a listed date of birth ({weight:+.2f})"
+            )
     for each in listed:
         if query.first_day <= each.last_day and each.first_day <= query.last_day:
+            weight = weights["birth_date_compatible"]
             return FeatureScore(
-                "birth_date", 0.75, BIRTH_DATE_COMPATIBLE,
-                f"{query} fits listed date of birth {each} (+{BIRTH_DATE_COMPATIBLE})",
+                "birth_date", 0.75, weight,
+                f"{query} fits listed date of birth {each} ({weight:+.2f})",
             )  # fmt: skip
     gap = min(_year_gap(query, each) for each in listed)
     if gap <= 1:
@@ -294,10 +351,11 @@ def birth_date_feature(query: BirthDate | None, listed: Sequence[BirthDate]) -> 
             "birth_date", 0.5, 0.0,
             f"{query} is within a year of listed {listed_text}: neither for nor against",
         )  # fmt: skip
+    weight = weights["birth_date_conflict"]
     return FeatureScore(
-        "birth_date", 0.0, BIRTH_DATE_CONFLICT,
+        "birth_date", 0.0, weight,
         f"{query} is {gap} years from every listed date of birth ({listed_text}) "
-        f"({BIRTH_DATE_CONFLICT})",
+        f"({weight:+.2f})",
     )  # fmt: skip
 
 
@@ -311,19 +369,22 @@ def _year_gap(a: BirthDate, b: BirthDate) -> int:
     return a.first_day.year - b.last_day.year
 
 
-def nationality_feature(query: Sequence[str], listed: Sequence[str]) -> FeatureScore | None:
+def nationality_feature(
+    query: Sequence[str], listed: Sequence[str], weights: Mapping[str, float]
+) -> FeatureScore | None:
     """Nationalities or countries: one shared, or both known and none shared."""
     if not query or not listed:
         return None
     shared = sorted(set(query) & set(listed))
     if shared:
+        weight = weights["nationality_shared"]
         return FeatureScore(
-            "nationality", 1.0, NATIONALITY_SHARED,
-            f"both {', '.join(shared)} (+{NATIONALITY_SHARED})",
-        )  # fmt: skip
+            "nationality", 1.0, weight, f"both {', '.join(shared)} ({weight:+.2f})"
+        )
+    weight = weights["nationality_conflict"]
     return FeatureScore(
-        "nationality", 0.0, NATIONALITY_CONFLICT,
-        f"query {', '.join(query)} against listed {', '.join(listed)} ({NATIONALITY_CONFLICT})",
+        "nationality", 0.0, weight,
+        f"query {', '.join(query)} against listed {', '.join(listed)} ({weight:+.2f})",
     )  # fmt: skip
 
 
@@ -339,7 +400,7 @@ def _same_document_kind(a: Identifier, b: Identifier) -> bool:
 
 
 def identifier_feature(
-    query: Sequence[Identifier], listed: Sequence[Identifier]
+    query: Sequence[Identifier], listed: Sequence[Identifier], weights: Mapping[str, float]
 ) -> FeatureScore | None:
     """Identifiers (passport, national ID, tax number, IMO number): one equal is strong
     evidence; the same kind of document with every number different counts against."""
@@ -348,25 +409,25 @@ def identifier_feature(
         return None
     for q, w in comparable:
         if _identifier_value(q) == _identifier_value(w):
-            return FeatureScore(
-                "identifier", 1.0, IDENTIFIER_EQUAL,
-                f"{q} equals listed {w} (+{IDENTIFIER_EQUAL})",
-            )  # fmt: skip
+            weight = weights["identifier_equal"]
+            return FeatureScore("identifier", 1.0, weight, f"{q} equals listed {w} ({weight:+.2f})")
     q, w = comparable[0]
+    weight = weights["identifier_conflict"]
     return FeatureScore(
-        "identifier", 0.0, IDENTIFIER_CONFLICT,
-        f"{q.kind} numbers differ: query {q.value} against listed {w.value} "
-        f"({IDENTIFIER_CONFLICT})",
+        "identifier", 0.0, weight,
+        f"{q.kind} numbers differ: query {q.value} against listed {w.value} ({weight:+.2f})",
     )  # fmt: skip
 
 
-def kind_feature(query: EntityKind, listed: EntityKind) -> FeatureScore | None:
+def kind_feature(
+    query: EntityKind, listed: EntityKind, weights: Mapping[str, float]
+) -> FeatureScore | None:
     """The kind of party: a person against an organisation (or the reverse) counts against."""
     if query is listed or query is EntityKind.UNKNOWN or listed is EntityKind.UNKNOWN:
         return None
     if query is not EntityKind.PERSON and listed is not EntityKind.PERSON:
         return None
+    weight = weights["kind_conflict"]
     return FeatureScore(
-        "kind", 0.0, KIND_CONFLICT,
-        f"a {query.value} against a listed {listed.value} ({KIND_CONFLICT})",
-    )  # fmt: skip
+        "kind", 0.0, weight, f"a {query.value} against a listed {listed.value} ({weight:+.2f})"
+    )

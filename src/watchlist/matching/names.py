@@ -30,8 +30,9 @@ from collections.abc import Mapping
 
 import attrs
 
+from watchlist.countries import country_code
 from watchlist.matching.phonetic import phonetic_keys
-from watchlist.normalize import script_of, spellings
+from watchlist.normalize import normalize_name, script_of, spellings
 
 
 class Role(enum.StrEnum):
@@ -48,6 +49,8 @@ class Role(enum.StrEnum):
     INITIAL = "initial"
 
 
+#: An organisation's name against its acronym (ISIL, Islamic State of Iraq and the Levant).
+ACRONYM_SIMILARITY = 0.9
 #: A patronymic counts half: customer records often leave it out.
 PATRONYMIC_WEIGHT = 0.5
 #: An initial stands for a word, but many words share it.
@@ -111,6 +114,14 @@ class PreparedName:
     initials: frozenset[str]
     #: The name's only word, if it has one word (a possible acronym), or "".
     single_word: str
+    #: What sets the name apart from its namesakes: the text of each parenthesised part that
+    #: names no country ("(HQN)", "(formerly X)").
+    qualifiers: frozenset[str] = frozenset()
+    #: The countries a parenthesised part or a word of a name of two words or more names
+    #: ("X Foundation (Kenya)", "X Foundation Tanzania branch", "Bank of China"), as ISO codes.
+    countries: frozenset[str] = frozenset()
+    #: The words holding a digit ("Brigade 313", "Vessel 2").
+    numbers: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -226,6 +237,22 @@ def _length_bounds(tokens: tuple[Token, ...]) -> tuple[int, int]:
 _PARENTHESISED = re.compile(r"\([^()]*\)")
 
 
+def _qualifiers(value: str) -> frozenset[str]:
+    parts = (normalize_name(part) for part in _PARENTHESISED.findall(value))
+    return frozenset(text for text in parts if text and country_code(text) is None)
+
+
+def _countries(value: str, words: tuple[Token, ...]) -> frozenset[str]:
+    found = {
+        code
+        for part in _PARENTHESISED.findall(value)
+        if (code := country_code(normalize_name(part))) is not None
+    }
+    if len(words) > 1:
+        found.update(code for token in words if (code := country_code(token.text)) is not None)
+    return frozenset(found)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def prepare(value: str) -> PreparedName:
     """``value`` prepared for matching (cached: each distinct name is prepared once)."""
@@ -265,4 +292,15 @@ def prepare(value: str) -> PreparedName:
         if len(first) > 1
         else frozenset(),
         single_word=first[0].text if len(first) == 1 else "",
+        qualifiers=_qualifiers(value),
+        countries=_countries(value, first),
+        numbers=frozenset(t.text for t in first if not t.text.isalpha()),
+    )
+
+
+def is_acronym(query: PreparedName, listed: PreparedName) -> bool:
+    """Whether one name is the other's acronym of three letters or more (IRGC, Islamic
+    Revolutionary Guard Corps; two letters name too many things)."""
+    return (len(query.single_word) > 2 and query.single_word in listed.initials) or (
+        len(listed.single_word) > 2 and listed.single_word in query.initials
     )

@@ -1,4 +1,5 @@
-"""The scorers: the default :class:`FeatureScorer`, and the first, :class:`TokenAlignmentScorer`.
+"""The scorers: the default, calibrated :class:`FeatureScorer`, and the first,
+:class:`TokenAlignmentScorer`.
 
 The first scorer is kept as the baseline the matching benchmark measures improvement against.
 """
@@ -11,13 +12,15 @@ from typing import Protocol
 import attrs
 from rapidfuzz.distance import Levenshtein
 
+from watchlist.matching.calibration import Calibration, shipped_calibration
 from watchlist.matching.features import (
+    best_name,
     birth_date_feature,
     identifier_feature,
     kind_feature,
-    name_feature,
     nationality_feature,
 )
+from watchlist.matching.frequency import WordFrequencies
 from watchlist.model import EntityKind, Entry, FeatureScore, Match, Name, Party
 from watchlist.normalize import name_tokens
 
@@ -128,28 +131,66 @@ def align(
     return score, detail
 
 
-#: The default threshold of :class:`FeatureScorer`, chosen on the development part of the
-#: labelled pairs of ``benchmarks/bench_matching.py`` (real aliases from the OFAC SDN and UN
-#: lists against hard negatives). On the held-out part it gives precision 0.935 and recall
-#: 0.44, where 29% of the same-party pairs share no word at all (an alias such as a nickname
-#: that no name matcher can find); 0.70 gives precision 0.91 and recall 0.51, 0.90 precision
-#: 0.97 and recall 0.27. The calibration table in the README has the rest.
-DEFAULT_THRESHOLD = 0.80
+#: The default threshold of :class:`FeatureScorer`, chosen on the dev split of the labelled
+#: pairs (``benchmarks/fit_matcher.py``); the README's table gives precision and recall at it
+#: and at other thresholds.
+DEFAULT_THRESHOLD = shipped_calibration().threshold
 
 
 @attrs.frozen
 class FeatureScorer:
-    """Names compared word by word, then moved by the other evidence both sides carry.
+    """The estimated probability that a query and a listed entry are the same party.
 
-    The name feature (:func:`~watchlist.matching.features.name_feature`) pairs the words of
-    every query name with those of every listed name, through every Cyrillic transliteration
-    scheme, known variant spellings and phonetic keys, and keeps the best pair of names. Dates
-    of birth, nationalities, identifiers and the kind of party then add to or take from that
-    score (:mod:`watchlist.matching.features`); the final score is kept in [0, 1].
+    The name feature (:func:`~watchlist.matching.features.best_name`) pairs the words of
+    every query name with those of every listed name, through every transliteration, known
+    variant spellings and phonetic keys; the name features
+    (:mod:`watchlist.matching.evidence`) say what the names' structure adds (a given name on
+    each side that the other lacks, qualifiers that disagree, how common the agreeing words are
+    in the loaded lists); dates of birth, nationalities, identifiers and the kind of party are
+    the secondary evidence. The calibrated model (:mod:`watchlist.matching.calibration`)
+    weighs them all into log-odds, and the score is their probability, in [0, 1].
+
+    ``frequencies`` are those of the loaded lists: a :class:`~watchlist.screening.Screener`
+    sets them from the lists it loads (:meth:`with_frequencies`); without them (as in
+    :func:`compare`), every word is assumed to be as common as the average agreeing word of the
+    pairs the calibration was fitted on.
     """
 
-    name: str = "watchlist-features-v1"
-    default_threshold: float = DEFAULT_THRESHOLD
+    calibration: Calibration = attrs.field(factory=shipped_calibration)
+    frequencies: WordFrequencies = attrs.field(
+        default=attrs.Factory(
+            lambda self: WordFrequencies.unknown(self.calibration.unknown_commonness),
+            takes_self=True,
+        ),
+        eq=False,
+        repr=False,
+    )
+    name: str = "watchlist-calibrated-v2"
+
+    @property
+    def default_threshold(self) -> float:
+        """The threshold chosen on the dev split of the labelled pairs (see the README)."""
+        return self.calibration.threshold
+
+    def with_frequencies(self, frequencies: WordFrequencies) -> FeatureScorer:
+        """This scorer, weighing how common words are by ``frequencies``."""
+        return attrs.evolve(self, frequencies=frequencies)
+
+    def name_floors(self, threshold: float, query: Party) -> tuple[float, float]:
+        """The least name scores with which a listed name could give ``query`` a score of
+        ``threshold``: through words paired, and through organisations' names compared whole
+        (the candidate index finds every name that could reach them), leaving aside the
+        entries that share an identifier with it."""
+        secondary = self.calibration.secondary
+        most = 0.0
+        if query.birth_date is not None:
+            most += max(0.0, secondary["birth_date_exact"], secondary["birth_date_compatible"])
+        if query.nationalities:
+            most += max(0.0, secondary["nationality_shared"])
+        return (
+            self.calibration.name_floor(threshold, secondary=most),
+            self.calibration.name_floor(threshold, secondary=most, whole=True),
+        )
 
     def compare(
         self, query: Party, entry: Entry, *, listed_names: Sequence[Name] | None = None
@@ -157,48 +198,56 @@ class FeatureScorer:
         """How well ``query`` matches ``entry``, with the explanation. ``listed_names``, if
         given, are the only names of the entry compared (the candidate index passes those
         that could reach a hit)."""
-        name, query_name, listed = name_feature(
+        calibration = self.calibration
+        best = best_name(
             query.names,
             entry.names if listed_names is None else listed_names,
             query_kind=query.kind,
             listed_kind=entry.kind,
+            calibration=calibration,
+            frequencies=self.frequencies,
         )
-        features = [name]
+        features = list(best.features)
+        weights = calibration.secondary
         # Most queries carry a name only: look at the other evidence when there is some.
         if query.birth_date is not None:
-            birth_date = birth_date_feature(query.birth_date, entry.birth_dates)
+            birth_date = birth_date_feature(query.birth_date, entry.birth_dates, weights)
             if birth_date is not None:
                 features.append(birth_date)
         if query.nationalities:
-            nationality = nationality_feature(query.nationalities, entry.nationalities)
+            nationality = nationality_feature(query.nationalities, entry.nationalities, weights)
             if nationality is not None:
                 features.append(nationality)
         if query.identifiers:
-            identifier = identifier_feature(query.identifiers, entry.identifiers)
+            identifier = identifier_feature(query.identifiers, entry.identifiers, weights)
             if identifier is not None:
                 features.append(identifier)
         # The same kind on both sides, as in most comparisons, is neither for nor against.
         if query.kind is not _UNKNOWN and query.kind is not entry.kind:
-            kind = kind_feature(query.kind, entry.kind)
+            kind = kind_feature(query.kind, entry.kind, weights)
             if kind is not None:
                 features.append(kind)
-        score = (
-            name.score + sum(feature.weight for feature in features[1:])
-            if len(features) > 1
-            else name.score
+        log_odds = best.log_odds + sum(
+            feature.weight for feature in features[len(best.features) :]
         )
-        # Kept in [0, 1], and rounded so that a score meant to be 0.8 is not 0.7999999999999999
-        # (min, max and rounding 0 or 1 cost more than these tests).
-        if score >= 1.0:
-            score = 1.0
-        elif score > 0.0:
-            score = round(score, 9)
-        else:
-            score = 0.0
+        # Rounded, so that the same evidence gives the same score on every platform's libm.
+        # Names with nothing left to compare say nothing whatever else agrees.
+        score = round(calibration.probability(log_odds), 9) if best.comparable else 0.0
+        features.append(
+            FeatureScore(
+                "calibration",
+                score,
+                calibration.intercept,
+                f"intercept {calibration.intercept:+.2f}, log-odds {log_odds:+.2f} in all, "
+                f"probability {score:.3f}"
+                if best.comparable
+                else "nothing left to compare after normalisation: 0",
+            )
+        )
         return Match(
             score=score,
-            name=listed,
-            query_name=query_name,
+            name=best.listed_name,
+            query_name=best.query_name,
             features=tuple(features),
         )
 

@@ -1,0 +1,189 @@
+"""Fit the calibrated matcher's weights on the train split of the labelled pairs.
+
+Run: ``.venv/bin/python benchmarks/fit_matcher.py [--write] [--held-out-source ofac|un]``.
+
+Each pair of ``benchmarks/matching_corpus.py`` gives the name score and the name features of
+``watchlist.matching.evidence`` (computed by the package's own code, with word frequencies
+counted over every name of the lists the pairs come from, as a Screener loading those lists
+would); a logistic regression with a small L2 penalty, the name weight kept positive and the
+evidence against kept at or below 0 (see ``watchlist.matching.calibration``), is fitted on the
+train split by Newton's method. The default threshold is then chosen on the dev split: the
+lowest threshold with precision at least ``--precision`` (0.97). Printed: the weights, and
+recall at precision 0.95 and 0.99 on train and dev. ``--write`` stores them, with the corpus key,
+seed and figures, in ``src/watchlist/matching/calibration.json``; the secondary evidence's
+weights (not in the pairs) are kept as they are there. ``--held-out-source`` fits on one
+source's pairs only, to measure (with ``bench_matching.py --held-out-source``) how the matcher
+does on names unlike its training data; it never writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from matching_corpus import Pair, corpus_key, load_pairs, meta
+from matching_eval import list_frequencies, precision_recall, recall_at_precision
+
+from watchlist.matching.calibration import Calibration
+from watchlist.matching.evidence import AGAINST, FOR, NAME_FEATURES, name_feature_values
+from watchlist.matching.features import name_pair, person_rules
+from watchlist.matching.frequency import WordFrequencies
+from watchlist.matching.names import prepare
+from watchlist.model import EntityKind
+
+CALIBRATION = Path(__file__).resolve().parent.parent / "src/watchlist/matching/calibration.json"
+#: The L2 penalty on every weight but the intercept, as a share of the pairs.
+PENALTY = 1e-4
+COLUMNS = ("name", *NAME_FEATURES)
+#: The least name score of the pairs fitted on.
+MIN_NAME_SCORE = 0.5
+
+
+def feature_rows(pairs: Sequence[Pair], frequencies: WordFrequencies) -> npt.NDArray[np.float64]:
+    """One row a pair: the name score, then the name features' values."""
+    rows = []
+    for pair in pairs:
+        kind = EntityKind(pair.kind)
+        query, listed = prepare(pair.query), prepare(pair.candidate)
+        person = person_rules(kind, kind, query, listed)
+        named = name_pair(query, listed, person=person, weak=pair.weak, frequencies=frequencies)
+        rows.append((named.score, *name_feature_values(named)))
+    return np.array(rows, dtype=np.float64)
+
+
+def _sign(column: str) -> int:
+    """+1 for a weight kept at or above 0, -1 at or below 0, 0 for either."""
+    if column == "name" or column in FOR:
+        return 1
+    return -1 if column in AGAINST else 0
+
+
+def fit(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> tuple[float, dict[str, float]]:
+    """The intercept and weights of the logistic regression of ``y`` on ``x``, by Newton's
+    method, with every weight whose sign is constrained and comes out wrong fixed at 0 and the
+    rest refitted (an active-set method), until none is wrong."""
+    n, width = x.shape
+    design = np.hstack([np.ones((n, 1)), x])
+    free = np.ones(width + 1, bool)
+    signs = np.array([0, *(_sign(column) for column in COLUMNS)])
+    penalty = np.full(width + 1, PENALTY * n)
+    penalty[0] = 0.0
+    while True:
+        weights = np.zeros(width + 1)
+        columns = design[:, free]
+        for _ in range(50):
+            w = weights[free]
+            p = 1.0 / (1.0 + np.exp(-(columns @ w)))
+            gradient = columns.T @ (p - y) + penalty[free] * w
+            hessian = (columns * (p * (1 - p))[:, None]).T @ columns + np.diag(penalty[free])
+            step = np.linalg.solve(hessian, gradient)
+            weights[free] = w - step
+            if np.abs(step).max() < 1e-9:
+                break
+        wrong = free & (signs * weights < 0)
+        if not wrong.any():
+            named = zip(COLUMNS, weights[1:], strict=True)
+            return float(weights[0]), {c: float(v) for c, v in named}
+        # Fix the most wrong first: fixing one may right the others.
+        worst = int(np.argmax(np.where(wrong, -signs * weights, -np.inf)))
+        free[worst] = False
+
+
+def probabilities(
+    x: npt.NDArray[np.float64], intercept: float, weights: dict[str, float]
+) -> list[float]:
+    vector = np.array([weights[c] for c in COLUMNS])
+    return [round(1.0 / (1.0 + math.exp(-z)), 9) for z in (intercept + x @ vector)]
+
+
+def lowest_threshold(scored: list[tuple[float, bool]], precision: float) -> float:
+    """The lowest threshold (of the scores met) at which precision is at least
+    ``precision``, and stays so at every higher one."""
+    best = 1.0
+    true_pos = false_pos = 0
+    for score, same in sorted(scored, key=lambda item: -item[0]):
+        true_pos += same
+        false_pos += not same
+        if true_pos / (true_pos + false_pos) >= precision:
+            best = score
+        else:
+            break
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--held-out-source", choices=("ofac", "un"))
+    parser.add_argument("--precision", type=float, default=0.97)
+    args = parser.parse_args()
+    frequencies = list_frequencies()
+    train, dev = load_pairs("train"), load_pairs("dev")
+    if args.held_out_source:
+        train = [p for p in train if args.held_out_source not in p.source]
+        dev = [p for p in dev if args.held_out_source not in p.source]
+    x_train, x_dev = feature_rows(train, frequencies), feature_rows(dev, frequencies)
+    y_train = np.array([p.same for p in train], dtype=np.float64)
+    # Pairs whose names share almost nothing (most are aliases no name matcher could find,
+    # and unrelated names) say nothing about where a threshold should fall, and would pull
+    # the name weight towards 0: the model is fitted where decisions are made.
+    fitted = x_train[:, 0] >= MIN_NAME_SCORE
+    intercept, weights = fit(x_train[fitted], y_train[fitted])
+    print(f"intercept {intercept:+.3f}")
+    for column, weight in weights.items():
+        print(f"  {column:<24} {weight:+.3f}")
+    figures: dict[str, object] = {}
+    for split, pairs, x in (("train", train, x_train), ("dev", dev, x_dev)):
+        scored = list(
+            zip(probabilities(x, intercept, weights), (p.same for p in pairs), strict=True)
+        )
+        r95, r99 = recall_at_precision(scored, 0.95), recall_at_precision(scored, 0.99)
+        figures[split] = {"pairs": len(pairs), "R@P.95": round(r95, 3), "R@P.99": round(r99, 3)}
+        print(f"{split}: {len(pairs)} pairs, recall at precision 0.95 {r95:.3f}, 0.99 {r99:.3f}")
+    dev_scored = list(
+        zip(probabilities(x_dev, intercept, weights), (p.same for p in dev), strict=True)
+    )
+    threshold = round(lowest_threshold(dev_scored, args.precision), 2)
+    # Rounded to two digits: the threshold must keep dev precision after rounding too.
+    while precision_recall(dev_scored, threshold)[0] < args.precision and threshold < 1:
+        threshold = round(threshold + 0.01, 2)
+    precision, recall = precision_recall(dev_scored, threshold)
+    print(f"dev at threshold {threshold}: precision {precision:.3f}, recall {recall:.3f}")
+    figures["dev_at_threshold"] = {"precision": round(precision, 3), "recall": round(recall, 3)}
+    commonness = COLUMNS.index("common_words")
+    if args.write and not args.held_out_source:
+        current = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+        calibration = Calibration(
+            intercept=round(intercept, 4),
+            name_weight=round(weights["name"], 4),
+            weights={c: round(weights[c], 4) for c in NAME_FEATURES},
+            secondary=current["secondary"],
+            threshold=threshold,
+            unknown_commonness=round(float(x_train[fitted][:, commonness].mean()), 4),
+            provenance={
+                "fitted_by": "benchmarks/fit_matcher.py",
+                "corpus_key": corpus_key(),
+                "corpus_seed": meta()["seed"],
+                "fitted_on": "train split",
+                "threshold_chosen_on": f"dev split, precision at least {args.precision}",
+                "l2_penalty": PENALTY,
+                "min_name_score": MIN_NAME_SCORE,
+                "figures": figures,
+                "secondary": current["provenance"].get("secondary", ""),
+            },
+        )
+        CALIBRATION.write_text(json.dumps(calibration.to_json(), indent=2) + "\n", "utf-8")
+        print(f"written to {CALIBRATION}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+"""What the structure of two names says beyond their word alignment: the name features.
+
+Each feature is a function of a :class:`NamePair` (the best alignment of a query name with a
+listed name) returning a value in [0, 1]; its docstring is the explanation users read. The
+calibrated model (:mod:`watchlist.matching.calibration`) weighs them, with the name score, into
+the log-odds that the two names name the same party. A feature that is 0 adds nothing and is
+left out of explanations.
+
+Most features are evidence *against* (a given name on each side that the other lacks, a
+qualifier that disagrees); the model keeps their weights at or below 0, so that the candidate
+index's bound on the name score stays sound (see :meth:`Calibration.name_floor`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from watchlist.matching.frequency import WordFrequencies
+from watchlist.matching.names import ACRONYM_SIMILARITY, PreparedName, Role, Token, is_acronym
+
+
+@attrs.frozen
+class NamePair:
+    """A query name and a listed name as the alignment paired them."""
+
+    query: PreparedName
+    listed: PreparedName
+    #: The spellings the best alignment used.
+    query_words: tuple[Token, ...]
+    listed_words: tuple[Token, ...]
+    #: (query word, listed word, similarity)
+    pairs: tuple[tuple[int, int, float], ...]
+    #: The name score of the alignment, in [0, 1].
+    score: float
+    #: Whether the whole-name comparison of organisations (or an acronym) gave the score.
+    whole: bool
+    #: Whether the names were compared as persons' names.
+    person: bool
+    #: Whether the listed name is a weak alias.
+    weak: bool
+    frequencies: WordFrequencies
+
+    #: The words of each side the alignment left unpaired, and the pairs of two name words
+    #: (word, word, similarity): worked out once, from the above.
+    unpaired_query: tuple[Token, ...] = attrs.field(init=False)
+    unpaired_listed: tuple[Token, ...] = attrs.field(init=False)
+    identifying_pairs: tuple[tuple[Token, Token, float], ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        paired_query = {i for i, _, _ in self.pairs}
+        paired_listed = {j for _, j, _ in self.pairs}
+        query, listed = self.query_words, self.listed_words
+        object.__setattr__(
+            self,
+            "unpaired_query",
+            tuple(t for i, t in enumerate(query) if i not in paired_query),
+        )
+        object.__setattr__(
+            self,
+            "unpaired_listed",
+            tuple(t for j, t in enumerate(listed) if j not in paired_listed),
+        )
+        object.__setattr__(
+            self,
+            "identifying_pairs",
+            tuple(
+                (query[i], listed[j], similarity)
+                for i, j, similarity in self.pairs
+                if query[i].identifies and listed[j].identifies
+            ),
+        )
+
+
+def near_exact(pair: NamePair) -> float:
+    """How far the name score is into its last tenth (0.9 to 1): names that agree word for
+    word are much stronger evidence than names that agree on most words. Names whose
+    countries or parenthesised qualifiers disagree do not agree word for word, whatever the
+    words outside them."""
+    if conflicting_countries(pair) or conflicting_qualifiers(pair):
+        return 0.0
+    return max(0.0, pair.score - 0.9) * 10.0
+
+
+def conflicting_names(pair: NamePair) -> float:
+    """A name word on each side that the other lacks: a different given name (or, for an
+    organisation, a different distinctive word) rather than one left out."""
+    query_names = any(t.role is Role.NAME for t in pair.unpaired_query)
+    listed_names = any(t.role is Role.NAME for t in pair.unpaired_listed)
+    return 1.0 if query_names and listed_names else 0.0
+
+
+def conflicting_patronymics(pair: NamePair) -> float:
+    """A patronymic on each side, and they differ (Ivanovich against Petrovich)."""
+    query = any(t.role is Role.PATRONYMIC for t in pair.unpaired_query)
+    listed = any(t.role is Role.PATRONYMIC for t in pair.unpaired_listed)
+    return 1.0 if query and listed else 0.0
+
+
+def missing_words(pair: NamePair) -> float:
+    """Name words of one side that the other leaves out (up to three): a middle name a
+    customer record omits is weak evidence against, a missing surname stronger."""
+    missing = sum(t.identifies for t in pair.unpaired_query) + sum(
+        t.identifies for t in pair.unpaired_listed
+    )
+    return min(missing, 3) / 3.0
+
+
+def one_name_word(pair: NamePair) -> float:
+    """Only one name word agrees, where a side has more: "Abu Ali" against "Ali Khan"."""
+    if len(pair.identifying_pairs) >= 2:
+        return 0.0
+    longest = max(
+        sum(t.identifies for t in pair.query_words), sum(t.identifies for t in pair.listed_words)
+    )
+    return 1.0 if longest >= 2 else 0.0
+
+
+def misspelt(pair: NamePair) -> float:
+    """How far the least similar pair of name words is from the same spelling: names that
+    agree only through misspellings are weaker evidence."""
+    similarities = [similarity for _, _, similarity in pair.identifying_pairs]
+    return 1.0 - min(similarities) if similarities else 0.0
+
+
+def common_words(pair: NamePair) -> float:
+    """How common the rarest agreeing name word is across the loaded lists (0 for a word in
+    one name in 10,000, 1 for a word in every name): "Mohammed" agreeing says little. It
+    fades as the names near full agreement: a listed name given whole, however common its
+    words, is what screening must not let pass."""
+    words = [listed.canonical for _, listed, _ in pair.identifying_pairs]
+    commonness = min(pair.frequencies.commonness(word) for word in words) if words else 1.0
+    return commonness * (1.0 - near_exact(pair))
+
+
+def conflicting_countries(pair: NamePair) -> float:
+    """Each name names a country, none the same: "X Foundation (Kenya)" and "X Foundation
+    (Tanzania)", "Bank of China" and "Bank of Japan" are different parties."""
+    query, listed = pair.query.countries, pair.listed.countries
+    return 1.0 if query and listed and query.isdisjoint(listed) else 0.0
+
+
+def conflicting_qualifiers(pair: NamePair) -> float:
+    """A parenthesised part on each side, none the same ("X (Eastern Europe)" against
+    "X (Holdings)")."""
+    query, listed = pair.query.qualifiers, pair.listed.qualifiers
+    return 1.0 if query and listed and query.isdisjoint(listed) else 0.0
+
+
+def conflicting_legal_forms(pair: NamePair) -> float:
+    """A legal form on each side and no legal form the same (an LLC against a JSC)."""
+    query = {t.canonical for t in pair.query_words if t.role is Role.LEGAL_FORM}
+    listed = {t.canonical for t in pair.listed_words if t.role is Role.LEGAL_FORM}
+    return 1.0 if query and listed and query.isdisjoint(listed) else 0.0
+
+
+def conflicting_numbers(pair: NamePair) -> float:
+    """Numbers on each side that differ ("Brigade 313" against "Brigade 314")."""
+    query, listed = pair.query.numbers, pair.listed.numbers
+    return 1.0 if query and listed and query != listed else 0.0
+
+
+def weak_alias(pair: NamePair) -> float:
+    """The listed name is a weak alias ("low quality" on the lists): too vague to identify a
+    party alone."""
+    return 1.0 if pair.weak else 0.0
+
+
+def whole_name(pair: NamePair) -> float:
+    """The organisations' names agree only compared whole, words run together ("Hizballah"
+    against "Hizb Allah")."""
+    return 1.0 if pair.whole and not _acronym(pair) else 0.0
+
+
+def acronym(pair: NamePair) -> float:
+    """One organisation's name is the initials of the other's words (IRGC against Islamic
+    Revolutionary Guard Corps); the longer the acronym, the more it says: this is the share of
+    the most it can say, reached at six letters."""
+    if not (pair.whole and _acronym(pair)):
+        return 0.0
+    letters = len(pair.query.single_word or pair.listed.single_word)
+    return min(letters, 6) / 6.0
+
+
+def _acronym(pair: NamePair) -> bool:
+    return pair.score == ACRONYM_SIMILARITY and is_acronym(pair.query, pair.listed)
+
+
+def organisation_rules(pair: NamePair) -> float:
+    """The names were compared as organisations' names (every word counts)."""
+    return 0.0 if pair.person else 1.0
+
+
+NameFeature = Callable[[NamePair], float]
+
+#: The name features, in the order of the calibration's weights, by name.
+NAME_FEATURES: dict[str, NameFeature] = {
+    "near_exact": near_exact,
+    "conflicting_names": conflicting_names,
+    "conflicting_patronymics": conflicting_patronymics,
+    "missing_words": missing_words,
+    "one_name_word": one_name_word,
+    "misspelt": misspelt,
+    "common_words": common_words,
+    "conflicting_countries": conflicting_countries,
+    "conflicting_qualifiers": conflicting_qualifiers,
+    "conflicting_legal_forms": conflicting_legal_forms,
+    "conflicting_numbers": conflicting_numbers,
+    "weak_alias": weak_alias,
+    "whole_name": whole_name,
+    "acronym": acronym,
+    "organisation_rules": organisation_rules,
+}
+
+#: Features that are evidence only against: their weights are fitted at or below 0.
+AGAINST = frozenset(
+    {
+        "conflicting_names",
+        "conflicting_patronymics",
+        "missing_words",
+        "one_name_word",
+        "misspelt",
+        "common_words",
+        "conflicting_countries",
+        "conflicting_qualifiers",
+        "conflicting_legal_forms",
+        "conflicting_numbers",
+        "weak_alias",
+        "whole_name",
+    }
+)
+#: Features that are evidence only for: weights at or above 0.
+FOR = frozenset({"near_exact"})
+
+
+#: Features of the words paired: they say nothing of names compared whole or as an acronym.
+WORD_FEATURES = frozenset(
+    {
+        "conflicting_names",
+        "conflicting_patronymics",
+        "missing_words",
+        "one_name_word",
+        "misspelt",
+        "common_words",
+    }
+)
+
+
+def name_feature_values(pair: NamePair) -> tuple[float, ...]:
+    """The value of every name feature, in :data:`NAME_FEATURES` order; for names compared
+    whole or as an acronym, the features of the words paired are 0."""
+    if pair.whole:
+        return tuple(
+            0.0 if name in WORD_FEATURES else feature(pair)
+            for name, feature in NAME_FEATURES.items()
+        )
+    return tuple(feature(pair) for feature in NAME_FEATURES.values())
