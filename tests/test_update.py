@@ -212,7 +212,9 @@ def test_429_waits_as_retry_after_asks(
     tmp_path: Path, publisher: Publisher, shared_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     waits: list[float] = []
-    monkeypatch.setattr("watchlist.update.time.sleep", waits.append)
+    # Patched where the updater looks it up: patching time.sleep itself would also catch
+    # the test server's threads still trickling a body out from an earlier test.
+    monkeypatch.setattr("watchlist.update.sleep", waits.append)
     url = publisher.route(
         "consolidated.xml", serve.status(429, retry_after="7"), serve.file(shared_data / UN_2026)
     )
@@ -225,7 +227,9 @@ def test_backoff_doubles(
     tmp_path: Path, publisher: Publisher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     waits: list[float] = []
-    monkeypatch.setattr("watchlist.update.time.sleep", waits.append)
+    # Patched where the updater looks it up: patching time.sleep itself would also catch
+    # the test server's threads still trickling a body out from an earlier test.
+    monkeypatch.setattr("watchlist.update.sleep", waits.append)
     url = publisher.route("consolidated.xml", serve.status(503))
     result = _update(
         Store(tmp_path / "store"), _un(tmp_path, url), "un-sc-consolidated", retries=3, backoff=1.5

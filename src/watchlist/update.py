@@ -59,6 +59,7 @@ from collections.abc import Callable, Iterable, Mapping
 from email.message import Message
 from http.client import HTTPException, HTTPMessage
 from pathlib import Path
+from time import sleep
 from typing import IO, Any
 
 import attrs
@@ -514,7 +515,7 @@ def _fetch(source: Source, file: SourceFile, target: Path, options: _Options) ->
             wait = options.backoff * 2**attempt
             if failure.retry_after is not None:
                 wait = max(wait, failure.retry_after)
-            time.sleep(min(wait, MAX_BACKOFF))
+            sleep(min(wait, MAX_BACKOFF))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
