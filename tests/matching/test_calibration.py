@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from watchlist.matching.calibration import Calibration, shipped_calibration
-from watchlist.matching.evidence import AGAINST, NAME_FEATURES
+from watchlist.matching.evidence import AGAINST, NAME_FEATURES, near_exact_of
 
 CALIBRATION = shipped_calibration()
 unit = st.floats(min_value=0.0, max_value=1.0)
@@ -19,7 +19,7 @@ def naive_largest_log_odds(calibration: Calibration, name_score: float) -> float
     """The most log-odds of a name score, every feature value tried at 0 and at its largest."""
     total = calibration.intercept + calibration.name_weight * name_score
     for feature, weight in calibration.weights.items():
-        largest = max(0.0, name_score - 0.9) * 10.0 if feature == "near_exact" else 1.0
+        largest = near_exact_of(name_score) if feature == "near_exact" else 1.0
         total += max(0.0, weight * largest)
     return total
 
@@ -36,7 +36,7 @@ def test_no_name_under_the_floor_reaches_the_threshold(
     """Whatever the name features' values (but the acronym, which the index finds apart),
     a name scoring under the floor stays under the threshold."""
     names = list(NAME_FEATURES)
-    values[names.index("near_exact")] = max(0.0, name_score - 0.9) * 10.0
+    values[names.index("near_exact")] = near_exact_of(name_score)
     values[names.index("acronym")] = 0.0
     log_odds = CALIBRATION.name_log_odds(name_score, values) + secondary
     if CALIBRATION.probability(log_odds) >= threshold:

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from watchlist.matching.evidence import AGAINST, FOR, NAME_FEATURES
+from watchlist.matching.evidence import AGAINST, FOR, NAME_FEATURES, near_exact_of
 
 #: The secondary evidence the calibration weighs, each a log-odds term when present.
 SECONDARY = (
@@ -158,7 +158,7 @@ class Calibration:
         return (
             self.intercept
             + self.name_weight * name_score
-            + self.weights["near_exact"] * max(0.0, name_score - 0.9) * 10.0
+            + self.weights["near_exact"] * near_exact_of(name_score)
         )
 
     def probability(self, log_odds: float) -> float:

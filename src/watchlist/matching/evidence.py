@@ -80,7 +80,13 @@ def near_exact(pair: NamePair) -> float:
     words outside them."""
     if conflicting_countries(pair) or conflicting_qualifiers(pair):
         return 0.0
-    return max(0.0, pair.score - 0.9) * 10.0
+    return near_exact_of(pair.score)
+
+
+def near_exact_of(name_score: float) -> float:
+    """:func:`near_exact` of a name score alone (rounded: 1 - 0.9 is not 0.1 in floating
+    point, and a name given whole must be exactly 1)."""
+    return round(max(0.0, name_score - 0.9) * 10.0, 9)
 
 
 def conflicting_names(pair: NamePair) -> float:
