@@ -76,3 +76,12 @@ def test_names_and_bases_in_any_script_are_escaped() -> None:
     screener = Screener.default()
     root = _picture(screener, '<Taliban & "co">', ["RU"])
     assert '<Taliban & "co">' in "".join(root.itertext())
+
+
+def test_the_readme_shows_the_committed_taliban_picture() -> None:
+    from .conftest import PROJECT_ROOT
+
+    picture = PROJECT_ROOT / "docs" / "taliban-timeline.svg"
+    assert "](docs/taliban-timeline.svg)" in (PROJECT_ROOT / "README.md").read_text("utf-8")
+    lanes = _lanes(ET.parse(picture).getroot())
+    assert [lane.get("data-jurisdiction") for lane in lanes] == ["RU", "KZ", "US", "UN"]
