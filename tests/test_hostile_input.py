@@ -166,3 +166,37 @@ def test_a_nul_byte_in_a_line_rejected_for_another_reason_is_not_copied(tmp_path
     rejects = (tmp_path / "out.rejects.csv").read_text(encoding="utf-8")
     assert "Al-\\x00\\xffQaida" in rejects
     assert "3,AB\\x00xxx" in rejects
+
+
+# Evasion (item 9): leetspeak and bidirectional overrides were missed; identifiers stay exact.
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["T4l1b4n", "7AL1BAN", "\u202enabilaT\u202c", "Tali\u200bban", "\u202eTaliban"],
+    ids=["leet", "leet-upper", "rlo-reversed", "zero-width-space", "rlo-stored-order"],
+)
+def test_an_evasive_spelling_of_taliban_hits_in_the_us(screener: Screener, query: str) -> None:
+    result = screener.screen(query, jurisdiction="US", as_of="2024-06-01")
+    assert any(hit.matched_name.value.casefold() == "taliban" for hit in result.hits)
+
+
+def test_a_listed_name_under_a_right_to_left_override_hits(screener: Screener) -> None:
+    result = screener.screen("Al-\u202eadiaQ\u202c", jurisdiction="US", as_of="2024-06-01")
+    assert {hit.entry_id for hit in result.hits} >= {"al-qaida"}
+
+
+def test_identifiers_are_never_read_as_leetspeak() -> None:
+    from watchlist import Identifier
+
+    entry = Entry(
+        id="x", kind="person", names=["Ivan Petrov"],
+        identifiers=[Identifier("passport", "SO1234")],
+    )  # fmt: skip
+    for value in ("5O1234", "S01234"):
+        party = Party(
+            name="Ivan Petrov", kind="person", identifiers=[Identifier("passport", value)]
+        )
+        match = compare(party, entry)
+        assert "passport numbers differ" in match.explanation
+        assert match.score < compare("Ivan Petrov", entry).score

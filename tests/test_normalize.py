@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from watchlist.normalize import cyrillic_spellings, normalize_name, script_of
+from watchlist.normalize import cyrillic_spellings, normalize_name, script_of, spellings
 from watchlist.testing import any_script_names
 
 _NORMALISED = re.compile(r"(?:[a-z0-9]+(?: [a-z0-9]+)*)?")
@@ -72,3 +72,52 @@ def test_script_of() -> None:
     assert script_of("شبکه حقانی") == "Arab"
     assert script_of("Taliban") == "Latn"
     assert script_of("123") == "Zyyy"
+
+
+# Evasion (issue 17, item 9): format characters, bidirectional overrides, leetspeak.
+
+
+def test_every_format_character_is_removed() -> None:
+    import sys
+    import unicodedata
+
+    for code in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(code)) == "Cf":
+            assert normalize_name(f"Тали{chr(code)}бан") == "taliban", hex(code)
+
+
+def test_a_format_character_inside_a_name_does_not_split_it_for_the_rules() -> None:
+    # Before, a zero-width joiner broke the word Allah and the Wikipedia -iy ending.
+    assert normalize_name("عبد ال\u200dله") == normalize_name("عبد الله") == "abd allah"
+    assert "dmitry" in cyrillic_spellings("Дмитри\u200dй")
+
+
+def test_a_run_under_an_override_is_also_read_as_shown() -> None:
+    assert "taliban" in spellings("\u202enabilaT\u202c")
+    assert "al qaida" in spellings("Al-\u202eadiaQ\u202c")
+    # Stored in reading order under an override, the stored order is still read.
+    assert spellings("\u202eTaliban")[0] == "taliban"
+    # Arabic under a left-to-right override is shown reversed too.
+    assert normalize_name("طالبان") in spellings("\u202d" + "طالبان"[::-1])
+
+
+def test_leetspeak_words_are_read_as_letters() -> None:
+    assert normalize_name("T4l1b4n") == "taliban"
+    assert normalize_name("7AL1BAN") == "taliban"
+    assert normalize_name("Al-Q4id4") == "al qaida"
+    assert normalize_name("$h4b4b") == "shabab"
+    assert normalize_name("0s4m4 B1n L4d3n") == "osama bin laden"
+    assert "al qaida" in spellings("A1-Qaida")
+
+
+def test_numbers_and_identifier_like_words_are_not_read_as_leetspeak() -> None:
+    for text in ("1988", "A1234567", "AB130457", "K7F9Q2", "B52"):
+        assert normalize_name(text) == text.lower()
+    assert normalize_name("Unit 731 of 1944") == "unit 731 of 1944"
+
+
+@given(st.text(alphabet="ab t4l1@$0-579.", max_size=30))
+def test_leetspeak_reading_is_idempotent(text: str) -> None:
+    for spelling in spellings(text):
+        assert normalize_name(spelling) == spelling
+        assert _NORMALISED.fullmatch(spelling)

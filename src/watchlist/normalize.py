@@ -19,6 +19,21 @@ stripped, or ``й`` would lose its breve and become ``и``):
 
 The result is lower-case ASCII letters, digits and single spaces.
 
+Two further steps defeat evasion (issue 17). Before step 1, every Unicode format character
+(category Cf: the bidirectional controls U+202A-U+202E, U+2066-U+2069, U+200E, U+200F and
+U+061C, zero-width spaces and joiners, the word joiner, the soft hyphen, the byte-order mark)
+is removed: each is invisible, and one inside a name splits it for the rules above (ال‍له,
+with a zero-width joiner, is still Allah). Before step 6, a word written with digits for
+letters (leetspeak: ``T4l1b4n``, ``Al-Q4id4``, ``$h4b4b``) is read as letters: 0 as o, 1 as i,
+3 as e, 4 as a, 5 as s, 7 as t, @ as a and $ as s. Only a word that mixes letters and digits
+is read so, and only if every digit in it is one of those six and it has at least half as
+many letters as digits and signs: ``1988``, ``A1234567``, ``AB130457`` and ``K7F9Q2`` are
+left as they are. (Identifiers are never normalised by this module: they are compared as written,
+letters and digits only.) :func:`spellings` also reads such a word with 1 as l
+(``A1-Qaida``), and a name written under a bidirectional override (U+202E, U+202D) as it is
+shown on screen as well as in the order it is stored: ``\u202enabilaT`` is shown, and read,
+as Taliban.
+
 Cyrillic has no single Latin form: a passport, a list and a bank's core system may each have
 used a different scheme. :func:`cyrillic_spellings` gives a Cyrillic name under each scheme
 banks meet (ICAO Doc 9303, BGN/PCGN, GOST 7.79-2000 system B, MVD-310, ISO 9's h for х and
@@ -119,7 +134,12 @@ _SCRIPT_CODES = {
 @functools.lru_cache(maxsize=1 << 16)
 def normalize_name(text: str) -> str:
     """A name reduced to lower-case ASCII words by the documented pipeline."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    return _words(_romanised(text), "i")
+
+
+def _romanised(text: str) -> str:
+    """Steps 1 to 6 of the pipeline but the last: lower-case ASCII, punctuation still in."""
+    text = unicodedata.normalize("NFKC", _visible(text)).casefold()
     if _ALLAH in text:
         text = text.replace(_ALLAH, "allah")
     text = text.translate(_CYRILLIC_TABLE)
@@ -135,6 +155,13 @@ def normalize_name(text: str) -> str:
     text = text.translate(_APOSTROPHES)
     if "." in text:
         text = _INITIALISM.sub(lambda match: match.group(0).replace(".", ""), text)
+    return text
+
+
+def _words(text: str, one: str) -> str:
+    """Romanised ``text`` as words: leetspeak read (1 as ``one``), other characters spaces."""
+    if _LEET_SIGN.search(text):
+        text = _LEET_RUN.sub(functools.partial(_read_leet, one), text)
     return _NON_ALPHANUMERIC.sub(" ", text).strip()
 
 
@@ -146,7 +173,7 @@ def cyrillic_spellings(text: str) -> tuple[str, ...]:
     only that one.
     """
     default = normalize_name(text)
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKC", _visible(text)).casefold()
     if folded.isascii() or not any("\u0400" <= char <= "\u04ff" for char in folded):
         return (default,)
     spellings = dict.fromkeys([default])
@@ -244,8 +271,8 @@ def spellings(text: str) -> tuple[str, ...]:
         found = tuple(dict.fromkeys((*found, *map(normalize_name, _hangul_readings(text)))))
     persian = text.translate(_PERSIAN_READING)
     if persian == text:
-        return found
-    return tuple(dict.fromkeys((*found, normalize_name(persian))))
+        return _with_evasions(text, found)
+    return _with_evasions(text, tuple(dict.fromkeys((*found, normalize_name(persian)))))
 
 
 def name_tokens(text: str) -> tuple[str, ...]:
@@ -266,3 +293,77 @@ def script_of(text: str) -> str:
     if not counts:
         return "Zyyy"
     return counts.most_common(1)[0][0]
+
+
+# --- evasion: format characters, bidirectional overrides, leetspeak (issue 17, item 9) ----
+
+#: The format characters (Unicode 15 category Cf; a test checks it covers ``unicodedata``'s).
+_FORMAT = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+#: A left-to-right (U+202D) or right-to-left (U+202E) override and the text it governs, up to
+#: the next bidirectional control (a nested one is not reordered, only removed).
+_OVERRIDE = re.compile("([\u202d\u202e])([^\u202a-\u202e\u2066-\u2069]*)")
+#: Leetspeak read with 1 as i, or as l.
+_LEET = {"i": str.maketrans("013457@$", "oieastas"), "l": str.maketrans("013457@$", "oleastas")}
+_LEET_SIGN = re.compile("[0-9@$]")
+#: A romanised word holding a digit or sign; tried whole, then split at its signs.
+_LEET_RUN = re.compile("[a-z0-9@$]*[0-9@$][a-z0-9@$]*")
+_LEET_PART = re.compile("[a-z0-9]*[0-9][a-z0-9]*")
+_NOT_LEET_DIGIT = re.compile("[2689]")
+
+
+def _visible(text: str) -> str:
+    """``text`` without its format characters (invisible: bidirectional controls, zero-width
+    spaces and joiners, soft hyphens)."""
+    return text if text.isascii() else _FORMAT.sub("", text)
+
+
+def _is_leet(word: str) -> bool:
+    """Whether ``word`` (romanised) writes letters with digits: it mixes them, every digit is
+    one of 0, 1, 3, 4, 5, 7, and it has at least half as many letters as digits and signs."""
+    signs = sum(not char.isalpha() for char in word)
+    letters = len(word) - signs
+    return bool(letters) and 2 * letters >= signs and not _NOT_LEET_DIGIT.search(word)
+
+
+def _read_leet(one: str, match: re.Match[str]) -> str:
+    word = match.group(0)
+    if _is_leet(word):
+        return word.translate(_LEET[one])
+    if "@" in word or "$" in word:
+        # Not leetspeak whole: its signs are separators (step 6), so each part is tried alone.
+        return _LEET_PART.sub(functools.partial(_read_leet, one), word)
+    return word
+
+
+def _displayed(text: str) -> str:
+    """``text`` in the order it is shown: a run under a bidirectional override whose letters
+    all run the other way is shown reversed (``\u202enabilaT`` is shown as Taliban)."""
+    return _OVERRIDE.sub(_shown_run, text)
+
+
+def _shown_run(match: re.Match[str]) -> str:
+    control, run = match.groups()
+    kinds = {unicodedata.bidirectional(char) for char in run}
+    against = {"L"} if control == "\u202e" else {"R", "AL"}
+    along = {"R", "AL"} if control == "\u202e" else {"L"}
+    return run[::-1] if kinds & against and not kinds & along else run
+
+
+def _with_evasions(text: str, found: tuple[str, ...]) -> tuple[str, ...]:
+    """``found``, the spellings of ``text``, with its readings as shown under a bidirectional
+    override and with 1 as l in leetspeak, where those differ."""
+    more: list[str] = []
+    if "\u202d" in text or "\u202e" in text:
+        more.extend(spellings(_displayed(text)))
+    if "1" in text:
+        romanised = _romanised(text)
+        if "1" in romanised:
+            more.append(_words(romanised, "l"))
+    if not more:
+        return found
+    return tuple(dict.fromkeys((*found, *more)))
