@@ -114,6 +114,7 @@ def test_numbers_and_identifier_like_words_are_not_read_as_leetspeak() -> None:
     for text in ("1988", "A1234567", "AB130457", "K7F9Q2", "B52"):
         assert normalize_name(text) == text.lower()
     assert normalize_name("Unit 731 of 1944") == "unit 731 of 1944"
+    assert normalize_name("1st Battalion, 13th Brigade") == "1st battalion 13th brigade"
 
 
 @given(st.text(alphabet="ab t4l1@$0-579.", max_size=30))

@@ -22,16 +22,16 @@ The result is lower-case ASCII letters, digits and single spaces.
 Two further steps defeat evasion (issue 17). Before step 1, every Unicode format character
 (category Cf: the bidirectional controls U+202A-U+202E, U+2066-U+2069, U+200E, U+200F and
 U+061C, zero-width spaces and joiners, the word joiner, the soft hyphen, the byte-order mark)
-is removed: each is invisible, and one inside a name splits it for the rules above (ال‍له,
-with a zero-width joiner, is still Allah). Before step 6, a word written with digits for
-letters (leetspeak: ``T4l1b4n``, ``Al-Q4id4``, ``$h4b4b``) is read as letters: 0 as o, 1 as i,
-3 as e, 4 as a, 5 as s, 7 as t, @ as a and $ as s. Only a word that mixes letters and digits
-is read so, and only if every digit in it is one of those six and it has at least half as
-many letters as digits and signs: ``1988``, ``A1234567``, ``AB130457`` and ``K7F9Q2`` are
-left as they are. (Identifiers are never normalised by this module: they are compared as written,
-letters and digits only.) :func:`spellings` also reads such a word with 1 as l
-(``A1-Qaida``), and a name written under a bidirectional override (U+202E, U+202D) as it is
-shown on screen as well as in the order it is stored: ``\u202enabilaT`` is shown, and read,
+is removed: each is invisible, and one inside a name splits it for the rules above (ال‍له, with
+a zero-width joiner, is still Allah). Before step 6, a word written with digits for letters
+(leetspeak: ``T4l1b4n``, ``Al-Q4id4``, ``$h4b4b``) is read as letters: 0 as o, 1 as i, 3 as e,
+4 as a, 5 as s, 7 as t, @ as a and $ as s. Only a word that mixes letters and digits is read
+so, and only if every digit in it is one of those six and it has at least half as many letters
+as digits and signs, and not an ordinal: ``1988``, ``A1234567``, ``AB130457``, ``K7F9Q2`` and
+``13th`` are left as they are. (Identifiers are never normalised by this module: they are
+compared as written, letters and digits only.) :func:`spellings` also reads such a word with 1
+as l (``A1-Qaida``), and a name written under a bidirectional override (U+202E, U+202D) as it
+is shown on screen as well as in the order it is stored: ``\u202enabilaT`` is shown, and read,
 as Taliban.
 
 Cyrillic has no single Latin form: a passport, a list and a bank's core system may each have
@@ -314,6 +314,7 @@ _LEET_SIGN = re.compile("[0-9@$]")
 _LEET_RUN = re.compile("[a-z0-9@$]*[0-9@$][a-z0-9@$]*")
 _LEET_PART = re.compile("[a-z0-9]*[0-9][a-z0-9]*")
 _NOT_LEET_DIGIT = re.compile("[2689]")
+_ORDINAL = re.compile("[0-9]+(?:st|nd|rd|th)")
 
 
 def _visible(text: str) -> str:
@@ -324,10 +325,16 @@ def _visible(text: str) -> str:
 
 def _is_leet(word: str) -> bool:
     """Whether ``word`` (romanised) writes letters with digits: it mixes them, every digit is
-    one of 0, 1, 3, 4, 5, 7, and it has at least half as many letters as digits and signs."""
+    one of 0, 1, 3, 4, 5, 7, it has at least half as many letters as digits and signs, and it
+    is not an ordinal number (``1st``, ``13th``: a battalion's number distinguishes it)."""
     signs = sum(not char.isalpha() for char in word)
     letters = len(word) - signs
-    return bool(letters) and 2 * letters >= signs and not _NOT_LEET_DIGIT.search(word)
+    return (
+        bool(letters)
+        and 2 * letters >= signs
+        and not _NOT_LEET_DIGIT.search(word)
+        and not _ORDINAL.fullmatch(word)
+    )
 
 
 def _read_leet(one: str, match: re.Match[str]) -> str:
