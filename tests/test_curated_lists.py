@@ -39,11 +39,8 @@ class PublicCount:
 _ABTO = "АБТО (Moscow City Court, 28 Jun 2013): one publisher only (gazeta.ru)"
 _UNKNOWN_2015_2016 = "two organisations added Apr 2015 - Nov 2016, not identified"
 _MJTJ = "«Муджахеды джамаата ат-Тавхида валь-Джихад» (Moscow Regional Court): one source (aif.ru)"
-_KATIBA = (
-    "probably «Катиба Таухид валь-Джихад» (Moscow District Military Court, 2019): "
-    "day of decision not found"
-)
-_UNKNOWN_2020_2024 = "additions Jun 2020 - Oct 2024 not identified (mostly military courts)"
+_UNKNOWN_2020_2022 = "additions Jun 2020 - Jul 2022 not identified"
+_UNKNOWN_2022_2024 = "additions Jul 2022 - Oct 2024 not identified (mostly military courts)"
 
 FSB_HISTORY = (
     PublicCount(
@@ -91,13 +88,21 @@ FSB_HISTORY = (
         dt.date(2020, 6, 5),
         32,
         ("https://theins.press/news/224072",),
-        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1, _KATIBA: 1},
+        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1},
+    ),
+    PublicCount(
+        # the Crimean Tatar battalion added, "теперь в списке стало 40 организаций"
+        dt.date(2022, 7, 21),
+        40,
+        ("https://interfax.ru/russia/853234", "https://lenta.ru/news/2022/07/21/fsb3/"),
+        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6},
     ),
     PublicCount(
         dt.date(2024, 10, 5),
         55,
         ("https://dailystorm.ru/news/avangard-narodnoy-voli-vnesli-v-spisok-terroristicheskih-organizaciy",),
-        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1, _KATIBA: 1, _UNKNOWN_2020_2024: 17},
+        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6,
+                 _UNKNOWN_2022_2024: 6},
     ),
 )  # fmt: skip
 
