@@ -40,7 +40,8 @@ _ABTO = "АБТО (Moscow City Court, 28 Jun 2013): one publisher only (gazeta.r
 _UNKNOWN_2015_2016 = "two organisations added Apr 2015 - Nov 2016, not identified"
 _MJTJ = "«Муджахеды джамаата ат-Тавхида валь-Джихад» (Moscow Regional Court): one source (aif.ru)"
 _UNKNOWN_2020_2022 = "additions Jun 2020 - Jul 2022 not identified"
-_UNKNOWN_2022_2024 = "additions Jul 2022 - Oct 2024 not identified (mostly military courts)"
+_UNKNOWN_2022_2024 = "additions Jul 2022 - Feb 2024 not identified (mostly military courts)"
+_UNKNOWN_2024 = "additions Feb - Oct 2024 not identified"
 
 FSB_HISTORY = (
     PublicCount(
@@ -98,11 +99,19 @@ FSB_HISTORY = (
         missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6},
     ),
     PublicCount(
+        # "к февралю 2024 года признаны террористическими 50 организаций" (day not given)
+        dt.date(2024, 2, 1),
+        50,
+        ("https://amp.gazeta.a42.ru/lenta/articles/182963-terroristy-kuzbassa-kakie-organizacii-ugrozayut-sibiryakam-pryamo-seicas",),
+        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6,
+                 _UNKNOWN_2022_2024: 4},
+    ),
+    PublicCount(
         dt.date(2024, 10, 5),
         55,
         ("https://dailystorm.ru/news/avangard-narodnoy-voli-vnesli-v-spisok-terroristicheskih-organizaciy",),
         missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6,
-                 _UNKNOWN_2022_2024: 6},
+                 _UNKNOWN_2022_2024: 4, _UNKNOWN_2024: 2},
     ),
 )  # fmt: skip
 
