@@ -8,11 +8,14 @@ change; tune on ``--split dev`` (``--show-errors`` prints the worst errors, on d
 Both algorithms score the labelled pairs of ``benchmarks/matching_corpus.py`` (names of one
 party from the OFAC and UN lists against names of different parties, with hard negatives);
 logic-v2's scores are cached (``matching_eval.logic_v2_scores``). Printed: recall at precision
-0.95 and 0.99, precision and recall at each default threshold (watchlist's default scorer;
-0.70 for logic-v2, yente's default), the share of hard negatives over it, the same per category,
+0.95 and 0.99, precision and recall at each default threshold (watchlist's default scorer; 0.70
+for logic-v2, yente's default), the share of hard negatives over it, the same per category,
 source and kind, a calibration table (score bins against the observed share of the same party),
-and pairs per second on one core. ``--held-out-source`` prints the whole report for OFAC pairs
-and for UN pairs separately (for a model fitted on the other source).
+and pairs per second on one core; then (``--customers N``, dev and test) the share of
+customer-like names alerting when screened against the whole lists, and the recall left at the
+thresholds where 2, 5 and 10% of them alert (``customer_screening.py``). ``--held-out-source``
+prints the whole report for OFAC pairs and for UN pairs separately (for a model fitted on the
+other source).
 
 Each side of a pair carries its name and the entity kind only: the benchmark measures names.
 Two columns for watchlist: ``watchlist`` is the default scorer as a Screener runs it, weighing
@@ -31,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from customer_screening import alerting_share, false_alerts, screened
 from matching_corpus import Pair, load_pairs, meta
 from matching_eval import (
     calibration_table,
@@ -75,9 +79,7 @@ def _prepared(pairs: Sequence[Pair], scorer: Scorer) -> list[Callable[[], float]
     ]
 
 
-def score_watchlist(
-    pairs: Sequence[Pair], scorer: Scorer
-) -> tuple[list[float], dict[str, float]]:
+def score_watchlist(pairs: Sequence[Pair], scorer: Scorer) -> tuple[list[float], dict[str, float]]:
     """Scores, and pairs per second: first pass, prepared (names' preparation cached; word
     similarities forgotten where the scorer can), warm (everything cached)."""
     calls = _prepared(pairs, scorer)
@@ -192,6 +194,25 @@ def report(
         print("  " + "".join(f"{cell:<32}" for cell in cells))
 
 
+def customers_report(
+    split: str, count: int, pairs: Sequence[Pair], scores: list[float], threshold: float
+) -> None:
+    """The share of customer-like names alerting when screened against the whole lists, and
+    the recall the threshold giving each share keeps (``customer_screening.py``)."""
+    best = [max((c.score for c in false_alerts(s)), default=0.0) for s in screened(split, count)]
+    print(
+        f"\n  screening {len(best)} customer-like names of the {split} split against SDN + UN"
+        " (watchlist only: logic-v2 would have to score every listed name)"
+    )
+    alerting = alerting_share(best, threshold)
+    print(f"  alerting at the default threshold {threshold:.2f}: {alerting:.1%}")
+    positives = sorted((score for score, pair in zip(scores, pairs, strict=True) if pair.same))
+    for share in (0.02, 0.05, 0.10):
+        cut = sorted(best, reverse=True)[max(0, int(share * len(best)) - 1)]
+        kept = sum(score > cut for score in positives) / max(1, len(positives))
+        print(f"  {share:4.0%} of customers alerting: threshold {cut:.3f}, recall {kept:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["train", "dev", "test", "all"], default="test")
@@ -200,6 +221,9 @@ def main() -> None:
     parser.add_argument("--no-logic-v2", action="store_true", help="watchlist only")
     parser.add_argument("--threshold", type=float, default=None, help="watchlist's threshold")
     parser.add_argument("--show-errors", type=int, default=0, help="print N worst errors (dev)")
+    parser.add_argument(
+        "--customers", type=int, default=800, help="customers to screen (0: none; dev and test)"
+    )
     args = parser.parse_args()
 
     pairs = load_pairs(None if args.split == "all" else args.split)
@@ -234,6 +258,9 @@ def main() -> None:
         print(f"\n({linked} ofac-un pairs, one name from each list, are in neither report)")
     else:
         report(f"split {args.split}", pairs, scores, thresholds)
+
+    if args.customers and args.split in ("dev", "test"):
+        customers_report(args.split, args.customers, pairs, scores[WATCHLIST], threshold)
 
     print("\nSpeed (one core, process time, the same pairs; Party and Entry built beforehand)")
     for label, rate in speeds.items():

@@ -7,13 +7,15 @@ Each pair of ``benchmarks/matching_corpus.py`` gives the name score and the name
 counted over every name of the lists the pairs come from, as a Screener loading those lists
 would); a logistic regression with a small L2 penalty, the name weight kept positive and the
 evidence against kept at or below 0 (see ``watchlist.matching.calibration``), is fitted on the
-train split by Newton's method. The default threshold is then chosen on the dev split: the
-lowest threshold with precision at least ``--precision`` (0.97). Printed: the weights, and
-recall at precision 0.95 and 0.99 on train and dev. ``--write`` stores them, with the corpus key,
-seed and figures, in ``src/watchlist/matching/calibration.json``; the secondary evidence's
-weights (not in the pairs) are kept as they are there. ``--held-out-source`` fits on one
-source's pairs only, to measure (with ``bench_matching.py --held-out-source``) how the matcher
-does on names unlike its training data; it never writes.
+train split by Newton's method, together with negatives mined from screening: the best
+candidates of ``--mine`` customer-like names of the train split among the train split's parties
+(``customer_screening.py``; ``--mine 0`` leaves them out). The default threshold is then chosen
+on the dev split: the lowest threshold with precision at least ``--precision`` (0.97). Printed:
+the weights, and recall at precision 0.95 and 0.99 on train and dev. ``--write`` stores them,
+with the corpus key, seed and figures, in ``src/watchlist/matching/calibration.json``; the
+secondary evidence's weights (not in the pairs) are kept as they are there.
+``--held-out-source`` fits on one source's pairs only, to measure (with ``bench_matching.py
+--held-out-source``) how the matcher does on names unlike its training data; it never writes.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from customer_screening import alerting_share, false_alerts, screened
 from matching_corpus import Pair, corpus_key, load_pairs, meta
 from matching_eval import list_frequencies, precision_recall, recall_at_precision
 
@@ -46,6 +49,12 @@ PENALTY = 1e-4
 COLUMNS = ("name", *NAME_FEATURES)
 #: The least name score of the pairs fitted on.
 MIN_NAME_SCORE = 0.5
+#: Customers of the train split whose best candidates are mined as negatives, and how many
+#: candidates each.
+MINED_CUSTOMERS = 2000
+MINED_PER_CUSTOMER = 3
+#: Customers of the dev split screened to report the share alerting (as bench_matching does).
+DEV_CUSTOMERS = 800
 
 
 def feature_rows(pairs: Sequence[Pair], frequencies: WordFrequencies) -> npt.NDArray[np.float64]:
@@ -58,6 +67,55 @@ def feature_rows(pairs: Sequence[Pair], frequencies: WordFrequencies) -> npt.NDA
         named = name_pair(query, listed, person=person, weak=pair.weak, frequencies=frequencies)
         rows.append((named.score, *name_feature_values(named)))
     return np.array(rows, dtype=np.float64)
+
+
+def mined_negatives(split: str, count: int) -> list[Pair]:
+    """The best candidates (up to ``MINED_PER_CUSTOMER``) of the split's customers among the
+    split's own parties, but listed names a customer's name is: negatives as screening meets
+    them (see ``customer_screening.py``)."""
+    pairs = []
+    for number, customer in enumerate(screened(split, count, progress=True)):
+        own = [c for c in false_alerts(customer) if c.split == split]
+        for candidate in own[:MINED_PER_CUSTOMER]:
+            pairs.append(
+                Pair(
+                    query=customer.name,
+                    candidate=candidate.name,
+                    same=False,
+                    kind=customer.kind,
+                    category="mined",
+                    source="",
+                    split=split,
+                    query_party=f"customer:{number}",
+                    candidate_party="",
+                    weak=candidate.weak,
+                )
+            )
+    return pairs
+
+
+def customers_alerting(
+    split: str,
+    count: int,
+    intercept: float,
+    weights: dict[str, float],
+    frequencies: WordFrequencies,
+    threshold: float,
+) -> float:
+    """The share of the split's customers alerting wrongly under the fitted weights (their
+    candidates are those the shipped scorer kept: an estimate, exact when nothing changed)."""
+    best = []
+    for customer in screened(split, count, progress=True):
+        candidates = false_alerts(customer)
+        pairs = [
+            Pair(customer.name, c.name, False, customer.kind, "", "", split, "", "", weak=c.weak)
+            for c in candidates
+        ]
+        scores = (
+            probabilities(feature_rows(pairs, frequencies), intercept, weights) if pairs else []
+        )
+        best.append(max(scores, default=0.0))
+    return alerting_share(best, threshold)
 
 
 def _sign(column: str) -> int:
@@ -125,19 +183,26 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--held-out-source", choices=("ofac", "un"))
     parser.add_argument("--precision", type=float, default=0.97)
+    parser.add_argument(
+        "--mine", type=int, default=MINED_CUSTOMERS, help="customers to mine negatives from"
+    )
     args = parser.parse_args()
     frequencies = list_frequencies()
     train, dev = load_pairs("train"), load_pairs("dev")
     if args.held_out_source:
         train = [p for p in train if args.held_out_source not in p.source]
         dev = [p for p in dev if args.held_out_source not in p.source]
+    mined = mined_negatives("train", args.mine) if args.mine else []
+    print(f"{len(mined)} negatives mined from {args.mine} train customers")
     x_train, x_dev = feature_rows(train, frequencies), feature_rows(dev, frequencies)
     y_train = np.array([p.same for p in train], dtype=np.float64)
+    x_fit = np.vstack([x_train, feature_rows(mined, frequencies)]) if mined else x_train
+    y_fit = np.concatenate([y_train, np.zeros(len(mined))])
     # Pairs whose names share almost nothing (most are aliases no name matcher could find,
     # and unrelated names) say nothing about where a threshold should fall, and would pull
     # the name weight towards 0: the model is fitted where decisions are made.
-    fitted = x_train[:, 0] >= MIN_NAME_SCORE
-    intercept, weights = fit(x_train[fitted], y_train[fitted])
+    fitted = x_fit[:, 0] >= MIN_NAME_SCORE
+    intercept, weights = fit(x_fit[fitted], y_fit[fitted])
     print(f"intercept {intercept:+.3f}")
     for column, weight in weights.items():
         print(f"  {column:<24} {weight:+.3f}")
@@ -159,6 +224,12 @@ def main() -> None:
     precision, recall = precision_recall(dev_scored, threshold)
     print(f"dev at threshold {threshold}: precision {precision:.3f}, recall {recall:.3f}")
     figures["dev_at_threshold"] = {"precision": round(precision, 3), "recall": round(recall, 3)}
+    if args.mine:
+        alerting = customers_alerting(
+            "dev", DEV_CUSTOMERS, intercept, weights, frequencies, threshold
+        )
+        print(f"dev customers alerting at threshold {threshold}: {alerting:.1%}")
+        figures["dev_at_threshold"]["customers_alerting"] = round(alerting, 3)  # type: ignore[index]
     commonness = COLUMNS.index("common_words")
     if args.write and not args.held_out_source:
         current = json.loads(CALIBRATION.read_text(encoding="utf-8"))
@@ -168,7 +239,7 @@ def main() -> None:
             weights={c: round(weights[c], 4) for c in NAME_FEATURES},
             secondary=current["secondary"],
             threshold=threshold,
-            unknown_commonness=round(float(x_train[fitted][:, commonness].mean()), 4),
+            unknown_commonness=round(float(x_fit[fitted][:, commonness].mean()), 4),
             provenance={
                 "fitted_by": "benchmarks/fit_matcher.py",
                 "corpus_key": corpus_key(),
@@ -177,6 +248,8 @@ def main() -> None:
                 "threshold_chosen_on": f"dev split, precision at least {args.precision}",
                 "l2_penalty": PENALTY,
                 "min_name_score": MIN_NAME_SCORE,
+                "mined_customers": args.mine,
+                "mined_with": "the calibration in place before this one",
                 "figures": figures,
                 "secondary": current["provenance"].get("secondary", ""),
             },

@@ -34,6 +34,16 @@ Pairs:
   names are the same words (no name matcher can separate them) and likely "one person listed
   twice" (a shared birth year and ``token_sort_ratio`` ≥ 80). ``hard`` marks the categories
   conflicting_part, shared_surname, qualifier and distinctive_word.
+- **Look-alikes**, the negatives screening meets most: a name that resembles a listed one only
+  by chance. ``lookalike``: a party's primary name against the nearest name (``token_sort_ratio``)
+  of a different party of the group that shares no word with it. ``customer``: a name made the
+  way customers' names are, from the group's own name statistics (a person: the first name of
+  one listed person and the surname of another; an organisation: one or two words of other
+  organisations' names, each found in several parties' names, and a legal form), against its
+  nearest listed name, unless that name holds every one of its words (then the pair's label
+  would be a guess). Both come from every group, in proportion to its size
+  (``CUSTOMER_SHARE`` of its parties for ``customer``). Screening such names against the whole
+  lists is what ``benchmarks/customer_screening.py`` measures.
 
 Split by a stable hash of the party id (linked OFAC/UN persons share the UN party's hash):
 train 60 / dev 20 / test 20. Negatives take the query party's split and draw candidates from
@@ -59,11 +69,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import attrs
+import numpy as np
 from rapidfuzz import fuzz, process
 
 SEED = 20261206
 #: Bump whenever the pairs this module builds change.
-CODE_VERSION = "3"
+CODE_VERSION = "4"
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 CACHE = Path(__file__).resolve().parent / ".cache"
 SPLITS = ("train", "dev", "test")
@@ -71,6 +82,15 @@ SCRIPTS = frozenset({"cyrillic", "arabic", "hangul", "han", "greek", "ethiopic",
 HARD = frozenset({"conflicting_part", "shared_surname", "qualifier", "distinctive_word"})
 MAX_POSITIVES = 6
 RANDOM_SHARE = 0.25
+#: Customer-like names a group yields, per party of the group.
+CUSTOMER_SHARE = 0.5
+#: A word of a customer-like organisation's name is one at least this many parties' names have:
+#: a word of everyday business names ("trading", "star"), not a listed company's own name.
+CUSTOMER_WORD_PARTIES = 5
+#: The legal forms a customer-like organisation's name ends with.
+CUSTOMER_LEGAL_FORMS = ("llc", "ltd", "limited", "inc", "gmbh", "jsc", "sa", "corp", "ooo", "plc")
+#: Look-alikes are found among this many nearest names of a query.
+NEAREST = 25
 
 csv.field_size_limit(10**7)
 
@@ -697,6 +717,85 @@ class _Group:
                 yield pair
                 return
 
+    def nearest(self, texts: list[str]) -> list[list[int]]:
+        """For each text, the names of the group nearest to it, best first."""
+        found: list[list[int]] = []
+        for start in range(0, len(texts), 512):
+            scores = process.cdist(
+                texts[start : start + 512],
+                self.joined,
+                scorer=fuzz.token_sort_ratio,
+                dtype=np.uint8,
+                workers=-1,
+            )
+            limit = min(NEAREST, len(self.joined))
+            for row in scores:
+                best = np.argpartition(-row, limit - 1)[:limit]
+                found.append(sorted(best.tolist(), key=lambda e: (-int(row[e]), e)))
+        return found
+
+    def lookalikes(self, skipped: Counter[str]) -> Iterator[Pair]:
+        """Each party's primary name against the nearest name sharing no word with it."""
+        primaries = [next((n for n in p.names if n.primary), p.names[0]) for p in self.members]
+        texts = [" ".join(words(n.text)) for n in primaries]
+        for index, (qname, text, pool) in enumerate(
+            zip(primaries, texts, self.nearest(texts), strict=True)
+        ):
+            qwords = set(text.split())
+            unshared = [
+                e
+                for e in pool
+                if self.entries[e][0] != index and not qwords & set(self.joined[e].split())
+            ]
+            yield from self._first(index, qname, unshared, "lookalike", set(), skipped)
+
+    def customers(self, skipped: Counter[str]) -> Iterator[Pair]:
+        """Names made from the group's own name statistics against their nearest listed name."""
+        rng = random.Random(_stable(f"customers:{self.kind}:{self.split}:{len(self.members)}"))
+        made = [self._customer_name(rng) for _ in range(int(len(self.members) * CUSTOMER_SHARE))]
+        made = [name for name in made if name]
+        texts = [" ".join(words(name)) for name in made]
+        for number, (name, text, pool) in enumerate(
+            zip(made, texts, self.nearest(texts), strict=True)
+        ):
+            needed = set(content_words(text.split())) or set(text.split())
+            for e in pool[:3]:
+                if needed <= set(self.joined[e].split()):
+                    skipped["negative customer: a listed name holds all its words"] += 1
+                    continue
+                _, cname = self.entries[e]
+                if self.sorted_words[e] == tuple(sorted(text.split())):
+                    continue
+                customer = _Party(
+                    pid=f"customer:{self.kind}:{self.split}:{number}", list_id="", kind=self.kind
+                )
+                other = self.members[self.entries[e][0]]
+                yield _pair(
+                    customer, _Name(name), other, cname, False, "customer", other.source,
+                    self.split,
+                )  # fmt: skip
+                break
+
+    def _customer_name(self, rng: random.Random) -> str:
+        if self.kind == "person":
+            structured = [n.parts for _, n in self.entries if n.parts and n.parts[1]]
+            if len(structured) < 2:
+                return ""
+            first = rng.choice(structured)[1].split()[0]
+            surname = rng.choice(structured)[0]
+            return f"{first.title()} {surname.title()}"
+        content = [
+            w
+            for _, n in self.entries
+            if not n.original_script
+            for w in content_words(words(n.text))
+            if len(w) > 2 and w not in STOP and self.frequency[w] >= CUSTOMER_WORD_PARTIES
+        ]
+        if not content:
+            return ""
+        chosen = [rng.choice(content) for _ in range(rng.randint(1, 2))]
+        return " ".join([*chosen, rng.choice(CUSTOMER_LEGAL_FORMS)]).title()
+
     def negatives(self, index: int, skipped: Counter[str]) -> Iterator[Pair]:
         party = self.members[index]
         rng = random.Random(_stable(f"negatives:{party.pid}"))
@@ -781,6 +880,8 @@ def _negatives(parties: list[_Party], skipped: Counter[str]) -> Iterator[Pair]:
         group = _Group(kind, split, members, places)
         for index in range(len(members)):
             yield from group.negatives(index, skipped)
+        yield from group.lookalikes(skipped)
+        yield from group.customers(skipped)
 
 
 def build_pairs() -> tuple[list[Pair], Counter[str]]:

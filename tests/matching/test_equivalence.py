@@ -64,6 +64,13 @@ def plain_word_similarity(a: Token, b: Token) -> float:
     if Role.INITIAL in (a.role, b.role):
         return INITIAL_SIMILARITY if a.text[0] == b.text[0] else 0.0
     similarity = OSA.normalized_similarity(a.text, b.text)
+    if a.abjad or b.abjad:
+        # y and w may be read as the long vowels i and u they write.
+        long_vowels = str.maketrans("yw", "iu")
+        read = OSA.normalized_similarity(
+            a.text.translate(long_vowels), b.text.translate(long_vowels)
+        )
+        similarity = max(similarity, read)
     if any(len(key) >= 2 and key in b.keys for key in a.keys):
         if a.abjad or b.abjad:
             similarity = max(similarity, ABJAD_KEY_SIMILARITY)

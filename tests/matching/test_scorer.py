@@ -317,6 +317,19 @@ def test_longer_acronyms_say_more() -> None:
     assert "acronym" in irgc.explanation
 
 
+def test_an_acronym_of_three_letters_says_little() -> None:
+    # Three letters stand for very many names: a customer "Club Rus Plc" is not the listed
+    # "CRP" on the strength of its initials alone.
+    short = compare("Club Rus Plc", "CRP")
+    assert "short_acronym" in short.explanation
+    (feature,) = (f for f in short.features if f.feature == "short_acronym")
+    assert feature.weight < 0
+    assert short.score < compare("Club Rus Group Plc", "CRGP").score
+    irisl = compare("IRISL", "Islamic Republic of Iran Shipping Lines")
+    assert "acronym" in irisl.explanation
+    assert "short_acronym" not in irisl.explanation
+
+
 def test_every_feature_shows_its_value_and_contribution() -> None:
     match = compare("Mullah Mohammad Hasan Akhund", "MOHAMMAD HASSAN AKHUND")
     calibration = shipped_calibration()

@@ -11,7 +11,8 @@ Word similarity (:func:`token_similarity`), in this order:
    words share a consonant skeleton (:func:`~watchlist.matching.phonetic.phonetic_keys`): to 0.9
    if either word comes from a script written without short vowels (the Arabic ``hqna`` has
    nothing else to agree on), and half-way to 1 otherwise (``haqqani``/``hakkani`` 0.71 to
-   0.86);
+   0.86); where a side is from such a script, its ``y`` and ``w`` may also be read as the
+   long vowels ``i`` and ``u`` they write (ضیا, ``zya``, is Zia);
 4. a similarity under 0.65 counts as 0: different words, not a misspelling; except that two
    different legal forms (Ltd, LLC) count 0.5.
 
@@ -115,6 +116,8 @@ _levenshtein_similarity = Levenshtein.normalized_similarity
 # with a shared skeleton and 0 without. Told so, rapidfuzz stops early and gives 0 for them;
 # the margin keeps its rounding at the cutoff away from the similarities that count.
 _OSA_CUTOFF = 2 * SIMILARITY_FLOOR - 1 - 0.05
+#: Arabic script writes its long vowels with the letters read y and w: ضیا is zya and Zia.
+_LONG_VOWELS = str.maketrans("yw", "iu")
 _OSA_CUTOFF_ABJAD = SIMILARITY_FLOOR - 0.05
 
 
@@ -133,6 +136,12 @@ def _similarity(a: Token, b: Token, abjad: bool) -> float:
     similarity = _osa_similarity(
         a_text, b_text, score_cutoff=_OSA_CUTOFF_ABJAD if abjad else _OSA_CUTOFF
     )
+    if abjad:
+        a_read, b_read = a_text.translate(_LONG_VOWELS), b_text.translate(_LONG_VOWELS)
+        if (a_read, b_read) != (a_text, b_text):
+            similarity = max(
+                similarity, _osa_similarity(a_read, b_read, score_cutoff=_OSA_CUTOFF_ABJAD)
+            )
     b_keys = b.keys
     for key in a.keys:
         if len(key) >= 2 and key in b_keys:

@@ -189,6 +189,15 @@ def acronym(pair: NamePair) -> float:
     return min(letters, 6) / 6.0
 
 
+def short_acronym(pair: NamePair) -> float:
+    """The acronym has three letters or fewer (1), or four (0.5): so few letters stand for
+    very many names (CRP for Club Rus Plc as much as for anything else)."""
+    if not (pair.whole and _acronym(pair)):
+        return 0.0
+    letters = len(pair.query.single_word or pair.listed.single_word)
+    return min(1.0, max(0.0, (5 - letters) / 2))
+
+
 def _acronym(pair: NamePair) -> bool:
     return pair.score == ACRONYM_SIMILARITY and is_acronym(pair.query, pair.listed)
 
@@ -216,6 +225,7 @@ NAME_FEATURES: dict[str, NameFeature] = {
     "weak_alias": weak_alias,
     "whole_name": whole_name,
     "acronym": acronym,
+    "short_acronym": short_acronym,
     "organisation_rules": organisation_rules,
 }
 
@@ -234,6 +244,7 @@ AGAINST = frozenset(
         "conflicting_numbers",
         "weak_alias",
         "whole_name",
+        "short_acronym",
     }
 )
 #: Features that are evidence only for: weights at or above 0.

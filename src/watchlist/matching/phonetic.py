@@ -1,14 +1,14 @@
 """A consonant-skeleton key that lets transliterations of one name meet.
 
 Transliteration schemes disagree mostly on vowels (Usama/Osama, Qaida/Qaeda), on how they write
-one sound with two letters (Khakkani/Hakkani, Zhukov/Jukov), and on doubled letters
-(Haqqani/Haqani), and on voicing (Korean Kang-chin/Kang Jin under the two Korean
-romanisations; Qaddafi/Gaddafi). The key drops these differences: digraphs become one
-symbol, ``ch`` and ``j`` one, ``q``, ``g`` and ``k`` one, ``p`` and ``b`` one, ``t`` and ``d``
-one, vowels (and the half-vowels ``w`` and ``y``, which Arabic writes as long vowels) are
-dropped except that a word starting with a vowel keeps one ``a``, and runs of one symbol
-collapse. So Mohammed, Muhammad and the Arabic-script ``mhmd`` share a key, as do Haqqani,
-Hakkani, Khakkani and ``hqna``.
+one sound with two letters (Khakkani/Hakkani, Zhukov/Jukov, Tsvetkov/Czvetkov), and on doubled
+letters (Haqqani/Haqani), and on voicing (Korean Kang-chin/Kang Jin under the two Korean
+romanisations; Qaddafi/Gaddafi). The key drops these differences: digraphs become one symbol,
+``ch`` and ``j`` one, ``q``, ``g`` and ``k`` one, ``p`` and ``b`` one, ``t`` and ``d`` one,
+vowels (and the half-vowels ``w`` and ``y``, which Arabic writes as long vowels) are dropped
+except that a word starting with a vowel keeps one ``a``, and runs of one symbol collapse. So
+Mohammed, Muhammad and the Arabic-script ``mhmd`` share a key, as do Haqqani, Hakkani, Khakkani
+and ``hqna``.
 
 A shared key is evidence, not proof (Hassan and Hussein share one): the scorer counts it
 as a near match only where a vowel-less script makes it the best evidence there is, and as
@@ -24,7 +24,7 @@ import re
 _DIGRAPHS = (
     ("shch", "S"), ("sch", "S"), ("tch", "J"), ("dzh", "J"), ("kh", "H"), ("gh", "g"),
     ("zh", "J"), ("dj", "J"), ("ch", "J"), ("sh", "S"), ("ph", "f"), ("th", "t"), ("ts", "Z"),
-    ("tz", "Z"), ("ck", "k"), ("ou", "u"),
+    ("tz", "Z"), ("cz", "Z"), ("ck", "k"), ("ou", "u"),
 )  # fmt: skip
 _DIGRAPH_PATTERN = re.compile("|".join(re.escape(digraph) for digraph, _ in _DIGRAPHS))
 _DIGRAPH_MAP = dict(_DIGRAPHS)
