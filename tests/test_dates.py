@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from watchlist import DateRange, InputError, PartialDate
-from watchlist.dates import parse_birth_date, parse_partial_date, to_date
+from watchlist.dates import parse_birth_date, parse_partial_date, to_date, today
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,20 @@ def test_as_of_strings(text: str, expected: dt.date) -> None:
 def test_as_of_dates_and_datetimes() -> None:
     assert to_date(dt.date(2024, 6, 1)) == dt.date(2024, 6, 1)
     assert to_date(dt.datetime(2024, 6, 1, 12, 0)) == dt.date(2024, 6, 1)
+
+
+def test_a_timezone_aware_as_of_means_its_utc_date() -> None:
+    almaty = dt.timezone(dt.timedelta(hours=5))
+    washington = dt.timezone(dt.timedelta(hours=-4))
+    assert to_date(dt.datetime(2024, 6, 1, 1, 30, tzinfo=almaty)) == dt.date(2024, 5, 31)
+    assert to_date(dt.datetime(2024, 5, 31, 22, 0, tzinfo=washington)) == dt.date(2024, 6, 1)
+    assert to_date("2024-06-01T01:30:00+02:00") == dt.date(2024, 5, 31)
+    assert to_date("2024-06-01T01:30:00Z") == dt.date(2024, 6, 1)
+
+
+def test_today_is_the_utc_date() -> None:
+    before = dt.datetime.now(dt.UTC).date()
+    assert today() in (before, dt.datetime.now(dt.UTC).date())
 
 
 @given(st.integers(min_value=1, max_value=9999))

@@ -4,6 +4,12 @@ This is the only module that imports dateutil. A missing month or day is never f
 today's date (``dateutil.parser.parse("2012")`` would do that): a partial date keeps its
 precision, and where a full date is needed (an as-of date) it means the first day of the
 period it names, ``2024`` meaning 2024-01-01.
+
+Days are UTC days. Where no as-of date is given, "today" is today's date in UTC
+(:func:`today`), the clock of the audit record's timestamps: the day screened is the day of
+the record, wherever the machine runs and whatever its local time zone. A timezone-aware
+``datetime`` or timestamp string given as the as-of date means its UTC date
+(``2024-06-01T01:30:00+02:00`` is 2024-05-31); a naive one means its own calendar date.
 """
 
 from __future__ import annotations
@@ -119,14 +125,24 @@ def parse_birth_date(value: str | dt.date | PartialDate | DateRange) -> BirthDat
     return parse_partial_date(value)
 
 
+def today() -> dt.date:
+    """Today's date in UTC: the as-of date when none is given."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _utc_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(dt.UTC).date() if moment.utcoffset() is not None else moment.date()
+
+
 def to_date(value: str | dt.date | dt.datetime) -> dt.date:
     """An as-of date from a ``date``, a ``datetime`` or an ISO string.
 
     A partial string means the first day of the period it names (``2024-06`` is 2024-06-01);
-    a timestamp string (``2024-06-01T12:00:00+02:00``) means its own calendar date.
+    a timestamp with a time zone (a ``datetime`` or ``2024-06-01T01:30:00+02:00``) means its
+    UTC date, 2024-05-31; one without, its own calendar date.
     """
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _utc_date(value)
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
@@ -140,7 +156,7 @@ def to_date(value: str | dt.date | dt.datetime) -> dt.date:
             raise InputError(error.reason, field="as_of", value=value) from None
     if "T" in text:
         try:
-            return isoparse(text).date()
+            return _utc_date(isoparse(text))
         except ValueError:
             pass
     msg = f"expected an ISO date such as 2024, 2024-06 or 2024-06-01, got {value!r}"

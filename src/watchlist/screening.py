@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import attrs
 
-from watchlist.dates import to_date
+from watchlist.dates import to_date, today
 from watchlist.errors import (
     InputError,
     ListFormatError,
@@ -212,7 +212,7 @@ class Screener:
         rather than answer for a jurisdiction or date the loaded lists do not cover.
         """
         query = _as_query(party)
-        day = dt.date.today() if as_of is None else to_date(as_of)
+        day = today() if as_of is None else to_date(as_of)
         threshold = self.threshold if threshold is None else _check_threshold(threshold)
         options = _ScreenOptions(
             jurisdiction=jurisdiction, as_of=day, threshold=threshold, accept_stale=accept_stale
@@ -245,7 +245,7 @@ class Screener:
         number of chunks is in flight at a time. Processes are started with ``spawn``, so a
         script that calls this must guard its entry point with ``if __name__ == "__main__":``.
         """
-        day = dt.date.today() if as_of is None else to_date(as_of)
+        day = today() if as_of is None else to_date(as_of)
         threshold = self.threshold if threshold is None else _check_threshold(threshold)
         if workers < 1:
             msg = f"workers must be at least 1, got {workers}"
@@ -271,7 +271,7 @@ class Screener:
         Raises as :meth:`screen` does, so a batch can fail once, up front, instead of on
         every row.
         """
-        day = dt.date.today() if as_of is None else to_date(as_of)
+        day = today() if as_of is None else to_date(as_of)
         options = _ScreenOptions(
             jurisdiction=jurisdiction,
             as_of=day,

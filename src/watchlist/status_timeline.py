@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from watchlist.dates import to_date
+from watchlist.dates import to_date, today
 from watchlist.errors import InputError, NoCoverageError, UnknownJurisdictionError
 from watchlist.jurisdictions import AppliedList, Jurisdiction
 from watchlist.matching import FeatureScorer
@@ -215,7 +215,7 @@ def status_timeline(
 
     query = _as_query(party)
     first = to_date(start)
-    last = dt.date.today() if end is None else to_date(end)
+    last = today() if end is None else to_date(end)
     if last < first:
         msg = f"the range ends ({last.isoformat()}) before it starts ({first.isoformat()})"
         raise InputError(msg, field="end", value=last)

@@ -64,6 +64,7 @@ from typing import IO, Any
 
 import attrs
 
+from watchlist.dates import today
 from watchlist.errors import (
     IncompleteListWarning,
     ListFormatError,
@@ -90,6 +91,7 @@ MAX_BACKOFF = 300.0
 _CHUNK = 1 << 16
 _MAX_REDIRECTS = 5
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body")
+
 
 @functools.cache
 def user_agent() -> str:
@@ -763,7 +765,7 @@ def list_status(
     """
     from watchlist.screening import JURISDICTIONS_FILE, shipped_lists_dir
 
-    day = dt.date.today() if day is None else day
+    day = today() if day is None else day
     directory = shipped_lists_dir() if lists_dir is None else Path(lists_dir)
     if jurisdictions is None:
         jurisdictions = load_jurisdictions(directory / JURISDICTIONS_FILE)

@@ -317,6 +317,16 @@ def test_longer_acronyms_say_more() -> None:
     assert "acronym" in irgc.explanation
 
 
+def test_a_listed_name_inside_a_longer_name_of_generic_words_hits() -> None:
+    # Issue 17, item 3: trading words and legal forms count little; a distinctive word does.
+    taliban = Entry(id="6636", kind="organization", names=["Taliban"])
+    for name in ("Taliban Trading LLC", "The Taliban Group Ltd"):
+        match = compare(name, taliban)
+        assert match.score >= DEFAULT_THRESHOLD, name
+        assert "generic word" in match.explanation or "legal form" in match.explanation
+    assert compare("Pakistani Taliban", taliban).score < DEFAULT_THRESHOLD
+
+
 def test_an_acronym_of_three_letters_says_little() -> None:
     # Three letters stand for very many names: a customer "Club Rus Plc" is not the listed
     # "CRP" on the strength of its initials alone.

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from typing import Any
 
 from watchlist.cli._common import add_screening_options, describe_lists, load_screener
+from watchlist.dates import today
 from watchlist.model import Hit, ScreeningResult
 
 
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     result = screener.screen(
         args.name,
         jurisdiction=args.jurisdiction,
-        as_of=args.as_of or dt.date.today(),
+        as_of=args.as_of or today(),
         accept_stale=args.accept_stale,
     )
     print("\n".join(render(result)))

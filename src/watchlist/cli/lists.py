@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from watchlist.cli._common import add_list_options, parse_date
+from watchlist.dates import today
 from watchlist.jurisdictions import Jurisdiction, load_jurisdictions
 from watchlist.model import Coverage, ListInfo
 from watchlist.screening import JURISDICTIONS_FILE, shipped_lists_dir
@@ -307,7 +308,7 @@ class _Row:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    today = args.as_of or dt.date.today()
+    day = args.as_of or today()
     lists_dir = shipped_lists_dir() if args.lists is None else Path(args.lists)
     rows = _curated_rows(lists_dir)
     store = Store.default() if args.store is None else Store(args.store)
@@ -315,7 +316,7 @@ def run_show(args: argparse.Namespace) -> int:
     jurisdictions = load_jurisdictions(
         lists_dir / JURISDICTIONS_FILE if args.jurisdictions is None else args.jurisdictions
     )
-    print("\n".join(_render(rows, jurisdictions, today)))
+    print("\n".join(_render(rows, jurisdictions, day)))
     return 0
 
 

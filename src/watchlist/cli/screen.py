@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import time
 from typing import IO, Any
@@ -24,6 +23,7 @@ from watchlist.cli._common import (
     load_screener,
     output_format,
 )
+from watchlist.dates import today
 
 _DESCRIPTION = """\
 Screen every row of a delimited file (CSV) against the lists a jurisdiction applies on a date.
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
             args.input,
             args.output,
             jurisdiction=args.jurisdiction,
-            as_of=args.as_of or dt.date.today(),
+            as_of=args.as_of or today(),
             columns=column_map(args),
             output_format=chosen_format,
             per_row=args.per_row,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from watchlist.cli._common import add_list_options, load_screener, parse_date
+from watchlist.dates import today
 from watchlist.errors import InputError
 from watchlist.status_svg import render_svg
 from watchlist.status_timeline import StatusTimeline
@@ -93,7 +94,7 @@ def _codes(text: str) -> list[str]:
 
 
 def _to_date(text: str) -> object:
-    return dt.date.today() if text.strip().lower() == "today" else parse_date(text)
+    return today() if text.strip().lower() == "today" else parse_date(text)
 
 
 def run(args: argparse.Namespace) -> int:
