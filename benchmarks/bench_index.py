@@ -101,9 +101,7 @@ def perturb(name: str, rng: random.Random) -> str:
 def queries(versions: list[ListVersion], others: list[str], count: int) -> list[str]:
     rng = random.Random(20260301)
     listed = sorted({n.value for v in versions for e in v.entries for n in e.names})
-    return [
-        rng.choice(others) if k % 2 else perturb(rng.choice(listed), rng) for k in range(count)
-    ]
+    return [rng.choice(others) if k % 2 else perturb(rng.choice(listed), rng) for k in range(count)]
 
 
 def screener(versions: list[ListVersion], scorer: FeatureScorer | None = None) -> Screener:

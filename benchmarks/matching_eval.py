@@ -146,9 +146,7 @@ def list_frequencies() -> WordFrequencies:
     counts them (``watchlist.matching.frequency``)."""
     from watchlist.matching.frequency import WordFrequencies
 
-    return WordFrequencies.from_names(
-        name.text for party in read_parties() for name in party.names
-    )
+    return WordFrequencies.from_names(name.text for party in read_parties() for name in party.names)
 
 
 def logic_v2_scorer() -> Callable[[Pair, int], float]:

@@ -121,9 +121,7 @@ def queries(draw: st.DrawFn, records: Records, others: list[str]) -> Party:
 
 
 thresholds = st.floats(min_value=0.5, max_value=1.0)
-SLOW = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SLOW
@@ -171,9 +169,7 @@ def test_common_words_do_not_drag_in_every_record_bearing_them(
 ) -> None:
     records, index, _ = full_lists
     query = Party(name="Mohammed Ali Hassan Ridwanullah")
-    with_mohammed = sum(
-        any("MOHAMMED" in n.value.upper() for n in e.names) for _, e in records
-    )
+    with_mohammed = sum(any("MOHAMMED" in n.value.upper() for n in e.names) for _, e in records)
     candidates = index.candidates(query, 0.8)
     assert candidates is not None
     assert len(candidates) < with_mohammed / 4

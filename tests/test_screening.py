@@ -48,9 +48,7 @@ def screener_over(*list_entries: Entry, published: dt.date = dt.date(2026, 1, 1)
 
 
 def naive_in_force(entry: Entry, day: dt.date) -> bool:
-    return any(
-        d.start <= day and (d.end is None or day < d.end) for d in entry.designations
-    )
+    return any(d.start <= day and (d.end is None or day < d.end) for d in entry.designations)
 
 
 @given(entry=entries(), day=days)

@@ -72,9 +72,7 @@ class NoCoverageError(WatchlistError, LookupError):
 class StaleListError(WatchlistError):
     """The newest version of a list is older than its maximum age allows on the as-of date."""
 
-    def __init__(
-        self, *, list_id: str, as_of: dt.date, newest: dt.date, max_age_days: int
-    ) -> None:
+    def __init__(self, *, list_id: str, as_of: dt.date, newest: dt.date, max_age_days: int) -> None:
         self.list_id = list_id
         self.as_of = as_of
         self.newest = newest

@@ -421,9 +421,7 @@ class CandidateIndex:
         assert isinstance(abjad, np.ndarray)
         assert isinstance(organisations, np.ndarray)
         self.__dict__.update(state)
-        self._tokens = [
-            word_token(*each) for each in zip(self._words, abjad.tolist(), strict=True)
-        ]
+        self._tokens = [word_token(*each) for each in zip(self._words, abjad.tolist(), strict=True)]
         self._organisations: dict[int, PreparedName] = {
             name_id: prepare(self._name_values[name_id]) for name_id in organisations.tolist()
         }

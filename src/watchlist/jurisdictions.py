@@ -25,9 +25,7 @@ class AppliedList:
     start: dt.date = attrs.field(converter=to_date)
     basis: str
     source: str
-    end: dt.date | None = attrs.field(
-        default=None, converter=attrs.converters.optional(to_date)
-    )
+    end: dt.date | None = attrs.field(default=None, converter=attrs.converters.optional(to_date))
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)

@@ -64,9 +64,9 @@ def person_names(
     *, min_parts: int = 2, max_parts: int = 4, script: str = "Latn"
 ) -> st.SearchStrategy[str]:
     """A person's name of distinct words in one script."""
-    return st.lists(
-        name_words(script), min_size=min_parts, max_size=max_parts, unique=True
-    ).map(" ".join)
+    return st.lists(name_words(script), min_size=min_parts, max_size=max_parts, unique=True).map(
+        " ".join
+    )
 
 
 def any_script_names(*, min_parts: int = 1, max_parts: int = 4) -> st.SearchStrategy[str]:
@@ -133,9 +133,7 @@ def perturbed(name: str) -> st.SearchStrategy[str]:
     )
 
 
-def partial_dates(
-    min_year: int = 1930, max_year: int = 2010
-) -> st.SearchStrategy[PartialDate]:
+def partial_dates(min_year: int = 1930, max_year: int = 2010) -> st.SearchStrategy[PartialDate]:
     """A date known to the year, the month or the day."""
     return st.dates(dt.date(min_year, 1, 1), dt.date(max_year, 12, 31)).flatmap(
         lambda day: st.sampled_from(

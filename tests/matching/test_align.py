@@ -28,9 +28,7 @@ def brute_force_best(worth: list[list[float]]) -> float:
     for size in range(min(rows, columns) + 1):
         for chosen_rows in itertools.combinations(range(rows), size):
             for chosen_columns in itertools.permutations(range(columns), size):
-                total = sum(
-                    worth[i][j] for i, j in zip(chosen_rows, chosen_columns, strict=True)
-                )
+                total = sum(worth[i][j] for i, j in zip(chosen_rows, chosen_columns, strict=True))
                 best = max(best, total)
     return best
 

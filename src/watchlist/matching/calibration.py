@@ -120,9 +120,7 @@ class Calibration:
         evidence for at its largest, the evidence against absent)."""
         return self._reach(name_score) + self._bonus
 
-    def name_floor(
-        self, threshold: float, *, secondary: float = 0.0, whole: bool = False
-    ) -> float:
+    def name_floor(self, threshold: float, *, secondary: float = 0.0, whole: bool = False) -> float:
         """The least name score with which a listed name could reach ``threshold``, when the
         secondary evidence adds at most ``secondary`` log-odds; below 0 if any name could.
         ``whole``: of a name score that organisations' names compared whole give (which the

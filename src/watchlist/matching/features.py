@@ -378,9 +378,7 @@ def nationality_feature(
     shared = sorted(set(query) & set(listed))
     if shared:
         weight = weights["nationality_shared"]
-        return FeatureScore(
-            "nationality", 1.0, weight, f"both {', '.join(shared)} ({weight:+.2f})"
-        )
+        return FeatureScore("nationality", 1.0, weight, f"both {', '.join(shared)} ({weight:+.2f})")
     weight = weights["nationality_conflict"]
     return FeatureScore(
         "nationality", 0.0, weight,

@@ -227,9 +227,7 @@ class FeatureScorer:
             kind = kind_feature(query.kind, entry.kind, weights)
             if kind is not None:
                 features.append(kind)
-        log_odds = best.log_odds + sum(
-            feature.weight for feature in features[len(best.features) :]
-        )
+        log_odds = best.log_odds + sum(feature.weight for feature in features[len(best.features) :])
         # Rounded, so that the same evidence gives the same score on every platform's libm.
         # Names with nothing left to compare say nothing whatever else agrees.
         score = round(calibration.probability(log_odds), 9) if best.comparable else 0.0
