@@ -48,7 +48,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from watchlist import Entry, Match, Name, Party, Screener
-from watchlist.batch import ColumnMap, screen_file, sidecar_paths
+from watchlist.batch.columns import ColumnMap
+from watchlist.batch.run import screen_file, sidecar_paths
 
 FIRST_NAMES = (
     "John", "Mary", "James", "Anna", "Maria", "Ivan", "Olga", "Sergei", "Elena", "Dmitry",

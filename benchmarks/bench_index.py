@@ -47,11 +47,11 @@ from bench_batch import ordinary_name
 from rapidfuzz import fuzz, process
 
 from watchlist import Party, Screener
-from watchlist.jurisdictions import AppliedList, Jurisdiction
+from watchlist.lists.formats import ofac_csv, un_xml
+from watchlist.lists.jurisdictions import AppliedList, Jurisdiction
 from watchlist.matching import FeatureScorer
+from watchlist.matching.normalize import normalize_name
 from watchlist.model import ListVersion, ScreeningResult
-from watchlist.normalize import normalize_name
-from watchlist.sources import ofac_csv, un_xml
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 JURISDICTION = "BENCH"

@@ -10,8 +10,8 @@ ordinary names (first names and surnames as banks see them, Latin and Cyrillic) 
 twenty, the primary name of a real SDN entry, and the names of the entries that changed that
 week among the first rows, so that changes are found. Then, in one run, side by side:
 
-- the delta: :func:`watchlist.rescreen.rescreen` from the first date to the second, on every
-  customer;
+- the delta: :func:`watchlist.screening.rescreen.rescreen` from the first date to the
+  second, on every customer;
 - the baseline: two full screenings (``Screener.screen_many`` on each date), compared by
   (list, entry) hit sets, which is what the delta replaces.
 
@@ -41,9 +41,9 @@ from pathlib import Path
 
 from watchlist import ListVersion, Party, Screener
 from watchlist.errors import IncompleteListWarning
-from watchlist.jurisdictions import AppliedList, Jurisdiction
-from watchlist.rescreen import ChangeKind, plan, rescreen
-from watchlist.sources import ofac_csv
+from watchlist.lists.formats import ofac_csv
+from watchlist.lists.jurisdictions import AppliedList, Jurisdiction
+from watchlist.screening.rescreen import ChangeKind, plan, rescreen
 from watchlist.testing import CYRILLIC_WORDS
 
 DAILY = (

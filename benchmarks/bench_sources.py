@@ -7,7 +7,7 @@ read into a list, nothing else done), as ratios:
 
 - **cold parse** of the full SDN as published 2024-05-03
   (``ofac_sdn/snapshots/sdn_2024-05-03_*.csv``, about 15k entries) by
-  ``watchlist.sources.registry.read``; target 1.0 s;
+  ``watchlist.lists.registry.read``; target 1.0 s;
 - **cached reload** of that version from a version store (``Store.load``, which reads the JSON
   compiled cache); target 0.15 s;
 - **timeline** of all 308 daily SDN versions (``ofac_sdn/daily/*.tar.xz``, unpacked to a
@@ -67,14 +67,14 @@ def _csv_rows(paths: list[Path]) -> str:
 
 
 def _cold_parse(path: Path) -> str:
-    from watchlist.sources import registry
+    from watchlist.lists import registry
 
     version = registry.read("us-ofac-sdn", path, published=SDN_DAY)
     return f"{len(version.entries)} entries"
 
 
 def _cached_reload(store_dir: Path) -> str:
-    from watchlist.store import Store
+    from watchlist.lists.store import Store
 
     [version] = Store(store_dir).load("us-ofac-sdn")
     return f"{len(version.entries)} entries"
@@ -86,8 +86,8 @@ def _daily_files(daily_dir: Path) -> list[tuple[Path, dt.date]]:
 
 
 def _timeline(daily_dir: Path) -> str:
-    from watchlist.sources import registry
-    from watchlist.timeline import Timeline
+    from watchlist.lists import registry
+    from watchlist.lists.timeline import Timeline
 
     files = _daily_files(daily_dir)
     by_day = {}
@@ -119,7 +119,7 @@ def _last_of_each_day(daily_dir: Path) -> list[tuple[Path, dt.date]]:
 
 
 def _store_history(daily_dir: Path) -> str:
-    from watchlist.store import Store
+    from watchlist.lists.store import Store
 
     store_dir = daily_dir.parent / "history-store"
     # The traced run starts afresh too (the timed run comes first, on no store).
@@ -131,8 +131,8 @@ def _store_history(daily_dir: Path) -> str:
 
 
 def _history_reload(daily_dir: Path) -> str:
-    from watchlist.store import Store
-    from watchlist.timeline import Timeline
+    from watchlist.lists.store import Store
+    from watchlist.lists.timeline import Timeline
 
     versions = Store(daily_dir.parent / "history-store").load("us-ofac-sdn")
     timeline = Timeline.from_versions(versions)
@@ -142,9 +142,9 @@ def _history_reload(daily_dir: Path) -> str:
 def _run(task: Callable[[Path], str], argument: Path, traced: bool) -> tuple[float, float, str]:
     warnings.simplefilter("ignore")  # the lone sdn.csv files warn that aliases are missing
     # Imported before the clock starts: the figures are for reading, not for starting Python.
-    import watchlist.sources.ofac_csv
-    import watchlist.store
-    import watchlist.timeline  # noqa: F401
+    import watchlist.lists.formats.ofac_csv
+    import watchlist.lists.store
+    import watchlist.lists.timeline  # noqa: F401
 
     if traced:
         tracemalloc.start()
@@ -185,7 +185,7 @@ def _csv_of_dir(directory: Path) -> str:
 
 
 def _prepare_store(snapshot: Path, store_dir: Path) -> None:
-    from watchlist.store import Store
+    from watchlist.lists.store import Store
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

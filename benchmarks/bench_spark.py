@@ -36,7 +36,7 @@ from bench_batch import generate
 from pyspark.sql import SparkSession
 
 from watchlist import Party, Screener
-from watchlist.spark import screen_dataframe
+from watchlist.batch.spark import screen_dataframe
 
 WORKERS = 2
 

@@ -6,7 +6,7 @@ In one run, side by side, as ratios to a baseline that only walks the same XML
 (``xml.etree.ElementTree.iterparse``, every element cleared once read, nothing else done):
 
 - **parse** of ``un_sc/consolidated_2026-02-27.xml`` (1,003 entries, 2 MB) by
-  ``watchlist.sources.un_xml.parse``: hardened parsing (defusedxml), entries, SHA-256;
+  ``watchlist.lists.formats.un_xml.parse``: hardened parsing (defusedxml), entries, SHA-256;
 - **timeline** of the seven consolidated versions 2015-2026: each parsed, then
   ``Timeline.from_versions``.
 
@@ -23,8 +23,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-from watchlist.sources import un_xml
-from watchlist.timeline import Timeline
+from watchlist.lists.formats import un_xml
+from watchlist.lists.timeline import Timeline
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 NEWEST = "consolidated_2026-02-27.xml"

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 #: What the server does for a path: called with the request handler.
 Behaviour = Callable[["_Handler"], None]
@@ -34,7 +34,8 @@ class Publisher:
 
     @property
     def base(self) -> str:
-        host, port = self._server.server_address[:2]
+        # Bound to ("127.0.0.1", 0): an IPv4 address, so the host is text.
+        host, port = cast("tuple[str, int]", self._server.server_address[:2])
         return f"http://{host}:{port}"
 
     def url(self, path: str) -> str:

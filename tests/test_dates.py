@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from watchlist import DateRange, InputError, PartialDate
-from watchlist.dates import parse_birth_date, parse_partial_date, to_date, today
+from watchlist._rules import to_date, today
+from watchlist.dates import parse_birth_date, parse_partial_date
 
 
 @pytest.mark.parametrize(

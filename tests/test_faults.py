@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from watchlist import ListFormatError, StoreError
-from watchlist.store import Store
+from watchlist.lists.store import Store
 
 SDN = "us-ofac-sdn"
 DAY = "2022-11-30"
@@ -97,7 +97,7 @@ def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 
 
 def _no_screening(monkeypatch: pytest.MonkeyPatch) -> None:
-    from watchlist.screening import Screener
+    from watchlist.screening.screener import Screener
 
     def refuse(*_args: object, **_options: object) -> object:
         raise AssertionError("screened before the output path was checked")
@@ -134,7 +134,7 @@ def test_a_full_disk_is_exit_3_with_one_line_and_no_partial_files(
 ) -> None:
     import errno
 
-    from watchlist import batch
+    from watchlist.batch import run as batch
 
     def full(self: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out.csv"))
@@ -182,7 +182,7 @@ def test_a_watchlist_error_is_exit_2_in_one_line(capsys: pytest.CaptureFixture[s
 def test_an_interrupt_is_exit_130_and_leaves_no_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from watchlist import batch
+    from watchlist.batch import run as batch
 
     real = batch._Screening.write_result
     calls = []
@@ -201,7 +201,7 @@ def test_an_interrupt_is_exit_130_and_leaves_no_output(
 
 
 def test_a_deeply_nested_ftm_file_is_a_list_format_error(tmp_path: Path) -> None:
-    from watchlist.sources import ftm_json
+    from watchlist.lists.formats import ftm_json
 
     path = tmp_path / "entities.ftm.json"
     path.write_text('{"id": "x", "schema": "Person"}\n' + "[" * 200_000 + "]" * 200_000 + "\n")

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from watchlist import Party
 from watchlist.dates import DateRange, PartialDate
-from watchlist.normalize import cyrillic_spellings, script_of
+from watchlist.matching.normalize import cyrillic_spellings
+from watchlist.model import script_of
 from watchlist.testing import (
     TITLES,
     any_script_names,

@@ -7,6 +7,11 @@
 False
 """
 
+import importlib.metadata
+
+from watchlist.batch.columns import ColumnMap
+from watchlist.batch.rescreen import rescreen_file
+from watchlist.batch.run import screen_file
 from watchlist.dates import DateRange, PartialDate
 from watchlist.errors import (
     IncompleteListWarning,
@@ -22,8 +27,12 @@ from watchlist.errors import (
     WatchlistError,
     WatchlistWarning,
 )
-from watchlist.jurisdictions import AppliedList, Jurisdiction
-from watchlist.matching import compare
+from watchlist.lists.jurisdictions import AppliedList, Jurisdiction
+from watchlist.lists.store import Store
+from watchlist.lists.timeline import Timeline
+from watchlist.lists.update import update_lists
+from watchlist.matching import FeatureScorer, IndexedScorer, Scorer, compare
+from watchlist.matching.normalize import normalize_name
 from watchlist.model import (
     AliasStrength,
     Coverage,
@@ -43,22 +52,20 @@ from watchlist.model import (
     Rejection,
     ScreeningResult,
 )
-from watchlist.normalize import normalize_name
-from watchlist.screening import Screener
-from watchlist.status_timeline import (
+from watchlist.screening.rescreen import rescreen
+from watchlist.screening.screener import Screener
+from watchlist.screening.status import (
     JurisdictionStatus,
     ListedPeriod,
     StatusChange,
     StatusEvent,
     StatusTimeline,
 )
-from watchlist.store import Store
-from watchlist.timeline import Timeline
-from watchlist.update import update_lists
 
 __all__ = [
     "AliasStrength",
     "AppliedList",
+    "ColumnMap",
     "Coverage",
     "DateRange",
     "Designation",
@@ -66,9 +73,11 @@ __all__ = [
     "EntityKind",
     "Entry",
     "FeatureScore",
+    "FeatureScorer",
     "Hit",
     "Identifier",
     "IncompleteListWarning",
+    "IndexedScorer",
     "InputError",
     "Jurisdiction",
     "JurisdictionStatus",
@@ -84,6 +93,7 @@ __all__ = [
     "PartialDate",
     "Party",
     "Rejection",
+    "Scorer",
     "Screener",
     "ScreeningResult",
     "StaleListError",
@@ -98,7 +108,14 @@ __all__ = [
     "UpdateError",
     "WatchlistError",
     "WatchlistWarning",
+    "__version__",
     "compare",
     "normalize_name",
+    "rescreen",
+    "rescreen_file",
+    "screen_file",
     "update_lists",
 ]
+
+#: The installed version of watchlist, as every audit record reports it.
+__version__ = importlib.metadata.version("watchlist")

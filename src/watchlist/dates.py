@@ -1,15 +1,7 @@
 """Dates as sanctions lists and banks write them: full, partial (``1964``, ``1964-05``) or ranges.
 
-This is the only module that imports dateutil. A missing month or day is never filled in from
-today's date (``dateutil.parser.parse("2012")`` would do that): a partial date keeps its
-precision, and where a full date is needed (an as-of date) it means the first day of the
-period it names, ``2024`` meaning 2024-01-01.
-
-Days are UTC days. Where no as-of date is given, "today" is today's date in UTC
-(:func:`today`), the clock of the audit record's timestamps: the day screened is the day of
-the record, wherever the machine runs and whatever its local time zone. A timezone-aware
-``datetime`` or timestamp string given as the as-of date means its UTC date
-(``2024-06-01T01:30:00+02:00`` is 2024-05-31); a naive one means its own calendar date.
+A missing month or day is never filled in: a partial date keeps its precision. As-of dates
+(a full date, in UTC, defaulting to today) are :mod:`watchlist._rules`.
 """
 
 from __future__ import annotations
@@ -18,11 +10,11 @@ import datetime as dt
 import re
 
 import attrs
-from dateutil.parser import isoparse
 
 from watchlist.errors import InputError
 
-_PARTIAL_ISO = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
+#: An ISO date to the year, the month or the day: ``1964``, ``1964-05``, ``1964-05-02``.
+PARTIAL_ISO = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
 
 
 @attrs.frozen(order=True)
@@ -103,7 +95,7 @@ def parse_partial_date(value: str | dt.date | PartialDate) -> PartialDate:
         value = value.date()
     if isinstance(value, dt.date):
         return PartialDate(value.year, value.month, value.day)
-    match = _PARTIAL_ISO.fullmatch(value.strip())
+    match = PARTIAL_ISO.fullmatch(value.strip())
     if match is None:
         msg = f"expected an ISO date such as 1964, 1964-05 or 1964-05-02, got {value!r}"
         raise InputError(msg, field="date", value=value)
@@ -123,41 +115,3 @@ def parse_birth_date(value: str | dt.date | PartialDate | DateRange) -> BirthDat
         start, _, end = value.partition("/")
         return DateRange(parse_partial_date(start), parse_partial_date(end))
     return parse_partial_date(value)
-
-
-def today() -> dt.date:
-    """Today's date in UTC: the as-of date when none is given."""
-    return dt.datetime.now(dt.UTC).date()
-
-
-def _utc_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(dt.UTC).date() if moment.utcoffset() is not None else moment.date()
-
-
-def to_date(value: str | dt.date | dt.datetime) -> dt.date:
-    """An as-of date from a ``date``, a ``datetime`` or an ISO string.
-
-    A partial string means the first day of the period it names (``2024-06`` is 2024-06-01);
-    a timestamp with a time zone (a ``datetime`` or ``2024-06-01T01:30:00+02:00``) means its
-    UTC date, 2024-05-31; one without, its own calendar date.
-    """
-    if isinstance(value, dt.datetime):
-        return _utc_date(value)
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        msg = f"expected a date, a datetime or an ISO date string, got {type(value).__name__}"
-        raise InputError(msg, field="as_of", value=value)
-    text = value.strip()
-    if _PARTIAL_ISO.fullmatch(text):
-        try:
-            return parse_partial_date(text).first_day
-        except InputError as error:
-            raise InputError(error.reason, field="as_of", value=value) from None
-    if "T" in text:
-        try:
-            return _utc_date(isoparse(text))
-        except ValueError:
-            pass
-    msg = f"expected an ISO date such as 2024, 2024-06 or 2024-06-01, got {value!r}"
-    raise InputError(msg, field="as_of", value=value)

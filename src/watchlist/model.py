@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from watchlist.dates import BirthDate, DateRange, PartialDate, parse_birth_date, to_date
+from watchlist._rules import to_date
+from watchlist.dates import BirthDate, DateRange, PartialDate, parse_birth_date
 from watchlist.errors import InputError
-from watchlist.normalize import script_of
 
 
 class EntityKind(enum.StrEnum):
@@ -106,6 +108,38 @@ def _stripped(value: object) -> str:
 
 def _optional_country(value: str | None) -> str | None:
     return value.strip().upper() if value else None
+
+
+_SCRIPT_CODES = {
+    "LATIN": "Latn",
+    "CYRILLIC": "Cyrl",
+    "ARABIC": "Arab",
+    "GREEK": "Grek",
+    "HEBREW": "Hebr",
+    "CJK": "Hani",
+    "HANGUL": "Hang",
+    "HIRAGANA": "Jpan",
+    "KATAKANA": "Jpan",
+    "DEVANAGARI": "Deva",
+    "GEORGIAN": "Geor",
+    "ARMENIAN": "Armn",
+    "THAI": "Thai",
+}
+
+
+def script_of(text: str) -> str:
+    """The ISO 15924 code of the script most letters of ``text`` are in (``Zyyy`` if none)."""
+    if text.isascii():
+        # The only ASCII letters are Latin ones: no need to look each character up.
+        return "Latn" if any(char.isalpha() for char in text) else "Zyyy"
+    counts: Counter[str] = Counter()
+    for char in text:
+        if char.isalpha():
+            family = unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
+            counts[_SCRIPT_CODES.get(family, "Zyyy")] += 1
+    if not counts:
+        return "Zyyy"
+    return counts.most_common(1)[0][0]
 
 
 def _script_of_value(name: Name) -> str:

@@ -26,8 +26,8 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from watchlist.dates import BirthDate, DateRange, PartialDate
+from watchlist.matching.normalize import cyrillic_spellings
 from watchlist.model import EntityKind, Identifier, Party
-from watchlist.normalize import cyrillic_spellings
 
 #: Name words as lists romanise them; none is a title, particle or legal form.
 LATIN_WORDS = (

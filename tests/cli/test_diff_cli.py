@@ -9,7 +9,7 @@ import pytest
 
 from watchlist.cli import main
 from watchlist.errors import IncompleteListWarning
-from watchlist.store import Store
+from watchlist.lists.store import Store
 
 
 @pytest.fixture(autouse=True)

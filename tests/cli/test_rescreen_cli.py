@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from watchlist.rescreen import CHANGE_COLUMNS
+from watchlist.batch.schema import CHANGE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 CUSTOMERS = ROOT / "tests" / "data" / "rescreen" / "customers.csv"

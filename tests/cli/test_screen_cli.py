@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from watchlist.batch import Progress
+from watchlist.batch.reader import Progress
 from watchlist.cli.screen import ProgressBar
 
 ROOT = Path(__file__).resolve().parents[2]

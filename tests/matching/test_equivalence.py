@@ -33,8 +33,7 @@ from watchlist.matching.evidence import name_feature_values
 from watchlist.matching.features import BestName, best_name, name_pair, person_rules
 from watchlist.matching.frequency import WordFrequencies
 from watchlist.matching.names import Role, Token, prepare
-from watchlist.model import AliasStrength, EntityKind, Name
-from watchlist.normalize import script_of
+from watchlist.model import AliasStrength, EntityKind, Name, script_of
 from watchlist.testing import any_script_names, made_up_words, person_names
 
 

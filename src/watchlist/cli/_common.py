@@ -8,12 +8,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import cast
 
-from watchlist.batch import DEFAULT_MAX_FIELD_LENGTH, ColumnMap, OutputFormat
-from watchlist.dates import to_date
+from watchlist._rules import to_date
+from watchlist.batch.columns import ColumnMap
+from watchlist.batch.reader import DEFAULT_MAX_FIELD_LENGTH
+from watchlist.batch.schema import OutputFormat
 from watchlist.errors import InputError
+from watchlist.lists.loading import shipped_lists_dir
+from watchlist.lists.store import Store
 from watchlist.model import ListUse
-from watchlist.screening import Screener, shipped_lists_dir
-from watchlist.store import Store
+from watchlist.screening.screener import Screener
 
 
 def add_screening_options(parser: argparse.ArgumentParser) -> None:

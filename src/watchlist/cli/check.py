@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from watchlist._rules import today
 from watchlist.cli._common import add_screening_options, describe_lists, load_screener
-from watchlist.dates import today
 from watchlist.model import Hit, ScreeningResult
 
 

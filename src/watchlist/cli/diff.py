@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from watchlist.cli._common import add_list_options, load_screener, parse_date
-from watchlist.diff import diff
-from watchlist.store import Store, default_store_path
+from watchlist.lists.diff import diff
+from watchlist.lists.store import Store, default_store_path
 
 _EPILOG = """exit status:
   0  compared, nothing changed

@@ -15,15 +15,14 @@ from typing import Any
 
 import attrs
 
+from watchlist._rules import today
 from watchlist.cli._common import add_list_options, parse_date
-from watchlist.dates import today
-from watchlist.jurisdictions import Jurisdiction, load_jurisdictions
-from watchlist.model import Coverage, ListInfo
-from watchlist.screening import JURISDICTIONS_FILE, shipped_lists_dir
-from watchlist.sources import curated
-from watchlist.sources.registry import OFFICIAL_LISTS
-from watchlist.store import Store, default_store_path
-from watchlist.update import (
+from watchlist.lists.formats import curated
+from watchlist.lists.jurisdictions import Jurisdiction, load_jurisdictions
+from watchlist.lists.loading import JURISDICTIONS_FILE, shipped_lists_dir
+from watchlist.lists.registry import OFFICIAL_LISTS
+from watchlist.lists.store import Store, default_store_path
+from watchlist.lists.update import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     SOURCES_ENV,
@@ -34,6 +33,7 @@ from watchlist.update import (
     shipped_source_names,
     update_lists,
 )
+from watchlist.model import Coverage, ListInfo
 
 _LIST_IDS = ", ".join([*OFFICIAL_LISTS, "opensanctions-<dataset>"])
 

@@ -10,6 +10,8 @@ import argparse
 import sys
 from typing import Any
 
+from watchlist.batch.rescreen import RescreenSummary, rescreen_file
+from watchlist.batch.schema import CHANGE_COLUMNS
 from watchlist.cli._common import (
     add_input_options,
     add_list_options,
@@ -21,7 +23,6 @@ from watchlist.cli._common import (
     parse_date,
 )
 from watchlist.cli.screen import ProgressBar
-from watchlist.rescreen import CHANGE_COLUMNS, RescreenSummary, rescreen_file
 
 _DESCRIPTION = """\
 Re-screen every row of a delimited file (CSV) against what changed on the lists a jurisdiction

@@ -7,13 +7,10 @@ import sys
 import time
 from typing import IO, Any
 
-from watchlist.batch import (
-    PER_HIT_COLUMNS,
-    PER_ROW_COLUMNS,
-    BatchSummary,
-    Progress,
-    screen_file,
-)
+from watchlist._rules import today
+from watchlist.batch.reader import Progress
+from watchlist.batch.run import BatchSummary, screen_file
+from watchlist.batch.schema import PER_HIT_COLUMNS, PER_ROW_COLUMNS
 from watchlist.cli._common import (
     add_input_options,
     add_screening_options,
@@ -23,7 +20,6 @@ from watchlist.cli._common import (
     load_screener,
     output_format,
 )
-from watchlist.dates import today
 
 _DESCRIPTION = """\
 Screen every row of a delimited file (CSV) against the lists a jurisdiction applies on a date.

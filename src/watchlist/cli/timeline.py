@@ -14,11 +14,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from watchlist._rules import today
 from watchlist.cli._common import add_list_options, load_screener, parse_date
-from watchlist.dates import today
 from watchlist.errors import InputError
-from watchlist.status_svg import render_svg
-from watchlist.status_timeline import StatusTimeline
+from watchlist.screening.status import StatusTimeline
+from watchlist.screening.status_svg import render_svg
 
 _EPILOG = """exit status:
   0  nothing matched on any day of the range, in any jurisdiction

@@ -389,7 +389,9 @@ def nationality_feature(
 _NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Z]")
 
 
-def _identifier_value(identifier: Identifier) -> str:
+def identifier_value(identifier: Identifier) -> str:
+    """An identifier's value as compared: its letters and digits, upper case (the candidate
+    retrieval looks identifiers up by it)."""
     return _NOT_ALPHANUMERIC.sub("", identifier.value.upper())
 
 
@@ -406,7 +408,7 @@ def identifier_feature(
     if not comparable:
         return None
     for q, w in comparable:
-        if _identifier_value(q) == _identifier_value(w):
+        if identifier_value(q) == identifier_value(w):
             weight = weights["identifier_equal"]
             return FeatureScore("identifier", 1.0, weight, f"{q} equals listed {w} ({weight:+.2f})")
     q, w = comparable[0]

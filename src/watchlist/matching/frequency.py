@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from watchlist.matching.names import canonical_spelling
-from watchlist.normalize import normalize_name
+from watchlist.matching.normalize import normalize_name
 
 #: Fewer names than this say little of how common a word is (in the curated lists of a few
 #: hundred names, "Taliban" is in one name in ten): a Screener loading fewer assumes every

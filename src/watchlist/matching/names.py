@@ -6,7 +6,7 @@ prepared once (the result is cached), so comparing two prepared names only pairs
 A prepared name holds one or more *spellings*, each a tuple of :class:`Token`:
 
 - one per Cyrillic transliteration scheme, and for Arabic script the Arabic and the Persian
-  readings (:func:`~watchlist.normalize.spellings`);
+  readings (:func:`~watchlist.matching.normalize.spellings`);
 - for a spelling with Arabic particles (``al``, ``bin``, ``abu``, ``abdul`` ...), the same words
   with each particle joined to the word after it, so that "Abd al-Rahman" meets "Abdalrahman"
   and "Al Qaida" meets "Alqaida".
@@ -31,8 +31,9 @@ from collections.abc import Mapping
 import attrs
 
 from watchlist.countries import country_code
+from watchlist.matching.normalize import normalize_name, spellings
 from watchlist.matching.phonetic import phonetic_keys
-from watchlist.normalize import normalize_name, script_of, spellings
+from watchlist.model import script_of
 
 
 class Role(enum.StrEnum):

@@ -7,7 +7,6 @@ The first scorer is kept as the baseline the matching benchmark measures improve
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 import attrs
 from rapidfuzz.distance import Levenshtein
@@ -21,21 +20,10 @@ from watchlist.matching.features import (
     nationality_feature,
 )
 from watchlist.matching.frequency import WordFrequencies
+from watchlist.matching.normalize import name_tokens
+from watchlist.matching.protocols import Records, Retrieval
+from watchlist.matching.retrieval import CandidateIndex, IndexedRetrieval
 from watchlist.model import EntityKind, Entry, FeatureScore, Match, Name, Party
-from watchlist.normalize import name_tokens
-
-
-class Scorer(Protocol):
-    """What the Screener needs of a scorer."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def default_threshold(self) -> float: ...
-
-    def compare(self, query: Party, entry: Entry) -> Match: ...
-
 
 #: Two words closer than this (normalised Levenshtein similarity) count as a misspelling of
 #: each other; below it they count as different words.
@@ -50,7 +38,7 @@ UNPAIRED_PERSON_WORD_WEIGHT = 0.5
 class TokenAlignmentScorer:
     """Name similarity as the best pairing of query words with listed words.
 
-    Both names go through :func:`~watchlist.normalize.normalize_name`, so case, accents,
+    Both names go through :func:`~watchlist.matching.normalize.normalize_name`, so case, accents,
     punctuation and Cyrillic script do not matter. Each query word is paired with at most one
     listed word, most similar first, word order ignored; a pair counts by its Levenshtein
     similarity when that is at least 0.75. The score is twice the paired similarity over the
@@ -150,10 +138,12 @@ class FeatureScorer:
     the secondary evidence. The calibrated model (:mod:`watchlist.matching.calibration`)
     weighs them all into log-odds, and the score is their probability, in [0, 1].
 
-    ``frequencies`` are those of the loaded lists: a :class:`~watchlist.screening.Screener`
-    sets them from the lists it loads (:meth:`with_frequencies`); without them (as in
-    :func:`compare`), every word is assumed to be as common as the average agreeing word of the
-    pairs the calibration was fitted on.
+    ``frequencies`` are those of the loaded lists: the retrieval a
+    :class:`~watchlist.screening.screener.Screener` builds over the lists it loads
+    (:meth:`retrieval`) sets them (:meth:`for_records`); without them (as in :func:`compare`),
+    every word is assumed to be as common as the average agreeing word of the pairs the
+    calibration was fitted on. A subclass that scores differently must give its own
+    :meth:`retrieval`: the candidate index is bounded by this class's scores.
     """
 
     calibration: Calibration = attrs.field(factory=shipped_calibration)
@@ -175,6 +165,19 @@ class FeatureScorer:
     def with_frequencies(self, frequencies: WordFrequencies) -> FeatureScorer:
         """This scorer, weighing how common words are by ``frequencies``."""
         return attrs.evolve(self, frequencies=frequencies)
+
+    def for_records(self, records: Records) -> FeatureScorer:
+        """This scorer, weighing words by how common they are among the names of ``records``
+        (when there are enough of them to tell)."""
+        frequencies = WordFrequencies.from_names(
+            name.value for _, record in records for name in record.names
+        )
+        return self.with_frequencies(frequencies) if frequencies.enough else self
+
+    def retrieval(self, records: Records) -> Retrieval:
+        """The candidate index over ``records`` (:mod:`watchlist.matching.retrieval`), with
+        this scorer prepared for them (:meth:`for_records`)."""
+        return IndexedRetrieval(self.for_records(records), CandidateIndex(records))
 
     def name_floors(self, threshold: float, query: Party) -> tuple[float, float]:
         """The least name scores with which a listed name could give ``query`` a score of

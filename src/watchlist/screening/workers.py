@@ -1,0 +1,148 @@
+"""``Screener.screen_many`` across worker processes: each gets the screener once, when it
+starts, and chunks of rows; it dies with its parent, however the parent ends."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import pickle
+import signal
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, BinaryIO
+
+from watchlist.errors import InputError
+from watchlist.model import Party, ScreeningResult
+from watchlist.screening.screener import Screener, _Run, _ScreenOptions, as_query
+
+#: Rows per chunk sent to a worker process: large enough that the cost of sending a chunk and
+#: its results between processes is small beside screening it.
+CHUNK_SIZE = 256
+#: Chunks in flight per worker: enough to keep every worker busy while results are consumed,
+#: few enough that memory stays flat however long the input.
+CHUNKS_IN_FLIGHT_PER_WORKER = 2
+
+
+class _ScreenerPickler(pickle.Pickler):
+    """Pickles a Screener whole: its read-only mappings are sent as plain dicts and re-wrapped."""
+
+    def reducer_override(self, obj: object) -> Any:
+        if isinstance(obj, MappingProxyType):
+            return _read_only, (dict(obj),)
+        return NotImplemented
+
+
+def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+def _pickle_to(screener: Screener, file: BinaryIO) -> None:
+    _ScreenerPickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump(screener)
+
+
+def pickled(screener: Screener) -> bytes:
+    """``screener`` pickled whole, for a process that screens with it (a Spark executor)."""
+    buffer = io.BytesIO()
+    _pickle_to(screener, buffer)
+    return buffer.getvalue()
+
+
+#: The screening run of a worker process, set once by :func:`_start_worker`.
+_worker_run: _Run | None = None
+
+
+#: How often a worker process looks whether its parent is still alive, in seconds.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _start_worker(pickled_screener: str, options: _ScreenOptions, parent: int) -> None:
+    # One screener per worker process, set when the process starts, read from the file the
+    # parent wrote: the pickle of a screener over the official lists weighs about a hundred
+    # megabytes, which neither process then holds in memory as bytes.
+    global _worker_run
+    # Ctrl-C reaches every process of the terminal's process group: the parent handles it
+    # (stopping the pool, removing unfinished output), so a worker ignores it rather than
+    # print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+    with open(pickled_screener, "rb") as file:
+        _worker_run = options.bind(pickle.load(file))
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker process as soon as ``parent`` is gone, however it went (even SIGKILL,
+    which gives it no chance to stop its pool): no worker outlives the run, and with the last
+    worker gone, multiprocessing's resource tracker ends too.
+
+    A watch on the parent's id rather than Linux's ``PR_SET_PDEATHSIG``, which fires when
+    the *thread* that started the worker ends, though the parent process lives on.
+    """
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="watchlist-parent-watch", daemon=True).start()
+
+
+def _screen_chunk(parties: list[Party]) -> list[ScreeningResult]:
+    assert _worker_run is not None, "worker process started without its screener"
+    return [_worker_run.screen(party) for party in parties]
+
+
+def screen_in_processes(
+    screener: Screener, rows: Iterable[Party | str], options: _ScreenOptions, workers: int
+) -> Iterator[ScreeningResult]:
+    with tempfile.TemporaryDirectory(prefix="watchlist-") as directory:
+        pickled = Path(directory) / "screener.pickle"
+        with pickled.open("wb") as file:
+            _pickle_to(screener, file)
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(str(pickled), options, os.getpid()),
+        )
+        # The file stays until the pool has shut down: workers start as chunks arrive.
+        yield from _screen_in_pool(pool, rows, workers)
+
+
+def _screen_in_pool(
+    pool: ProcessPoolExecutor, rows: Iterable[Party | str], workers: int
+) -> Iterator[ScreeningResult]:
+    in_flight: deque[Future[list[ScreeningResult]]] = deque()
+    failure: InputError | None = None
+    try:
+        chunk: list[Party] = []
+        for row in rows:
+            # Names become Parties here, in the caller's process, so that a blank name stops
+            # the stream after the results of every row before it, as it does one by one.
+            try:
+                chunk.append(as_query(row))
+            except InputError as error:
+                failure = error
+                break
+            if len(chunk) == CHUNK_SIZE:
+                in_flight.append(pool.submit(_screen_chunk, chunk))
+                chunk = []
+                if len(in_flight) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER:
+                    yield from in_flight.popleft().result()
+        if chunk:
+            in_flight.append(pool.submit(_screen_chunk, chunk))
+        while in_flight:
+            yield from in_flight.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if failure is not None:
+        raise failure
