@@ -12,6 +12,11 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 import pytest
+
+# The spark extra is optional: without it these tests skip, rather than fail to import.
+for _module in ("pyspark", "pandas", "pyarrow"):
+    pytest.importorskip(_module, reason="the spark extra is not installed")
+
 from pyspark import Broadcast
 from pyspark.serializers import CloudPickleSerializer
 from pyspark.sql import DataFrame, SparkSession
