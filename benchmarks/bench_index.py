@@ -49,8 +49,10 @@ from rapidfuzz import fuzz, process
 from watchlist import Party, Screener
 from watchlist.lists.formats import ofac_csv, un_xml
 from watchlist.lists.jurisdictions import AppliedList, Jurisdiction
-from watchlist.matching import FeatureScorer
+from watchlist.matching import FeatureScorer, Retrieval
 from watchlist.matching.normalize import normalize_name
+from watchlist.matching.protocols import Records
+from watchlist.matching.retrieval import ScoreEveryRecord
 from watchlist.model import ListVersion, ScreeningResult
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -60,8 +62,12 @@ TITLES = ("Mr", "Dr", "Haji", "Mullah", "Sheikh")
 
 
 @attrs.frozen
-class ScoreEveryRecord(FeatureScorer):
-    """The default scorer under another type, so that the Screener scores every record."""
+class ScoresEveryRecord(FeatureScorer):
+    """The default scorer, prepared for the lists as it is, without its candidate index: the
+    Screener scores every record with it."""
+
+    def retrieval(self, records: Records) -> Retrieval:
+        return ScoreEveryRecord(self.for_records(records), records)
 
 
 def load() -> tuple[list[ListVersion], list[str]]:
@@ -232,7 +238,7 @@ def main() -> None:
         f"queries/s ({matched:,} of {len(sample):,} with a match)"
     )
 
-    every = screener(versions, ScoreEveryRecord())
+    every = screener(versions, ScoresEveryRecord())
     check = names[: args.check]
     start = time.perf_counter()
     scored_every = [every.screen(name, **options).hits for name in check]  # type: ignore[arg-type]
