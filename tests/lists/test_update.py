@@ -12,6 +12,7 @@ import tomllib
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import pytest
 
@@ -35,7 +36,18 @@ UN_2026 = "un_sc/consolidated_2026-02-27.xml"  # 1,003 entries
 UN_2015 = "un_sc/consolidated_2015-03-27.xml"
 SDN_2024 = "ofac_sdn/snapshots/sdn_2024-05-03_1843.csv"  # 14,965 entries
 SDN_2021 = "ofac_sdn/snapshots/sdn_2021-08-18_0939.csv"  # 9,083 entries
-FAST = {"timeout": 2.0, "retries": 2, "backoff": 0.0}
+
+
+class _Options(TypedDict, total=False):
+    """Keyword arguments of update_lists beside the store, sources and config."""
+
+    force: bool
+    timeout: float
+    retries: int
+    backoff: float
+
+
+FAST: _Options = {"timeout": 2.0, "retries": 2, "backoff": 0.0}
 
 
 def _config(tmp_path: Path, **tables: Mapping[str, object]) -> Path:
@@ -62,8 +74,9 @@ def _un(tmp_path: Path, url: str, **extra: object) -> Path:
     return _config(tmp_path, **{"un-sc-consolidated": {"url": url, "allow_http": True, **extra}})
 
 
-def _update(store: Store, config: Path, list_id: str, **options: object) -> UpdateResult:
-    [result] = update_lists(store, sources=[list_id], config=config, **{**FAST, **options})  # type: ignore[arg-type]
+def _update(store: Store, config: Path, list_id: str, **options: Unpack[_Options]) -> UpdateResult:
+    merged: _Options = {**FAST, **options}
+    [result] = update_lists(store, sources=[list_id], config=config, **merged)
     return result
 
 
@@ -543,7 +556,7 @@ def test_a_refusal_does_not_stop_the_other_lists(
         store,
         sources=["eu-fsf", "un-sc-consolidated"],
         config=config,
-        **FAST,  # type: ignore[arg-type]
+        **FAST,
     )
     assert [each.status for each in results] == [UpdateStatus.REFUSED, UpdateStatus.ADDED]
     assert (
