@@ -61,6 +61,16 @@ def as_of_day(as_of: DateInput | None) -> dt.date:
     return today() if as_of is None else to_date(as_of)
 
 
+def date_span(first: DateInput, last: DateInput) -> tuple[dt.date, dt.date]:
+    """Two dates in order, as a comparison between them needs: the second before the first is
+    an :class:`~watchlist.errors.InputError`."""
+    start, end = to_date(first), to_date(last)
+    if end < start:
+        msg = f"the second date ({end}) is before the first ({start})"
+        raise InputError(msg, field="to", value=end)
+    return start, end
+
+
 def _utc_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(dt.UTC).date() if moment.utcoffset() is not None else moment.date()
 

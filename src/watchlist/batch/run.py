@@ -41,6 +41,7 @@ from typing import Any
 
 import attrs
 
+from watchlist._rules import jurisdiction_code
 from watchlist.batch.audit import list_use_record, write_audit
 from watchlist.batch.columns import ColumnMap, _resolve, _row
 from watchlist.batch.reader import (
@@ -164,7 +165,7 @@ def screen_file(
         screening.finish()
         run.publish(
             parameters={
-                "jurisdiction": jurisdiction.strip().upper(),
+                "jurisdiction": jurisdiction_code(jurisdiction),
                 "as_of": as_of.isoformat(),
                 "threshold": threshold,
                 "scorer": screener.scorer.name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from watchlist._rules import today
+from watchlist._rules import as_of_day
 from watchlist.cli._common import add_screening_options, describe_lists, load_screener
 from watchlist.model import Hit, ScreeningResult
 
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     result = screener.screen(
         args.name,
         jurisdiction=args.jurisdiction,
-        as_of=args.as_of or today(),
+        as_of=as_of_day(args.as_of),
         accept_stale=args.accept_stale,
     )
     print("\n".join(render(result)))

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from watchlist._rules import today
+from watchlist._rules import as_of_day, jurisdiction_code
 from watchlist.cli._common import add_list_options, parse_date
 from watchlist.lists.formats import curated
 from watchlist.lists.jurisdictions import Jurisdiction, load_jurisdictions
@@ -237,7 +237,7 @@ def run_status(args: argparse.Namespace) -> int:
         lists_dir / JURISDICTIONS_FILE if args.jurisdictions is None else args.jurisdictions
     )
     if args.status_jurisdictions:
-        wanted = {code.strip().upper() for code in args.status_jurisdictions}
+        wanted = {jurisdiction_code(code) for code in args.status_jurisdictions}
         if unknown := sorted(wanted - set(jurisdictions)):
             from watchlist.errors import UnknownJurisdictionError
 
@@ -308,7 +308,7 @@ class _Row:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    day = args.as_of or today()
+    day = as_of_day(args.as_of)
     lists_dir = shipped_lists_dir() if args.lists is None else Path(args.lists)
     rows = _curated_rows(lists_dir)
     store = Store.default() if args.store is None else Store(args.store)

@@ -7,7 +7,7 @@ import sys
 import time
 from typing import IO, Any
 
-from watchlist._rules import today
+from watchlist._rules import as_of_day
 from watchlist.batch.reader import Progress
 from watchlist.batch.run import BatchSummary, screen_file
 from watchlist.batch.schema import PER_HIT_COLUMNS, PER_ROW_COLUMNS
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             args.input,
             args.output,
             jurisdiction=args.jurisdiction,
-            as_of=args.as_of or today(),
+            as_of=as_of_day(args.as_of),
             columns=column_map(args),
             output_format=chosen_format,
             per_row=args.per_row,

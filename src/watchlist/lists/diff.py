@@ -28,8 +28,7 @@ from typing import Any
 
 import attrs
 
-from watchlist import _rules
-from watchlist._rules import DateInput
+from watchlist._rules import DateInput, date_span, jurisdiction_code
 from watchlist.errors import InputError, ListNotFoundError, NoCoverageError
 from watchlist.lists.jurisdictions import AppliedList, Jurisdiction
 from watchlist.lists.loading import LoadedLists, missing_list
@@ -209,10 +208,7 @@ def diff(
     :class:`~watchlist.lists.loading.LoadedLists`) with ``target`` naming one of its jurisdictions
     (``KZ``) or one of its lists (``us-ofac-sdn``).
     """
-    first, second = _rules.to_date(from_date), _rules.to_date(to_date)
-    if second < first:
-        msg = f"the second date ({second}) is before the first ({first})"
-        raise InputError(msg, field="to", value=second)
+    first, second = date_span(from_date, to_date)
     if isinstance(source, Timeline):
         if target is not None and target != source.info.id:
             msg = f"this timeline is of list {source.info.id!r}, not {target!r}"
@@ -221,7 +217,7 @@ def diff(
     if target is None:
         msg = "name a jurisdiction or a list to compare"
         raise InputError(msg, field="target")
-    code = target.strip().upper()
+    code = jurisdiction_code(target)
     if code in source.jurisdictions:
         jurisdiction = source.jurisdictions[code]
         timelines = _applied_timelines(jurisdiction, source.timelines, first, second)

@@ -64,7 +64,7 @@ from typing import IO, Any
 
 import attrs
 
-from watchlist._rules import today
+from watchlist._rules import as_of_day
 from watchlist.errors import (
     IncompleteListWarning,
     ListFormatError,
@@ -765,7 +765,7 @@ def list_status(
     Read from the store's metadata and the curated files, without parsing the official
     files: it is cheap enough to run before every batch, or from a monitor.
     """
-    day = today() if day is None else day
+    day = as_of_day(day)
     directory = shipped_lists_dir() if lists_dir is None else Path(lists_dir)
     if jurisdictions is None:
         jurisdictions = load_jurisdictions(directory / JURISDICTIONS_FILE)

@@ -24,9 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
-from watchlist import _rules
-from watchlist._rules import DateInput, check_threshold
-from watchlist.errors import InputError
+from watchlist._rules import DateInput, check_threshold, date_span, jurisdiction_code
 from watchlist.lists.diff import Ending
 from watchlist.lists.timeline import Timeline
 from watchlist.model import Designation, EndReason, Entry, Hit, ListUse, Party
@@ -197,10 +195,10 @@ def plan(
     (:class:`~watchlist.errors.UnknownJurisdictionError`,
     :class:`~watchlist.errors.NoCoverageError`, :class:`~watchlist.errors.StaleListError`).
     """
-    first, second = _dates(from_date, to_date)
+    first, second = date_span(from_date, to_date)
     lists_from = screener.lists_for(jurisdiction, first, accept_stale=accept_stale)
     lists_to = screener.lists_for(jurisdiction, second, accept_stale=accept_stale)
-    code = jurisdiction.strip().upper()
+    code = jurisdiction_code(jurisdiction)
     applied_from = {use.list_id for use in lists_from}
     applied_to = {use.list_id for use in lists_to}
     candidates: dict[_Key, tuple[Candidate, ...]] = {}
@@ -417,11 +415,3 @@ def _list_ending(screener: Screener, code: str, list_id: str, first: dt.date) ->
         basis=f"{code} no longer applies the list",
         source=applied.source,
     )
-
-
-def _dates(from_date: DateInput, to_date: DateInput) -> tuple[dt.date, dt.date]:
-    first, second = _rules.to_date(from_date), _rules.to_date(to_date)
-    if second < first:
-        msg = f"the second date ({second}) is before the first ({first})"
-        raise InputError(msg, field="to", value=second)
-    return first, second
