@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.strategies import entries
 from watchlist import Entry, Party
 from watchlist.dates import PartialDate
 from watchlist.matching import DEFAULT_THRESHOLD, FeatureScorer, compare
@@ -18,6 +19,7 @@ from watchlist.testing import (
     birth_dates,
     parties,
     person_names,
+    perturbed,
     reordered,
     transliterated,
     typo,
@@ -361,3 +363,18 @@ def test_common_words_agreeing_say_less_once_the_lists_are_counted() -> None:
     assert "common_words" in common.explanation
     # A listed name given whole is never let pass for being common.
     assert counted.compare(Party("Mohammed Ali Khan"), entry).score >= WHOLE_NAME
+
+
+@given(st.data(), entries(), st.floats(min_value=0.0, max_value=1.0))
+def test_match_at_a_threshold_is_compare_then_the_threshold(
+    data: st.DataObject, entry: Entry, threshold: float
+) -> None:
+    """The reference: compare, then keep the match if it reaches the threshold. ``match``
+    must give the same, whatever it leaves unweighed."""
+    near = perturbed(entry.names[0].value)
+    query = data.draw(st.one_of(parties(), parties(names=near)))
+    scorer = FeatureScorer()
+    expected = scorer.compare(query, entry)
+    found = scorer.match(query, entry, threshold)
+    assert found == (expected if expected.score >= threshold else None)
+    assert scorer.match(query, entry, expected.score) == expected

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import overload
 
 import attrs
 from rapidfuzz.distance import Levenshtein
@@ -222,6 +223,7 @@ def name_pair(
     )
 
 
+@overload
 def best_name(
     query_names: Sequence[str],
     listed_names: Sequence[Name],
@@ -230,9 +232,36 @@ def best_name(
     listed_kind: EntityKind,
     calibration: Calibration,
     frequencies: WordFrequencies,
-) -> BestName:
+    least_log_odds: None = None,
+) -> BestName: ...
+@overload
+def best_name(
+    query_names: Sequence[str],
+    listed_names: Sequence[Name],
+    *,
+    query_kind: EntityKind,
+    listed_kind: EntityKind,
+    calibration: Calibration,
+    frequencies: WordFrequencies,
+    least_log_odds: float | None,
+) -> BestName | None: ...
+def best_name(
+    query_names: Sequence[str],
+    listed_names: Sequence[Name],
+    *,
+    query_kind: EntityKind,
+    listed_kind: EntityKind,
+    calibration: Calibration,
+    frequencies: WordFrequencies,
+    least_log_odds: float | None = None,
+) -> BestName | None:
     """The names compared word by word, and weighed with their name features: the pair of a
-    query name and a listed name with the most log-odds (the first such, in order)."""
+    query name and a listed name with the most log-odds (the first such, in order).
+
+    With ``least_log_odds``, a pair whose word alignment shows that no name feature can lift
+    it to that many log-odds (:meth:`~watchlist.matching.calibration.Calibration.best_log_odds`)
+    is not weighed, and ``None`` says that no pair could: screening needs only the pairs that
+    could give a hit, and weighing a pair costs several times aligning it."""
     best: tuple[float, str, Name, NamePair, tuple[float, ...], _Best] | None = None
     # What the kinds alone decide of person_rules, once for every pair of names.
     by_kind: bool | None = None
@@ -250,11 +279,12 @@ def best_name(
                 else not (query.looks_like_organisation or listed.looks_like_organisation)
             )
             result = _best_alignment(query, listed, person)
+            most = calibration.best_log_odds(result[0])
+            if least_log_odds is not None and most < least_log_odds:
+                continue
             # No name feature can lift this pair above the best so far; a pair with nothing
             # to compare is the best only if every pair is.
-            if best is not None and (
-                calibration.best_log_odds(result[0]) <= best[0] or result[1] < 0
-            ):
+            if best is not None and (most <= best[0] or result[1] < 0):
                 continue
             pair = name_pair(
                 query,
@@ -269,6 +299,8 @@ def best_name(
             if best is None or log_odds > best[0] or best[5][1] < 0 <= result[1]:
                 best = (log_odds, query_name, listed_name, pair, values, result)
     if best is None:
+        if least_log_odds is not None:
+            return None
         msg = "a comparison needs a name on each side"
         raise ValueError(msg)
     log_odds, query_name, listed_name, pair, values, result = best

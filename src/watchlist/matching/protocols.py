@@ -53,9 +53,13 @@ class Retrieval(Protocol):
         ``None`` when every record must be scored."""
         ...
 
-    def compare(self, query: Party, entry: Entry, listed_names: Sequence[Name] | None) -> Match:
-        """``scorer.compare(query, entry)``, looking only at ``listed_names`` if given (those
-        :meth:`candidates` said could reach the threshold): the same score either way."""
+    def match(
+        self, query: Party, entry: Entry, listed_names: Sequence[Name] | None, threshold: float
+    ) -> Match | None:
+        """``scorer.compare(query, entry)`` if it scores at least ``threshold``, else ``None``,
+        looking only at ``listed_names`` if given (those :meth:`candidates` said could reach
+        the threshold): the same result either way. A retrieval may decide ``None`` without
+        building the match."""
         ...
 
 

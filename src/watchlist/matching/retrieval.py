@@ -899,8 +899,11 @@ class ScoreEveryRecord:
         """Always ``None``: every record is scored."""
         return None
 
-    def compare(self, query: Party, entry: Entry, listed_names: Sequence[Name] | None) -> Match:
-        return self.scorer.compare(query, entry)
+    def match(
+        self, query: Party, entry: Entry, listed_names: Sequence[Name] | None, threshold: float
+    ) -> Match | None:
+        match = self.scorer.compare(query, entry)
+        return match if match.score >= threshold else None
 
 
 @attrs.frozen
@@ -918,5 +921,7 @@ class IndexedRetrieval:
     def candidates(self, query: Party, threshold: float) -> Candidates | None:
         return self.index.lookup(query, *self.scorer.name_floors(threshold, query))
 
-    def compare(self, query: Party, entry: Entry, listed_names: Sequence[Name] | None) -> Match:
-        return self.scorer.compare(query, entry, listed_names=listed_names)
+    def match(
+        self, query: Party, entry: Entry, listed_names: Sequence[Name] | None, threshold: float
+    ) -> Match | None:
+        return self.scorer.match(query, entry, threshold, listed_names=listed_names)

@@ -6,13 +6,16 @@ The first scorer is kept as the baseline the matching benchmark measures improve
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from typing import overload
 
 import attrs
 from rapidfuzz.distance import Levenshtein
 
 from watchlist.matching.calibration import Calibration, shipped_calibration
 from watchlist.matching.features import (
+    BestName,
     best_name,
     birth_date_feature,
     identifier_feature,
@@ -201,17 +204,63 @@ class FeatureScorer:
         """How well ``query`` matches ``entry``, with the explanation. ``listed_names``, if
         given, are the only names of the entry compared (the candidate index passes those
         that could reach a hit)."""
-        calibration = self.calibration
-        best = best_name(
+        secondary = self._secondary_evidence(query, entry)
+        return self._match(self._best_name(query, entry, listed_names), secondary)
+
+    def match(
+        self,
+        query: Party,
+        entry: Entry,
+        threshold: float,
+        *,
+        listed_names: Sequence[Name] | None = None,
+    ) -> Match | None:
+        """:meth:`compare` if it scores at least ``threshold``, else ``None``; the same
+        result, but a pair of names that cannot reach the threshold, as its word alignment
+        shows, is not weighed or explained (most candidates of a screening are such)."""
+        secondary = self._secondary_evidence(query, entry)
+        least = _least_log_odds(threshold)
+        if least is not None:
+            least -= sum(feature.weight for feature in secondary)
+        best = self._best_name(query, entry, listed_names, least)
+        if best is None:
+            return None
+        match = self._match(best, secondary)
+        return match if match.score >= threshold else None
+
+    @overload
+    def _best_name(
+        self, query: Party, entry: Entry, listed_names: Sequence[Name] | None
+    ) -> BestName: ...
+    @overload
+    def _best_name(
+        self,
+        query: Party,
+        entry: Entry,
+        listed_names: Sequence[Name] | None,
+        least_log_odds: float | None,
+    ) -> BestName | None: ...
+    def _best_name(
+        self,
+        query: Party,
+        entry: Entry,
+        listed_names: Sequence[Name] | None,
+        least_log_odds: float | None = None,
+    ) -> BestName | None:
+        return best_name(
             query.names,
             entry.names if listed_names is None else listed_names,
             query_kind=query.kind,
             listed_kind=entry.kind,
-            calibration=calibration,
+            calibration=self.calibration,
             frequencies=self.frequencies,
+            least_log_odds=least_log_odds,
         )
-        features = list(best.features)
-        weights = calibration.secondary
+
+    def _secondary_evidence(self, query: Party, entry: Entry) -> list[FeatureScore]:
+        """The evidence beside the names: dates of birth, nationalities, identifiers, kind."""
+        weights = self.calibration.secondary
+        features = []
         # Most queries carry a name only: look at the other evidence when there is some.
         if query.birth_date is not None:
             birth_date = birth_date_feature(query.birth_date, entry.birth_dates, weights)
@@ -230,27 +279,44 @@ class FeatureScorer:
             kind = kind_feature(query.kind, entry.kind, weights)
             if kind is not None:
                 features.append(kind)
-        log_odds = best.log_odds + sum(feature.weight for feature in features[len(best.features) :])
+        return features
+
+    def _match(self, best: BestName, secondary: list[FeatureScore]) -> Match:
+        calibration = self.calibration
+        log_odds = best.log_odds + sum(feature.weight for feature in secondary)
         # Rounded, so that the same evidence gives the same score on every platform's libm.
         # Names with nothing left to compare say nothing whatever else agrees.
         score = round(calibration.probability(log_odds), 9) if best.comparable else 0.0
-        features.append(
-            FeatureScore(
-                "calibration",
-                score,
-                calibration.intercept,
-                f"intercept {calibration.intercept:+.2f}, log-odds {log_odds:+.2f} in all, "
-                f"probability {score:.3f}"
-                if best.comparable
-                else "nothing left to compare after normalisation: 0",
-            )
+        calibrated = FeatureScore(
+            "calibration",
+            score,
+            calibration.intercept,
+            f"intercept {calibration.intercept:+.2f}, log-odds {log_odds:+.2f} in all, "
+            f"probability {score:.3f}"
+            if best.comparable
+            else "nothing left to compare after normalisation: 0",
         )
         return Match(
             score=score,
             name=best.listed_name,
             query_name=best.query_name,
-            features=tuple(features),
+            features=(*best.features, *secondary, calibrated),
         )
+
+
+#: How far below its threshold a probability may be and still round up to it (scores are
+#: rounded to nine digits), and the room for floating-point error in the log-odds.
+_ROUNDING = 1e-9
+
+
+def _least_log_odds(threshold: float) -> float | None:
+    """The least log-odds whose score could reach ``threshold`` (``None``: any could)."""
+    least = threshold - _ROUNDING
+    if least <= 0.0:
+        return None
+    # A score of 1 is a probability within the rounding of 1; no log-odds reach 1 itself.
+    least = min(least, 1.0 - _ROUNDING)
+    return math.log(least / (1.0 - least)) - _ROUNDING
 
 
 _UNKNOWN = EntityKind.UNKNOWN

@@ -365,7 +365,7 @@ class _Run:
             hits = [
                 Hit(list_id=list_id, entry=entry, designation=designation, match=match)
                 for list_id, entry, designation in self._in_force[0]
-                if (match := retrieval.scorer.compare(query, entry)).score >= threshold
+                if (match := retrieval.match(query, entry, None, threshold)) is not None
             ]
         else:
             hits = self._hits_among(query, retrieval, candidates)
@@ -395,7 +395,7 @@ class _Run:
             designation = entry.designation_on(self.as_of)
             if designation is None:
                 continue
-            match = retrieval.compare(query, entry, candidates[position])
-            if match.score >= self.threshold:
+            match = retrieval.match(query, entry, candidates[position], self.threshold)
+            if match is not None:
                 hits.append(Hit(list_id=list_id, entry=entry, designation=designation, match=match))
         return hits

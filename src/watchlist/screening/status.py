@@ -369,14 +369,14 @@ def _matching_records(
         for position, names in candidates.items():
             list_id, entry = retrieval.records[position]
             if list_id in wanted:
-                match = retrieval.compare(query, entry, names)
-                if match.score >= threshold:
+                match = retrieval.match(query, entry, names, threshold)
+                if match is not None:
                     found[list_id].append(_Matched(entry, match))
         return found
     for list_id in wanted:
         for entry in screener.timelines[list_id].records:
-            match = retrieval.scorer.compare(query, entry)
-            if match.score >= threshold:
+            match = retrieval.match(query, entry, None, threshold)
+            if match is not None:
                 found[list_id].append(_Matched(entry, match))
     return found
 
