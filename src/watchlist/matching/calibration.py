@@ -47,6 +47,9 @@ SECONDARY = (
 
 #: The features that follow the name score (see :meth:`Calibration._reach`).
 _FOLLOWING = frozenset({"near_exact"})
+#: The features that are 0 for names compared as persons' names (they need organisations'
+#: names compared whole, or say that they were not).
+_ORGANISATIONS_ONLY = frozenset({"organisation_rules", "acronym", "whole_name", "short_acronym"})
 
 
 def _weights(value: Mapping[str, float]) -> Mapping[str, float]:
@@ -76,6 +79,8 @@ class Calibration:
     _bonus: float = attrs.field(init=False, repr=False, eq=False)
     #: The same, but for the acronym too (see :meth:`name_floor`).
     _bonus_but_acronym: float = attrs.field(init=False, repr=False, eq=False)
+    #: The same, for names compared as persons' names.
+    _person_bonus: float = attrs.field(init=False, repr=False, eq=False)
 
     @name_weight.validator
     def _positive(self, _attribute: object, value: float) -> None:
@@ -106,6 +111,11 @@ class Calibration:
         object.__setattr__(
             self, "_bonus_but_acronym", sum(bonus.values()) - bonus.get("acronym", 0.0)
         )
+        object.__setattr__(
+            self,
+            "_person_bonus",
+            sum(w for name, w in bonus.items() if name not in _ORGANISATIONS_ONLY),
+        )
 
     def name_log_odds(self, name_score: float, values: Sequence[float]) -> float:
         """The log-odds from a name score and its name features' values."""
@@ -120,11 +130,18 @@ class Calibration:
         evidence for at its largest, the evidence against absent)."""
         return self._reach(name_score) + self._bonus
 
-    def name_floor(self, threshold: float, *, secondary: float = 0.0, whole: bool = False) -> float:
+    def name_floor(
+        self,
+        threshold: float,
+        *,
+        secondary: float = 0.0,
+        whole: bool = False,
+        person: bool = False,
+    ) -> float:
         """The least name score with which a listed name could reach ``threshold``, when the
         secondary evidence adds at most ``secondary`` log-odds; below 0 if any name could.
         ``whole``: of a name score that organisations' names compared whole give (which the
-        ``whole_name`` feature weighs).
+        ``whole_name`` feature weighs); ``person``: of names compared as persons' names.
 
         An acronym is left out: it scores :data:`~watchlist.matching.names.ACRONYM_SIMILARITY`
         whatever the floor, and the candidate index finds every acronym whatever the floor."""
@@ -132,7 +149,8 @@ class Calibration:
             return -1.0
         if threshold >= 1.0:
             return 2.0
-        target = math.log(threshold / (1.0 - threshold)) - secondary - self._bonus_but_acronym
+        bonus = self._person_bonus if person else self._bonus_but_acronym
+        target = math.log(threshold / (1.0 - threshold)) - secondary - bonus
         if whole:
             target -= self.weights["whole_name"]
 

@@ -23,9 +23,11 @@ necessary condition the index checks exactly:
    The score is ``T / (P + f * U)`` where ``P`` is the weight of the paired words, ``U`` that of
    the unpaired ones (``P + U`` is the total weight ``W`` of both spellings), ``T <= P``
    (similarities are at most 1) and ``f >= 0.5``; the single-name factor only lowers it. So
-   ``score <= A / (A + 0.5 * (W - A))`` where ``A`` is the weight of the words that *could* be
-   paired: this is increasing in ``A``, and ``P <= A``. A word can be paired only through a
-   pair of similarity above 0 or a merge. Word similarity
+   ``score <= A / (A + f * (W - A))`` where ``A`` is the weight of the words that *could* be
+   paired: this is increasing in ``A``, and ``P <= A``. ``f`` is 0.5 only where two name
+   words pair, so two pairs at least: where the query words reaching a spelling can make one
+   pair only (a query word pairs with one listed word, or two through a merge), ``f = 1``.
+   A word can be paired only through a pair of similarity above 0 or a merge. Word similarity
    (:func:`watchlist.matching.align.token_similarity`) is above 0 only for: the same text; the
    same variant group (``Token.canonical``); an initial against a word starting with its
    letter; a shared phonetic key of two letters or more; two legal forms; or optimal string
@@ -252,12 +254,15 @@ def _merged(parts: Sequence[_Postings]) -> _Postings:
 
 
 def _may_reach(
-    paired: npt.NDArray[np.float64], total: npt.NDArray[np.float64], floor: float
+    paired: npt.NDArray[np.float64],
+    total: npt.NDArray[np.float64],
+    floor: float,
+    unpaired_factor: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.bool_]:
     """Whether words of total weight ``paired``, of ``total``, could give a name score of
-    ``floor``: whether ``A / (A + 0.5 (W - A)) >= floor`` (1 for a spelling paired whole),
-    multiplied out."""
-    return paired * (1.0 - floor) >= (floor * PERSON_UNPAIRED_FACTOR) * (total - paired)
+    ``floor``: whether ``A / (A + f (W - A)) >= floor`` (1 for a spelling paired whole),
+    multiplied out, with ``f`` the least factor an unpaired word can count by."""
+    return paired * (1.0 - floor) >= (floor * unpaired_factor) * (total - paired)
 
 
 #: The bits of each byte: row ``b`` holds the eight bits of ``b``, lowest first (as floats, the
@@ -824,9 +829,11 @@ class CandidateIndex:
         totals = query_total + self._spelling_totals[spellings]
         # First with each listed word reached counted 1 (a word weighs at most 1): cheap, and
         # most spellings a common word reaches stop there.
+        # Unpaired words count half only once two name words pair: two pairs at least.
+        factors = np.where(most_listed >= 2.0, PERSON_UNPAIRED_FACTOR, 1.0)
         upper = query_paired + np.minimum(np.bitwise_count(listed_bits), most_listed)
-        kept = _may_reach(upper, totals, floor)
-        spellings, listed_bits = spellings[kept], listed_bits[kept]
+        kept = _may_reach(upper, totals, floor, factors)
+        spellings, listed_bits, factors = spellings[kept], listed_bits[kept], factors[kept]
         if not spellings.size:
             return True
         # Up to the last listed word reached, not every spelling's width.
@@ -836,7 +843,7 @@ class CandidateIndex:
             (paired_listed * self._spelling_weights.take(spellings, axis=0)[:, :width]).sum(axis=1),
             most_listed[kept],
         )
-        reaching = _may_reach(paired, totals[kept], floor)
+        reaching = _may_reach(paired, totals[kept], floor, factors)
         names.update(self._spelling_names[spellings[reaching]].tolist())
         return True
 

@@ -193,8 +193,10 @@ class FeatureScorer:
             most += max(0.0, secondary["birth_date_exact"], secondary["birth_date_compatible"])
         if query.nationalities:
             most += max(0.0, secondary["nationality_shared"])
+        # A person's name is compared by persons' rules against every listed name.
+        person = query.kind is EntityKind.PERSON
         return (
-            self.calibration.name_floor(threshold, secondary=most),
+            self.calibration.name_floor(threshold, secondary=most, person=person),
             self.calibration.name_floor(threshold, secondary=most, whole=True),
         )
 
