@@ -43,6 +43,44 @@ def test_no_name_under_the_floor_reaches_the_threshold(
         assert name_score >= CALIBRATION.name_floor(threshold, secondary=secondary) - 1e-9
 
 
+@given(
+    name_score=unit,
+    values=st.lists(unit, min_size=len(NAME_FEATURES), max_size=len(NAME_FEATURES)),
+    threshold=st.floats(min_value=0.01, max_value=0.999),
+    secondary=st.floats(min_value=0.0, max_value=3.0),
+    commonness=unit,
+    person=st.booleans(),
+)
+def test_no_name_under_its_floor_by_commonness_reaches_the_threshold(
+    name_score: float,
+    values: list[float],
+    threshold: float,
+    secondary: float,
+    commonness: float,
+    person: bool,
+) -> None:
+    """As above, for names whose agreeing words are at least ``commonness`` common (the
+    ``common_words`` value is then at least that, faded as the names near full agreement),
+    compared by persons' rules or not (persons' rules give organisation_rules 0, and no
+    acronym or whole name)."""
+    names = list(NAME_FEATURES)
+    near_exact = near_exact_of(name_score)
+    values[names.index("near_exact")] = near_exact
+    values[names.index("acronym")] = 0.0
+    least_common = commonness * (1.0 - near_exact)
+    common = names.index("common_words")
+    values[common] = least_common + values[common] * (1.0 - least_common)
+    if person:
+        for feature in ("organisation_rules", "whole_name", "short_acronym"):
+            values[names.index(feature)] = 0.0
+    log_odds = CALIBRATION.name_log_odds(name_score, values) + secondary
+    if CALIBRATION.probability(log_odds) >= threshold:
+        floor = CALIBRATION.name_floor(
+            threshold, secondary=secondary, person=person, commonness=commonness
+        )
+        assert name_score >= floor - 1e-9
+
+
 @given(name_score=unit)
 def test_best_log_odds_bounds_every_pair_of_this_name_score(name_score: float) -> None:
     assert CALIBRATION.best_log_odds(name_score) == pytest.approx(

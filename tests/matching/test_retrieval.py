@@ -33,13 +33,15 @@ from watchlist.model import EntityKind, Entry, Party
 from watchlist.testing import perturbed, typo
 
 SCORER = FeatureScorer()
+DEFAULT = SCORER.default_threshold
 Records = list[tuple[str, Entry]]
 
 
 @pytest.fixture(scope="session")
-def full_lists(shared_data: Path) -> tuple[Records, CandidateIndex, list[str]]:
-    """The full 2024-05-03 SDN and the 2026 UN list, their index, and real names from older
-    versions of the lists to query with."""
+def full_lists(shared_data: Path) -> tuple[Records, IndexedRetrieval, list[str]]:
+    """The full 2024-05-03 SDN and the 2026 UN list, the default scorer's retrieval over
+    them (its index weighs words by how common they are in these lists), and real names
+    from older versions of the lists to query with."""
     with pytest.warns(UserWarning, match="companion files"):
         sdn = ofac_csv.parse(
             next((shared_data / "ofac_sdn" / "snapshots").glob("sdn_2024-05-03_*.csv")),
@@ -52,24 +54,36 @@ def full_lists(shared_data: Path) -> tuple[Records, CandidateIndex, list[str]]:
     )
     old_un = un_xml.parse(shared_data / "un_sc" / "consolidated_2015-02-26.xml")
     others = sorted({n.value for v in (old_sdn, old_un) for e in v.entries for n in e.names})
-    return records, CandidateIndex(records), others
+    return records, retrieval_of(records), others
 
 
 @pytest.fixture(scope="session")
-def shipped_lists() -> tuple[Records, CandidateIndex]:
+def shipped_lists() -> tuple[Records, IndexedRetrieval]:
     versions = [curated.parse(p) for p in sorted(LISTS.glob("*.toml")) if p.stem != "jurisdictions"]
     records = [(v.info.id, e) for v in versions for e in v.entries]
-    return records, CandidateIndex(records)
+    return records, retrieval_of(records)
 
 
-def accepted(records: Records, query: Party, threshold: float) -> set[int]:
-    return {i for i, (_, e) in enumerate(records) if SCORER.compare(query, e).score >= threshold}
+def retrieval_of(records: Records) -> IndexedRetrieval:
+    retrieval = SCORER.retrieval(records)
+    assert isinstance(retrieval, IndexedRetrieval)
+    return retrieval
 
 
-def assert_no_hit_lost(index: CandidateIndex, records: Records, query: Party, t: float) -> None:
-    candidates = index.candidates(query, *SCORER.name_floors(t, query))
+def accepted(
+    records: Records, query: Party, threshold: float, scorer: FeatureScorer = SCORER
+) -> set[int]:
+    return {i for i, (_, e) in enumerate(records) if scorer.compare(query, e).score >= threshold}
+
+
+def assert_no_hit_lost(
+    retrieval: IndexedRetrieval, records: Records, query: Party, t: float
+) -> None:
+    """Every record the retrieval's own scorer accepts is a candidate (through every bound
+    the scorer gives the index, the commonness of words included)."""
+    candidates = retrieval.candidates(query, t)
     if candidates is not None:  # None: the index says this query must be brute-forced
-        lost = accepted(records, query, t) - set(candidates)
+        lost = accepted(records, query, t, retrieval.scorer) - set(candidates)
         assert not lost, [records[i][1].names[0].value for i in lost]
 
 
@@ -122,28 +136,29 @@ SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 @SLOW
 @given(data=st.data(), threshold=thresholds)
 def test_no_hit_is_lost_on_the_full_sdn_and_un_lists(
-    full_lists: tuple[Records, CandidateIndex, list[str]], data: st.DataObject, threshold: float
+    full_lists: tuple[Records, IndexedRetrieval, list[str]], data: st.DataObject, threshold: float
 ) -> None:
-    records, index, others = full_lists
+    records, retrieval, others = full_lists
     query = data.draw(queries(records, others))
-    assert_no_hit_lost(index, records, query, threshold)
+    assert_no_hit_lost(retrieval, records, query, threshold)
 
 
 @settings(max_examples=200, deadline=None)
 @given(data=st.data(), threshold=thresholds)
 def test_no_hit_is_lost_on_the_shipped_lists(
-    shipped_lists: tuple[Records, CandidateIndex], data: st.DataObject, threshold: float
+    shipped_lists: tuple[Records, IndexedRetrieval], data: st.DataObject, threshold: float
 ) -> None:
-    records, index = shipped_lists
+    records, retrieval = shipped_lists
     others = listed_names(records)
     query = data.draw(queries(records, others))
-    assert_no_hit_lost(index, records, query, threshold)
+    assert_no_hit_lost(retrieval, records, query, threshold)
 
 
 def test_a_query_touches_few_candidates(
-    full_lists: tuple[Records, CandidateIndex, list[str]],
+    full_lists: tuple[Records, IndexedRetrieval, list[str]],
 ) -> None:
-    records, index, others = full_lists
+    records, retrieval, others = full_lists
+    index = retrieval.index
     counts = []
     brute_forced = []
     for name in others[::100]:
@@ -160,9 +175,10 @@ def test_a_query_touches_few_candidates(
 
 
 def test_common_words_do_not_drag_in_every_record_bearing_them(
-    full_lists: tuple[Records, CandidateIndex, list[str]],
+    full_lists: tuple[Records, IndexedRetrieval, list[str]],
 ) -> None:
-    records, index, _ = full_lists
+    records, retrieval, _ = full_lists
+    index = retrieval.index
     query = Party(name="Mohammed Ali Hassan Ridwanullah")
     with_mohammed = sum(any("MOHAMMED" in n.value.upper() for n in e.names) for _, e in records)
     candidates = index.candidates(query, 0.8)
@@ -171,10 +187,31 @@ def test_common_words_do_not_drag_in_every_record_bearing_them(
     assert accepted(records, query, 0.8) <= set(candidates)
 
 
-def test_an_identifier_alone_brings_its_record(
-    full_lists: tuple[Records, CandidateIndex, list[str]],
+def test_common_words_agreeing_need_more_name_to_be_candidates(
+    full_lists: tuple[Records, IndexedRetrieval, list[str]],
 ) -> None:
-    records, index, _ = full_lists
+    """The floors by commonness keep fewer candidates than the floor of the rarest word,
+    and lose none of the scorer's hits (the properties above)."""
+    _, retrieval, others = full_lists
+    fewer = 0
+    for name in others[::200]:
+        query = Party(name=name, kind=EntityKind.PERSON)
+        floors = retrieval.scorer.name_floors_by_commonness(DEFAULT, query)
+        by_commonness = retrieval.index.lookup(query, floors[0], floors_by_commonness=floors)
+        rarest = retrieval.index.lookup(query, floors[0])
+        assert by_commonness is not None
+        assert rarest is not None
+        assert set(by_commonness) <= set(rarest)
+        fewer += len(by_commonness) < len(rarest)
+    assert fewer > 0
+    assert floors[0] < floors[-1]
+
+
+def test_an_identifier_alone_brings_its_record(
+    full_lists: tuple[Records, IndexedRetrieval, list[str]],
+) -> None:
+    records, retrieval, _ = full_lists
+    index = retrieval.index
     position, (_, entry) = next((i, r) for i, r in enumerate(records) if r[1].identifiers)
     query = Party(name="Nobody Whatsoever", identifiers=entry.identifiers[:1])
     candidates = index.candidates(query, 0.6)
@@ -183,9 +220,10 @@ def test_an_identifier_alone_brings_its_record(
 
 
 def test_queries_it_cannot_bound_are_left_to_brute_force(
-    shipped_lists: tuple[Records, CandidateIndex],
+    shipped_lists: tuple[Records, IndexedRetrieval],
 ) -> None:
-    records, index = shipped_lists
+    records, retrieval = shipped_lists
+    index = retrieval.index
     # A threshold too low for the whole-name bound, and a name of more than 64 words.
     assert index.candidates(Party(name="Taliban Movement"), 0.5) is None
     assert index.candidates(Party(name="Taliban Movement", kind="person"), 0.5) is not None
@@ -208,11 +246,12 @@ def test_a_listed_name_of_more_than_64_words_is_a_candidate_of_every_query() -> 
 
 
 def test_an_unpickled_index_answers_as_the_original(
-    full_lists: tuple[Records, CandidateIndex, list[str]],
+    full_lists: tuple[Records, IndexedRetrieval, list[str]],
 ) -> None:
     """A worker process receives the index pickled, without its Tokens and prepared
     organisation names, and makes them again."""
-    _, index, others = full_lists
+    _, retrieval, others = full_lists
+    index = retrieval.index
     copy = pickle.loads(pickle.dumps(index))
     assert copy._tokens == index._tokens
     assert copy._organisations == index._organisations
@@ -220,6 +259,10 @@ def test_an_unpickled_index_answers_as_the_original(
         for kind in (EntityKind.PERSON, EntityKind.ORGANIZATION):
             query = Party(name=name, kind=kind)
             assert copy.lookup(query, 0.75) == index.lookup(query, 0.75)
+            floors = retrieval.scorer.name_floors_by_commonness(0.7, query)
+            assert copy.lookup(query, floors[0], floors_by_commonness=floors) == index.lookup(
+                query, floors[0], floors_by_commonness=floors
+            )
 
 
 def test_deletions_reach_every_string_at_that_many_deletions() -> None:
@@ -337,7 +380,7 @@ def test_the_screener_gives_brute_force_results_on_the_scenario(
 )
 def test_the_screener_gives_brute_force_results_on_random_queries(
     big_screeners: tuple[Screener, Screener],
-    full_lists: tuple[Records, CandidateIndex, list[str]],
+    full_lists: tuple[Records, IndexedRetrieval, list[str]],
     data: st.DataObject,
     threshold: float,
     as_of: dt.date,

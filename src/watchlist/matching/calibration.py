@@ -137,11 +137,14 @@ class Calibration:
         secondary: float = 0.0,
         whole: bool = False,
         person: bool = False,
+        commonness: float = 0.0,
     ) -> float:
         """The least name score with which a listed name could reach ``threshold``, when the
         secondary evidence adds at most ``secondary`` log-odds; below 0 if any name could.
         ``whole``: of a name score that organisations' names compared whole give (which the
-        ``whole_name`` feature weighs); ``person``: of names compared as persons' names.
+        ``whole_name`` feature weighs); ``person``: of names compared as persons' names;
+        ``commonness``: of names whose agreeing name words are all at least that common
+        (the ``common_words`` feature).
 
         An acronym is left out: it scores :data:`~watchlist.matching.names.ACRONYM_SIMILARITY`
         whatever the floor, and the candidate index finds every acronym whatever the floor."""
@@ -154,7 +157,9 @@ class Calibration:
         if whole:
             target -= self.weights["whole_name"]
 
-        reach = self._reach
+        def reach(name_score: float) -> float:
+            return self._reach(name_score, commonness)
+
         if reach(1.0) < target:
             return 2.0
         if reach(0.0) >= target:
@@ -169,12 +174,15 @@ class Calibration:
                 low = middle
         return low
 
-    def _reach(self, name_score: float) -> float:
-        """The log-odds of a name score with the features that follow it, and nothing else."""
+    def _reach(self, name_score: float, commonness: float = 0.0) -> float:
+        """The log-odds of a name score with the features that follow it, and nothing else
+        (but the ``common_words`` of agreeing words of that ``commonness``)."""
+        near_exact = near_exact_of(name_score)
         return (
             self.intercept
             + self.name_weight * name_score
-            + self.weights["near_exact"] * near_exact_of(name_score)
+            + self.weights["near_exact"] * near_exact
+            + self.weights["common_words"] * commonness * (1.0 - near_exact)
         )
 
     def probability(self, log_odds: float) -> float:

@@ -94,7 +94,7 @@ import bisect
 import functools
 import math
 import zlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
@@ -130,6 +130,9 @@ if TYPE_CHECKING:
 DELETION_LIMIT = 11
 #: The words of a spelling are the bits of a 64-bit mask (see the module documentation).
 MASK_WORDS = 64
+#: How finely the commonness of listed words is told apart by the bound (see
+#: :meth:`CandidateIndex.lookup`): in steps of 1 / 100, each rounded down.
+COMMONNESS_STEPS = 100
 #: Room for floating-point error in the bounds: a bound this close to the threshold counts.
 _EPSILON = 1e-9
 #: The share of a word's letters an edit-similar word may differ by (OSA at the floor).
@@ -256,7 +259,7 @@ def _merged(parts: Sequence[_Postings]) -> _Postings:
 def _may_reach(
     paired: npt.NDArray[np.float64],
     total: npt.NDArray[np.float64],
-    floor: float,
+    floor: float | npt.NDArray[np.float64],
     unpaired_factor: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.bool_]:
     """Whether words of total weight ``paired``, of ``total``, could give a name score of
@@ -367,7 +370,12 @@ class CandidateIndex:
     race costs a recomputation).
     """
 
-    def __init__(self, records: Iterable[tuple[str, Entry]]) -> None:
+    def __init__(
+        self,
+        records: Iterable[tuple[str, Entry]],
+        *,
+        commonness: Callable[[str], float] | None = None,
+    ) -> None:
         self.records: tuple[tuple[str, Entry], ...] = tuple(records)
         by_identifier: dict[str, list[int]] = {}
         names: dict[str, int] = {}
@@ -395,7 +403,7 @@ class CandidateIndex:
         #: Each word as a listed Token, for the scorer's word similarity.
         self._tokens: list[Token] = []
         self._word_ids: dict[str, int] = {}
-        self._build_spellings()
+        self._build_spellings(commonness)
         self._build_word_lookups()
         self._build_organisation_paths(organisation_names)
         self._start_caches()
@@ -449,9 +457,10 @@ class CandidateIndex:
             self._tokens[word_id] = token
         return word_id
 
-    def _build_spellings(self) -> None:
-        """Every spelling of every listed name: its words, their weights and first letters,
-        and the postings of its words and of its pairs of words."""
+    def _build_spellings(self, commonness: Callable[[str], float] | None) -> None:
+        """Every spelling of every listed name: its words, their weights, first letters and
+        how common they are (by ``commonness`` of their variant group, if given), and the
+        postings of its words and of its pairs of words."""
         postings = _Table(2)
         pair_postings = _Table(2)
         # Pairs of words by the (hashed) phonetic keys of the two run together: of all names
@@ -522,10 +531,24 @@ class CandidateIndex:
         width = min(MASK_WORDS, max((len(t) for t in spelling_words), default=1))
         self._spelling_weights = np.zeros((len(spelling_words), width))
         self._spelling_totals = np.zeros(len(spelling_words))
+        # The commonness step of each name word (a word that does not identify cannot be an
+        # agreeing name word: the top step, which lowers no spelling's least).
+        self._spelling_commonness = np.full(
+            (len(spelling_words), width), COMMONNESS_STEPS, np.uint8
+        )
+        steps: dict[str, int] = {}
         for spelling_id, tokens in enumerate(spelling_words):
             self._spelling_totals[spelling_id] = sum(token.weight for token in tokens)
             for j, token in enumerate(tokens[:MASK_WORDS]):
                 self._spelling_weights[spelling_id, j] = token.weight
+                if token.identifies:
+                    step = steps.get(token.canonical)
+                    if step is None:
+                        # Rounded down: a step's floor is at most that of the word itself.
+                        share = 0.0 if commonness is None else commonness(token.canonical)
+                        step = math.floor(share * COMMONNESS_STEPS)
+                        step = steps[token.canonical] = min(COMMONNESS_STEPS, max(0, step))
+                    self._spelling_commonness[spelling_id, j] = step
 
     def _build_word_lookups(self) -> None:
         self._by_canonical: dict[str, list[int]] = {}
@@ -705,7 +728,12 @@ class CandidateIndex:
         return None if found is None else list(found)
 
     def lookup(
-        self, query: Party, name_floor: float, whole_name_floor: float | None = None
+        self,
+        query: Party,
+        name_floor: float,
+        whole_name_floor: float | None = None,
+        *,
+        floors_by_commonness: Sequence[float] | None = None,
     ) -> dict[int, tuple[Name, ...] | None] | None:
         """The records with a name that could reach name score ``name_floor`` against
         ``query`` (``whole_name_floor`` through organisations' names compared whole, if it
@@ -716,8 +744,19 @@ class CandidateIndex:
         The scorer says what name score a hit needs
         (:meth:`~watchlist.matching.FeatureScorer.name_floor`); a name outside those found
         scores under it, so the best name of a hit is among them (and the first best, in
-        order, as among all the names)."""
+        order, as among all the names).
+
+        ``floors_by_commonness``, if given, are the name scores a hit needs where every
+        agreeing name word is at least ``k / COMMONNESS_STEPS`` common, for each ``k``
+        (:meth:`~watchlist.matching.FeatureScorer.name_floors_by_commonness`, the first
+        ``name_floor``): a spelling whose name words the query reaches are all that common
+        must reach that floor (the index keeps each word's commonness as built)."""
         floor = name_floor - _EPSILON
+        by_commonness = (
+            None
+            if floors_by_commonness is None
+            else np.asarray(floors_by_commonness, np.float64) - _EPSILON
+        )
         whole_floor = (name_floor if whole_name_floor is None else whole_name_floor) - _EPSILON
         if floor <= 0.0:
             return None
@@ -730,6 +769,7 @@ class CandidateIndex:
             floor,
             organisations=query.kind is not EntityKind.PERSON,
             whole_floor=whole_floor,
+            by_commonness=by_commonness,
         )
         if names is None:
             return None
@@ -757,10 +797,12 @@ class CandidateIndex:
         *,
         organisations: bool = True,
         whole_floor: float | None = None,
+        by_commonness: npt.NDArray[np.float64] | None = None,
     ) -> set[int] | None:
         """Ids of the listed names that could reach name score ``floor`` against one of
-        ``query_names`` (``whole_floor`` compared whole, if it differs); ``None`` if that
-        cannot be bounded."""
+        ``query_names`` (``whole_floor`` compared whole, if it differs; ``by_commonness``
+        words paired, by how common, as :meth:`lookup` says); ``None`` if that cannot be
+        bounded."""
         names: set[int] = set()
         for value in query_names:
             prepared = prepare(value)
@@ -768,7 +810,7 @@ class CandidateIndex:
                 continue
             names |= self._unbounded_names
             for tokens in prepared.spellings:
-                if not self._add_word_candidates(tokens, floor, names):
+                if not self._add_word_candidates(tokens, floor, names, by_commonness):
                     return None
             if (
                 organisations
@@ -781,7 +823,11 @@ class CandidateIndex:
         return names
 
     def _add_word_candidates(
-        self, tokens: tuple[Token, ...], floor: float, names: set[int]
+        self,
+        tokens: tuple[Token, ...],
+        floor: float,
+        names: set[int],
+        by_commonness: npt.NDArray[np.float64] | None,
     ) -> bool:
         """Add the names with a spelling that could reach ``floor`` against ``tokens``;
         False if the query has too many words to be bounded (it must be brute-forced)."""
@@ -843,7 +889,16 @@ class CandidateIndex:
             (paired_listed * self._spelling_weights.take(spellings, axis=0)[:, :width]).sum(axis=1),
             most_listed[kept],
         )
-        reaching = _may_reach(paired, totals[kept], floor, factors)
+        floors: float | npt.NDArray[np.float64] = floor
+        if by_commonness is not None:
+            # The least commonness of the name words reached: the agreeing ones are among them.
+            least = np.where(
+                paired_listed,
+                self._spelling_commonness.take(spellings, axis=0)[:, :width],
+                COMMONNESS_STEPS,
+            ).min(axis=1)
+            floors = by_commonness[least]
+        reaching = _may_reach(paired, totals[kept], floors, factors)
         names.update(self._spelling_names[spellings[reaching]].tolist())
         return True
 
@@ -926,7 +981,11 @@ class IndexedRetrieval:
         return self.index.records
 
     def candidates(self, query: Party, threshold: float) -> Candidates | None:
-        return self.index.lookup(query, *self.scorer.name_floors(threshold, query))
+        return self.index.lookup(
+            query,
+            *self.scorer.name_floors(threshold, query),
+            floors_by_commonness=self.scorer.name_floors_by_commonness(threshold, query),
+        )
 
     def match(
         self, query: Party, entry: Entry, listed_names: Sequence[Name] | None, threshold: float

@@ -25,7 +25,7 @@ from watchlist.matching.features import (
 from watchlist.matching.frequency import WordFrequencies
 from watchlist.matching.normalize import name_tokens
 from watchlist.matching.protocols import Records, Retrieval
-from watchlist.matching.retrieval import CandidateIndex, IndexedRetrieval
+from watchlist.matching.retrieval import COMMONNESS_STEPS, CandidateIndex, IndexedRetrieval
 from watchlist.model import EntityKind, Entry, FeatureScore, Match, Name, Party
 
 #: Two words closer than this (normalised Levenshtein similarity) count as a misspelling of
@@ -159,6 +159,11 @@ class FeatureScorer:
         repr=False,
     )
     name: str = "watchlist-calibrated-v2"
+    #: The floors of :meth:`name_floors_by_commonness`, by threshold, secondary evidence and
+    #: person rules: a batch has few of them, and each is sixty bisections a step.
+    _floors: dict[tuple[float, float, bool], tuple[float, ...]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     @property
     def default_threshold(self) -> float:
@@ -180,25 +185,49 @@ class FeatureScorer:
     def retrieval(self, records: Records) -> Retrieval:
         """The candidate index over ``records`` (:mod:`watchlist.matching.retrieval`), with
         this scorer prepared for them (:meth:`for_records`)."""
-        return IndexedRetrieval(self.for_records(records), CandidateIndex(records))
+        prepared = self.for_records(records)
+        index = CandidateIndex(records, commonness=prepared.frequencies.commonness)
+        return IndexedRetrieval(prepared, index)
 
     def name_floors(self, threshold: float, query: Party) -> tuple[float, float]:
         """The least name scores with which a listed name could give ``query`` a score of
         ``threshold``: through words paired, and through organisations' names compared whole
         (the candidate index finds every name that could reach them), leaving aside the
         entries that share an identifier with it."""
+        # A person's name is compared by persons' rules against every listed name.
+        most, person = self._secondary_most(query), query.kind is EntityKind.PERSON
+        return (
+            self.calibration.name_floor(threshold, secondary=most, person=person),
+            self.calibration.name_floor(threshold, secondary=most, whole=True),
+        )
+
+    def name_floors_by_commonness(self, threshold: float, query: Party) -> tuple[float, ...]:
+        """The first of :meth:`name_floors` for listed names whose agreeing name words are
+        all at least ``k / COMMONNESS_STEPS`` common (``k`` from 0 to
+        :data:`~watchlist.matching.retrieval.COMMONNESS_STEPS`), by :attr:`frequencies`:
+        "Mohammed" agreeing alone needs a higher name score than a rare surname."""
+        most, person = self._secondary_most(query), query.kind is EntityKind.PERSON
+        key = (threshold, most, person)
+        floors = self._floors.get(key)
+        if floors is None:
+            floors = self._floors[key] = tuple(
+                self.calibration.name_floor(
+                    threshold, secondary=most, person=person, commonness=step / COMMONNESS_STEPS
+                )
+                for step in range(COMMONNESS_STEPS + 1)
+            )
+        return floors
+
+    def _secondary_most(self, query: Party) -> float:
+        """The most log-odds the evidence beside the names can add for ``query``, but an
+        identifier (the index brings every record sharing one)."""
         secondary = self.calibration.secondary
         most = 0.0
         if query.birth_date is not None:
             most += max(0.0, secondary["birth_date_exact"], secondary["birth_date_compatible"])
         if query.nationalities:
             most += max(0.0, secondary["nationality_shared"])
-        # A person's name is compared by persons' rules against every listed name.
-        person = query.kind is EntityKind.PERSON
-        return (
-            self.calibration.name_floor(threshold, secondary=most, person=person),
-            self.calibration.name_floor(threshold, secondary=most, whole=True),
-        )
+        return most
 
     def compare(
         self, query: Party, entry: Entry, *, listed_names: Sequence[Name] | None = None
