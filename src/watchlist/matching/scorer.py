@@ -122,6 +122,10 @@ def align(
     return score, detail
 
 
+#: A scorer's name floors for one threshold and kind of query: through words paired, through
+#: whole names, and through words paired by the commonness of the agreeing words.
+_Floors = tuple[float, float, tuple[float, ...]]
+
 #: The default threshold of :class:`FeatureScorer`, chosen on the dev split of the labelled
 #: pairs (``benchmarks/fit_matcher.py``); the README's table gives precision and recall at it
 #: and at other thresholds.
@@ -159,9 +163,9 @@ class FeatureScorer:
         repr=False,
     )
     name: str = "watchlist-calibrated-v2"
-    #: The floors of :meth:`name_floors_by_commonness`, by threshold, secondary evidence and
-    #: person rules: a batch has few of them, and each is sixty bisections a step.
-    _floors: dict[tuple[float, float, bool], tuple[float, ...]] = attrs.field(
+    #: The floors of :meth:`name_floors` and :meth:`name_floors_by_commonness`, by threshold,
+    #: secondary evidence and person rules: a batch has few, each costs sixty bisections.
+    _floors: dict[tuple[float, float, bool], _Floors] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
 
@@ -194,27 +198,35 @@ class FeatureScorer:
         ``threshold``: through words paired, and through organisations' names compared whole
         (the candidate index finds every name that could reach them), leaving aside the
         entries that share an identifier with it."""
-        # A person's name is compared by persons' rules against every listed name.
-        most, person = self._secondary_most(query), query.kind is EntityKind.PERSON
-        return (
-            self.calibration.name_floor(threshold, secondary=most, person=person),
-            self.calibration.name_floor(threshold, secondary=most, whole=True),
-        )
+        words, whole, _ = self._floors_for(threshold, query)
+        return words, whole
 
     def name_floors_by_commonness(self, threshold: float, query: Party) -> tuple[float, ...]:
         """The first of :meth:`name_floors` for listed names whose agreeing name words are
         all at least ``k / COMMONNESS_STEPS`` common (``k`` from 0 to
         :data:`~watchlist.matching.retrieval.COMMONNESS_STEPS`), by :attr:`frequencies`:
         "Mohammed" agreeing alone needs a higher name score than a rare surname."""
+        return self._floors_for(threshold, query)[2]
+
+    def _floors_for(self, threshold: float, query: Party) -> _Floors:
+        # A person's name is compared by persons' rules against every listed name.
         most, person = self._secondary_most(query), query.kind is EntityKind.PERSON
         key = (threshold, most, person)
         floors = self._floors.get(key)
         if floors is None:
-            floors = self._floors[key] = tuple(
-                self.calibration.name_floor(
-                    threshold, secondary=most, person=person, commonness=step / COMMONNESS_STEPS
-                )
-                for step in range(COMMONNESS_STEPS + 1)
+            calibration = self.calibration
+            floors = self._floors[key] = (
+                calibration.name_floor(threshold, secondary=most, person=person),
+                calibration.name_floor(threshold, secondary=most, whole=True),
+                tuple(
+                    calibration.name_floor(
+                        threshold,
+                        secondary=most,
+                        person=person,
+                        commonness=step / COMMONNESS_STEPS,
+                    )
+                    for step in range(COMMONNESS_STEPS + 1)
+                ),
             )
         return floors
 
