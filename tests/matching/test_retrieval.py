@@ -207,6 +207,17 @@ def test_common_words_agreeing_need_more_name_to_be_candidates(
     assert floors[0] < floors[-1]
 
 
+def test_a_word_met_through_its_long_vowel_reading_is_found() -> None:
+    """ "ali" meets the Arabic-script علیم (alym) only as the reading "alim": the index must
+    look words up by their long-vowel readings too (a hit the property tests once lost)."""
+    entry = Entry(id="e", kind=EntityKind.PERSON, names=["محمد علیم نورانی"])
+    index = CandidateIndex([("list", entry)])
+    query = Party(name="ali muhammad")
+    score = SCORER.compare(query, entry).score
+    assert score > 0.5
+    assert index.candidates(query, *SCORER.name_floors(score, query)) == [0]
+
+
 def test_an_identifier_alone_brings_its_record(
     full_lists: tuple[Records, IndexedRetrieval, list[str]],
 ) -> None:

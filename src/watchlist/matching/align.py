@@ -116,9 +116,14 @@ _levenshtein_similarity = Levenshtein.normalized_similarity
 # with a shared skeleton and 0 without. Told so, rapidfuzz stops early and gives 0 for them;
 # the margin keeps its rounding at the cutoff away from the similarities that count.
 _OSA_CUTOFF = 2 * SIMILARITY_FLOOR - 1 - 0.05
-#: Arabic script writes its long vowels with the letters read y and w: ضیا is zya and Zia.
 _LONG_VOWELS = str.maketrans("yw", "iu")
 _OSA_CUTOFF_ABJAD = SIMILARITY_FLOOR - 0.05
+
+
+def long_vowel_reading(text: str) -> str:
+    """``text`` with ``y`` and ``w`` read as the long vowels ``i`` and ``u``: Arabic script
+    writes its long vowels with the letters romanised y and w (ضیا is zya and Zia)."""
+    return text.translate(_LONG_VOWELS)
 
 
 def _similarity(a: Token, b: Token, abjad: bool) -> float:
@@ -137,7 +142,7 @@ def _similarity(a: Token, b: Token, abjad: bool) -> float:
         a_text, b_text, score_cutoff=_OSA_CUTOFF_ABJAD if abjad else _OSA_CUTOFF
     )
     if abjad:
-        a_read, b_read = a_text.translate(_LONG_VOWELS), b_text.translate(_LONG_VOWELS)
+        a_read, b_read = long_vowel_reading(a_text), long_vowel_reading(b_text)
         if (a_read, b_read) != (a_text, b_text):
             similarity = max(
                 similarity, _osa_similarity(a_read, b_read, score_cutoff=_OSA_CUTOFF_ABJAD)

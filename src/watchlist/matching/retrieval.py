@@ -31,7 +31,10 @@ necessary condition the index checks exactly:
    (:func:`watchlist.matching.align.token_similarity`) is above 0 only for: the same text; the
    same variant group (``Token.canonical``); an initial against a word starting with its
    letter; a shared phonetic key of two letters or more; two legal forms; or optimal string
-   alignment (OSA) similarity ``1 - d / L >= 0.65`` (``L`` the longer length). The index
+   alignment (OSA) similarity ``1 - d / L >= 0.65`` (``L`` the longer length), of the words
+   or, where a side is from a script without short vowels, of their long-vowel readings
+   (:func:`~watchlist.matching.align.long_vowel_reading`, of the same lengths): every listed
+   word is indexed by both, and a query word looks up both. The index
    finds listed words through dictionaries of text, canonical spelling, phonetic keys and
    first letters (for listed initials), and, for the edit distance, symmetric deletion
    neighbourhoods: a pair at OSA distance ``d`` becomes equal after at most ``d - (L - n)``
@@ -107,6 +110,7 @@ from watchlist.matching.align import (
     MERGE_FLOOR,
     PERSON_UNPAIRED_FACTOR,
     SIMILARITY_FLOOR,
+    long_vowel_reading,
     token_similarity,
 )
 from watchlist.matching.features import identifier_value, whole_name_similarity
@@ -567,13 +571,19 @@ class CandidateIndex:
                 self._long_words.append(word)
                 self._long_ids.append(word_id)
             else:
-                for variant in deletions(word, _floor(len(word), _EDIT_RATIO)):
+                # A word is also found by its long-vowel reading, which the scorer compares
+                # where a side is from a script without short vowels.
+                budget = _floor(len(word), _EDIT_RATIO)
+                for variant in deletions(word, budget) | deletions(
+                    long_vowel_reading(word), budget
+                ):
                     deletions_table.add(_text_hash(variant), word_id)
         # Long words by length, to compare a text only with those of a length within reach.
         by_length = sorted(
             zip(self._long_words, self._long_ids, strict=True), key=lambda w: len(w[0])
         )
         self._long_words = [word for word, _ in by_length]
+        self._long_readings = [long_vowel_reading(word) for word in self._long_words]
         self._long_ids = [word_id for _, word_id in by_length]
         self._long_lengths = [len(word) for word in self._long_words]
         self._long_words_by_ends = _ByEnds(zip(self._long_words, self._long_ids, strict=True))
@@ -621,13 +631,20 @@ class CandidateIndex:
 
     def _similar_words(self, text: str) -> set[int]:
         """Listed words within OSA similarity :data:`~watchlist.matching.align.
-        SIMILARITY_FLOOR` of ``text``."""
+        SIMILARITY_FLOOR` of ``text``, or whose long-vowel reading is within it of that of
+        ``text`` (:func:`~watchlist.matching.align.long_vowel_reading`)."""
         cutoff = SIMILARITY_FLOOR - _EPSILON
         words = self._words
+        reading = long_vowel_reading(text)
+        budget = _floor(len(text), _EDIT_RATIO)
+        neighbours = self._deletion_neighbours(text, budget)
+        if reading != text:
+            neighbours |= self._deletion_neighbours(reading, budget)
         found = {
             w
-            for w in self._deletion_neighbours(text, _floor(len(text), _EDIT_RATIO))
+            for w in neighbours
             if _osa_similarity(text, words[w], score_cutoff=cutoff)
+            or _osa_similarity(reading, long_vowel_reading(words[w]), score_cutoff=cutoff)
         }
         # A longer listed word is within reach only if the length ratio allows it.
         longest = math.floor(len(text) / SIMILARITY_FLOOR + _EPSILON)
@@ -636,10 +653,11 @@ class CandidateIndex:
                 self._long_lengths, math.ceil(len(text) * SIMILARITY_FLOOR - _EPSILON)
             )
             end = bisect.bisect_right(self._long_lengths, longest)
-            for _, _, index in process.extract_iter(
-                text, self._long_words[start:end], scorer=_osa_similarity, score_cutoff=cutoff
-            ):
-                found.add(self._long_ids[start + index])
+            for query, listed in ((text, self._long_words), (reading, self._long_readings)):
+                for _, _, index in process.extract_iter(
+                    query, listed[start:end], scorer=_osa_similarity, score_cutoff=cutoff
+                ):
+                    found.add(self._long_ids[start + index])
         return found
 
     def _find_edge_words(self, token: Token) -> tuple[int, ...]:
