@@ -36,7 +36,6 @@ class PublicCount:
     other_lists: Mapping[str, int] = field(default_factory=dict)
 
 
-_ABTO = "АБТО (Moscow City Court, 28 Jun 2013): one publisher only (gazeta.ru)"
 _UNKNOWN_2015_2016 = "two organisations added Apr 2015 - Nov 2016, not identified"
 _MJTJ = "«Муджахеды джамаата ат-Тавхида валь-Джихад» (Moscow Regional Court): one source (aif.ru)"
 _UNKNOWN_2020_2022 = "additions Jun 2020 - Jul 2022 not identified"
@@ -55,7 +54,6 @@ FSB_HISTORY = (
         22,
         ("https://sport-interfax.ru/ConfederationsCup2017/426914",
          "https://report.az/en/region/fsb-published-a-list-of-organizations-recognized-as-terrorist-in-russia/"),
-        missing={_ABTO: 1},
         not_yet_published={"Right Sector's Crimean cell, in force 30 Dec 2014, shown 3 Apr": 1},
     ),
     PublicCount(
@@ -64,53 +62,52 @@ FSB_HISTORY = (
         ("http://www.rosbalt.ru/main/2015/04/03/1384959.html",
          "https://www.rbc.ru/politics/03/04/2015/551e621b9a79470978514011",
          "https://aif.ru/society/law/1482220"),
-        missing={_ABTO: 1},
     ),
     PublicCount(
         dt.date(2016, 11, 2),
         26,
         ("http://tass.com/society/910263",),
-        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2},
+        missing={_UNKNOWN_2015_2016: 2},
     ),
     PublicCount(
         dt.date(2019, 2, 12),
         29,
         ("https://life.ru/p/1193149/amp",
          "https://eadaily.com/ru/news/2019/02/12/islamistskaya-gruppirovka-iz-tatarstana-vklyuchena-v-spisok-terroristov"),
-        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1},
+        missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1},
     ),
     PublicCount(
         dt.date(2019, 4, 8),
         30,
         ("https://news.rambler.ru/crime/41999177-set-popolnila-spisok-terroristicheskih-soobschestv-fsb/",),
-        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1},
+        missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1},
     ),
     PublicCount(
         dt.date(2020, 6, 5),
         32,
         ("https://theins.press/news/224072",),
-        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1},
+        missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1},
     ),
     PublicCount(
         # the Crimean Tatar battalion added, "теперь в списке стало 40 организаций"
         dt.date(2022, 7, 21),
         40,
         ("https://interfax.ru/russia/853234", "https://lenta.ru/news/2022/07/21/fsb3/"),
-        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6},
+        missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6},
     ),
     PublicCount(
         # "к февралю 2024 года признаны террористическими 50 организаций" (day not given)
         dt.date(2024, 2, 1),
         50,
         ("https://amp.gazeta.a42.ru/lenta/articles/182963-terroristy-kuzbassa-kakie-organizacii-ugrozayut-sibiryakam-pryamo-seicas",),
-        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6,
+        missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6,
                  _UNKNOWN_2022_2024: 4},
     ),
     PublicCount(
         dt.date(2024, 10, 5),
         55,
         ("https://dailystorm.ru/news/avangard-narodnoy-voli-vnesli-v-spisok-terroristicheskih-organizaciy",),
-        missing={_ABTO: 1, _UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6,
+        missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6,
                  _UNKNOWN_2022_2024: 4, _UNKNOWN_2024: 2},
     ),
 )  # fmt: skip
