@@ -574,9 +574,11 @@ class CandidateIndex:
                 # A word is also found by its long-vowel reading, which the scorer compares
                 # where a side is from a script without short vowels.
                 budget = _floor(len(word), _EDIT_RATIO)
-                for variant in deletions(word, budget) | deletions(
-                    long_vowel_reading(word), budget
-                ):
+                variants = deletions(word, budget)
+                reading = long_vowel_reading(word)
+                if reading != word:
+                    variants |= deletions(reading, budget)
+                for variant in variants:
                     deletions_table.add(_text_hash(variant), word_id)
         # Long words by length, to compare a text only with those of a length within reach.
         by_length = sorted(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import overload
 
 import attrs
 from rapidfuzz.distance import Levenshtein
@@ -247,8 +246,9 @@ class FeatureScorer:
         """How well ``query`` matches ``entry``, with the explanation. ``listed_names``, if
         given, are the only names of the entry compared (the candidate index passes those
         that could reach a hit)."""
-        secondary = self._secondary_evidence(query, entry)
-        return self._match(self._best_name(query, entry, listed_names), secondary)
+        match = self._scored(query, entry, listed_names, None)
+        assert match is not None  # without a threshold, the best pair of names is weighed
+        return match
 
     def match(
         self,
@@ -261,44 +261,32 @@ class FeatureScorer:
         """:meth:`compare` if it scores at least ``threshold``, else ``None``; the same
         result, but a pair of names that cannot reach the threshold, as its word alignment
         shows, is not weighed or explained (most candidates of a screening are such)."""
+        return self._scored(query, entry, listed_names, threshold)
+
+    def _scored(
+        self,
+        query: Party,
+        entry: Entry,
+        listed_names: Sequence[Name] | None,
+        threshold: float | None,
+    ) -> Match | None:
         secondary = self._secondary_evidence(query, entry)
-        least = _least_log_odds(threshold)
+        least = None if threshold is None else _least_log_odds(threshold)
         if least is not None:
             least -= sum(feature.weight for feature in secondary)
-        best = self._best_name(query, entry, listed_names, least)
-        if best is None:
-            return None
-        match = self._match(best, secondary)
-        return match if match.score >= threshold else None
-
-    @overload
-    def _best_name(
-        self, query: Party, entry: Entry, listed_names: Sequence[Name] | None
-    ) -> BestName: ...
-    @overload
-    def _best_name(
-        self,
-        query: Party,
-        entry: Entry,
-        listed_names: Sequence[Name] | None,
-        least_log_odds: float | None,
-    ) -> BestName | None: ...
-    def _best_name(
-        self,
-        query: Party,
-        entry: Entry,
-        listed_names: Sequence[Name] | None,
-        least_log_odds: float | None = None,
-    ) -> BestName | None:
-        return best_name(
+        best = best_name(
             query.names,
             entry.names if listed_names is None else listed_names,
             query_kind=query.kind,
             listed_kind=entry.kind,
             calibration=self.calibration,
             frequencies=self.frequencies,
-            least_log_odds=least_log_odds,
+            least_log_odds=least,
         )
+        if best is None:
+            return None
+        match = self._match(best, secondary)
+        return match if threshold is None or match.score >= threshold else None
 
     def _secondary_evidence(self, query: Party, entry: Entry) -> list[FeatureScore]:
         """The evidence beside the names: dates of birth, nationalities, identifiers, kind."""
