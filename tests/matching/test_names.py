@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from watchlist.matching.names import Role, canonical_spelling, prepare, role_of
-from watchlist.matching.phonetic import phonetic_key
+from watchlist.matching.phonetic import central_european_reading, phonetic_key, phonetic_keys
 from watchlist.testing import made_up_words
 
 
@@ -65,6 +65,26 @@ def test_phonetic_keys_meet_across_transliterations() -> None:
     assert phonetic_key("ayrat") == phonetic_key("airat") == phonetic_key("ajrat")
     assert phonetic_key("alexander") == phonetic_key("aleksandr")
     assert phonetic_key("haqqani") != phonetic_key("taliban")
+
+
+def test_german_polish_and_czech_spellings_meet_the_english_transliteration() -> None:
+    for spelling, english in [
+        ("iwanow", "ivanov"),
+        ("jewgeni", "yevgeni"),
+        ("chodorkowski", "khodorkovsky"),
+        ("kowaltschuk", "kovalchuk"),
+        ("chruschtschow", "khrushchov"),
+        ("jurij", "yuri"),
+    ]:
+        assert set(phonetic_keys(spelling)) & set(phonetic_keys(english)), spelling
+
+
+def test_only_words_with_a_central_european_mark_are_read_again() -> None:
+    # English transliteration writes ch for ч and j for дж: without a mark they stay.
+    assert central_european_reading("chernov") == "chernov"
+    assert central_european_reading("jamal") == "jamal"
+    assert central_european_reading("medwedew") == "medvedev"
+    assert central_european_reading("szczepan") == "shchepan"
 
 
 @given(made_up_words(), st.data())

@@ -121,6 +121,12 @@ def test_cyrillic_meets_the_latin_list_spellings() -> None:
     assert compare("Айрат Насимович Вахитов", "AYRAT NASIMOVICH VAKHITOV").score >= WHOLE_NAME
 
 
+def test_german_spellings_of_russian_names_meet_the_english_ones() -> None:
+    assert compare("Sergej Iwanow", "Sergei Ivanov").score >= DEFAULT_THRESHOLD
+    assert compare("Dmitrij Medwedew", "Dmitry Medvedev").score >= DEFAULT_THRESHOLD
+    assert compare("Jurij Kowaltschuk", "Yuri Kovalchuk").score >= DEFAULT_THRESHOLD
+
+
 def test_arabic_script_meets_its_romanisation() -> None:
     # The UN's NAME_ORIGINAL_SCRIPT against its Latin name (TAi.002, TAi.026).
     assert compare("محمد حسن آخوند", "MOHAMMAD HASSAN AKHUND").score >= DEFAULT_THRESHOLD

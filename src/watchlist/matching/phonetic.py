@@ -10,6 +10,10 @@ except that a word starting with a vowel keeps one ``a``, and runs of one symbol
 Mohammed, Muhammad and the Arabic-script ``mhmd`` share a key, as do Haqqani, Hakkani, Khakkani
 and ``hqna``.
 
+German, Polish and Czech write Slavic names in their own orthographies (Iwanow, Jewgeni,
+Chodorkowski, Kowaltschuk, Dmitrij): a word showing one of their marks also has the key of its
+reading in the English transliteration (:func:`central_european_reading`).
+
 A shared key is evidence, not proof (Hassan and Hussein share one): the scorer counts it
 as a near match only where a vowel-less script makes it the best evidence there is, and as
 half-way between the spelling similarity and a match elsewhere.
@@ -66,13 +70,43 @@ def phonetic_key(token: str, *, short_i: bool = True) -> str:
     return lead + "".join(collapsed)
 
 
+# The marks of a German, Polish or Czech spelling of a Slavic name: letters or endings that the
+# English transliteration of Cyrillic never writes.
+_CENTRAL_EUROPEAN_MARK = re.compile(r"w|sch|cz|ij$")
+# Longest first, in one pass: "tsch" is the English "ch" (ч), and a "ch" left over is "kh" (х).
+_CENTRAL_EUROPEAN = {
+    "schtsch": "shch", "szcz": "shch", "tsch": "ch", "sch": "sh", "cz": "ch", "ch": "kh",
+    "w": "v", "ij": "iy",
+}  # fmt: skip
+_CENTRAL_EUROPEAN_PATTERN = re.compile(
+    "|".join(sorted(map(re.escape, _CENTRAL_EUROPEAN), key=len, reverse=True)) + r"|j(?=[aeiou])"
+)
+
+
+def central_european_reading(token: str) -> str:
+    """``token`` read as the English transliteration of Cyrillic writes it, if it shows a mark
+    of the German, Polish or Czech spelling of a Slavic name (``w``, ``sch``, ``cz``, a final
+    ``ij``): ``w`` is ``v``, ``sch`` ``sh``, ``tsch`` and ``cz`` ``ch``, ``ch`` ``kh``, and a
+    ``j`` before a vowel ``y`` (Jewgeni is Yevgeni, Chodorkowski Khodorkovski); otherwise
+    ``token`` itself."""
+    if not _CENTRAL_EUROPEAN_MARK.search(token):
+        return token
+    return _CENTRAL_EUROPEAN_PATTERN.sub(
+        lambda match: _CENTRAL_EUROPEAN.get(match.group(0), "y"), token
+    )
+
+
 def phonetic_keys(token: str) -> tuple[str, ...]:
     """The keys of a word: :func:`phonetic_key`; for a word with an ``x`` also the key with
     ``x`` read as ``kh`` (GOST 7.79 B: Vaxitov is Vakhitov); for a word with a ``j`` also the
     key with ``j`` always a consonant; for a word that starts with the Arabic article, in any
     of its written or assimilated forms, also the key of the rest (``alrhman``, ``urrahman``
-    and ``rahman``)."""
+    and ``rahman``); for a word in a German, Polish or Czech spelling, also the key of its
+    :func:`central_european_reading`."""
     keys = [phonetic_key(token)]
+    reading = central_european_reading(token)
+    if reading != token:
+        keys.append(phonetic_key(reading))
     if "x" in token:
         keys.append(phonetic_key(token.replace("x", "kh")))
     if "j" in token:
