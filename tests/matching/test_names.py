@@ -64,6 +64,7 @@ def test_phonetic_keys_meet_across_transliterations() -> None:
     assert phonetic_key("usama") == phonetic_key("osama")
     assert phonetic_key("ayrat") == phonetic_key("airat") == phonetic_key("ajrat")
     assert phonetic_key("alexander") == phonetic_key("aleksandr")
+    assert phonetic_key("qadhafi") == phonetic_key("gaddafi") == phonetic_key("kadafi")
     assert phonetic_key("haqqani") != phonetic_key("taliban")
 
 

@@ -1,7 +1,8 @@
 """A consonant-skeleton key that lets transliterations of one name meet.
 
 Transliteration schemes disagree mostly on vowels (Usama/Osama, Qaida/Qaeda), on how they write
-one sound with two letters (Khakkani/Hakkani, Zhukov/Jukov, Tsvetkov/Czvetkov), and on doubled
+one sound with two letters (Khakkani/Hakkani, Zhukov/Jukov, Tsvetkov/Czvetkov, Qadhafi/Qadafi
+for the Arabic dhal), and on doubled
 letters (Haqqani/Haqani), and on voicing (Korean Kang-chin/Kang Jin under the two Korean
 romanisations; Qaddafi/Gaddafi). The key drops these differences: digraphs become one symbol,
 ``ch`` and ``j`` one, ``q``, ``g`` and ``k`` one, ``p`` and ``b`` one, ``t`` and ``d`` one,
@@ -27,7 +28,7 @@ import re
 # Longest first, so "shch" is not read as "sh" + "ch".
 _DIGRAPHS = (
     ("shch", "S"), ("sch", "S"), ("tch", "J"), ("dzh", "J"), ("kh", "H"), ("gh", "g"),
-    ("zh", "J"), ("dj", "J"), ("ch", "J"), ("sh", "S"), ("ph", "f"), ("th", "t"), ("ts", "Z"),
+    ("zh", "J"), ("dj", "J"), ("ch", "J"), ("sh", "S"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ts", "Z"),
     ("tz", "Z"), ("cz", "Z"), ("ck", "k"), ("ou", "u"),
 )  # fmt: skip
 _DIGRAPH_PATTERN = re.compile("|".join(re.escape(digraph) for digraph, _ in _DIGRAPHS))
