@@ -68,7 +68,7 @@ def test_phonetic_keys_meet_across_transliterations() -> None:
     assert phonetic_key("haqqani") != phonetic_key("taliban")
 
 
-def test_german_polish_and_czech_spellings_meet_the_english_transliteration() -> None:
+def test_central_european_spellings_meet_the_english_transliteration() -> None:
     for spelling, english in [
         ("iwanow", "ivanov"),
         ("jewgeni", "yevgeni"),
@@ -76,6 +76,8 @@ def test_german_polish_and_czech_spellings_meet_the_english_transliteration() ->
         ("kowaltschuk", "kovalchuk"),
         ("chruschtschow", "khrushchov"),
         ("jurij", "yuri"),
+        ("cvetkov", "tsvetkov"),
+        ("procenko", "protsenko"),
     ]:
         assert set(phonetic_keys(spelling)) & set(phonetic_keys(english)), spelling
 

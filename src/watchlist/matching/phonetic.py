@@ -28,8 +28,8 @@ import re
 # Longest first, so "shch" is not read as "sh" + "ch".
 _DIGRAPHS = (
     ("shch", "S"), ("sch", "S"), ("tch", "J"), ("dzh", "J"), ("kh", "H"), ("gh", "g"),
-    ("zh", "J"), ("dj", "J"), ("ch", "J"), ("sh", "S"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ts", "Z"),
-    ("tz", "Z"), ("cz", "Z"), ("ck", "k"), ("ou", "u"),
+    ("zh", "J"), ("dj", "J"), ("ch", "J"), ("sh", "S"), ("ph", "f"), ("th", "t"), ("dh", "d"),
+    ("ts", "Z"), ("tz", "Z"), ("cz", "Z"), ("ck", "k"), ("ou", "u"),
 )  # fmt: skip
 _DIGRAPH_PATTERN = re.compile("|".join(re.escape(digraph) for digraph, _ in _DIGRAPHS))
 _DIGRAPH_MAP = dict(_DIGRAPHS)
@@ -97,19 +97,27 @@ def central_european_reading(token: str) -> str:
     )
 
 
+# A "c" that is not part of "ch" or "ck": "ts" where Slavic Latin alphabets and loanwords from
+# Latin write it (Cvetkov, Procenko, cement: Tsvetkov, Protsenko, tsement).
+_TS_C = re.compile(r"c(?![hk])")
+
+
 def phonetic_keys(token: str) -> tuple[str, ...]:
     """The keys of a word: :func:`phonetic_key`; for a word with an ``x`` also the key with
     ``x`` read as ``kh`` (GOST 7.79 B: Vaxitov is Vakhitov); for a word with a ``j`` also the
     key with ``j`` always a consonant; for a word that starts with the Arabic article, in any
     of its written or assimilated forms, also the key of the rest (``alrhman``, ``urrahman``
     and ``rahman``); for a word in a German, Polish or Czech spelling, also the key of its
-    :func:`central_european_reading`."""
+    :func:`central_european_reading`; for a word with a ``c`` (not in ``ch`` or ``ck``), also
+    the key with ``c`` read as ``ts``."""
     keys = [phonetic_key(token)]
     reading = central_european_reading(token)
     if reading != token:
         keys.append(phonetic_key(reading))
     if "x" in token:
         keys.append(phonetic_key(token.replace("x", "kh")))
+    if _TS_C.search(token):
+        keys.append(phonetic_key(_TS_C.sub("ts", token)))
     if "j" in token:
         keys.append(phonetic_key(token, short_i=False))
     article = _ARTICLE.match(token)
