@@ -66,6 +66,10 @@ def test_word_similarity_examples() -> None:
     assert similarity("haqqani", "hakkani") > 0.8  # same consonant skeleton
     assert similarity("m", "muhammad") > 0.8  # an initial
     assert similarity("taliban", "pakistani") == 0.0
+    # Two countries, or two points of the compass, are different words, however alike.
+    assert similarity("iran", "iraq") == 0.0
+    assert similarity("northern", "southern") == 0.0
+    assert similarity("iran", "iranian") > 0.0  # one country
 
 
 def test_align_of_nothing_is_zero() -> None:

@@ -295,6 +295,12 @@ def test_qualifiers_that_disagree_tell_branches_apart() -> None:
     assert compare("Bank of China", "Bank of Japan").score < DEFAULT_THRESHOLD
 
 
+def test_regions_that_disagree_tell_branches_apart() -> None:
+    northern = "STATE ESTABLISHMENT FOR HOUSING IMPLEMENTATION OF NORTHERN AREA"
+    southern = "STATE ESTABLISHMENT FOR HOUSING IMPLEMENTATION OF SOUTHERN AREA"
+    assert compare(northern, southern).score < DEFAULT_THRESHOLD
+
+
 def test_numbers_that_disagree_count_against() -> None:
     assert compare("Brigade 313", "Brigade 314").score < compare("Brigade 313", "Brigade 313").score
     assert "conflicting_numbers" in compare("Brigade 313", "Brigade 314").explanation

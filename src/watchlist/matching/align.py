@@ -4,7 +4,9 @@ Word similarity (:func:`token_similarity`), in this order:
 
 1. the same word: 1.0; two spellings of one variant group (``mohammed``/``muhammad``, from
    ``variants.toml``): 0.97, so that the same spelling still ranks first;
-2. a particle (al, bin ...) against a word that is not one: 0; an initial against a word
+2. two different members of a closed set of contrasting words (two countries, Iran and Iraq;
+   two points of the compass, Northern and Southern): 0; a particle (al, bin ...) against a
+   word that is not one: 0; an initial against a word
    starting with it: 0.9, against any other word: 0;
 3. otherwise the edit similarity ``1 - distance / longer length`` (optimal string alignment:
    Levenshtein with swapped neighbours as one edit, Akram/Arkam), raised where the two
@@ -132,6 +134,9 @@ def _similarity(a: Token, b: Token, abjad: bool) -> float:
         return 1.0
     if a.canonical == b.canonical:
         return VARIANT_SIMILARITY
+    if a.contrast and b.contrast and a.contrast != b.contrast:
+        # Two countries, or two points of the compass: different words (Iran and Iraq).
+        return 0.0
     a_role, b_role = a.role, b.role
     if (a_role is _PARTICLE) != (b_role is _PARTICLE):
         # A particle is not a misspelt name ("al" against "ali").

@@ -141,9 +141,10 @@ def common_words(pair: NamePair) -> float:
 
 
 def conflicting_countries(pair: NamePair) -> float:
-    """Each name names a country, none the same: "X Foundation (Kenya)" and "X Foundation
-    (Tanzania)", "Bank of China" and "Bank of Japan" are different parties."""
-    query, listed = pair.query.countries, pair.listed.countries
+    """Each name names a place (a country or a point of the compass), none the same: "X
+    Foundation (Kenya)" and "X Foundation (Tanzania)", "Bank of China" and "Bank of Japan",
+    the "Northern Area" and "Southern Area" offices are different parties."""
+    query, listed = pair.query.places, pair.listed.places
     return 1.0 if query and listed and query.isdisjoint(listed) else 0.0
 
 

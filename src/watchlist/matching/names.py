@@ -84,6 +84,10 @@ class Token:
     #: Whether the word is a particle or compound-name prefix, joined to the word after it in
     #: a name's joined spelling.
     joins: bool
+    #: The member of a closed set of contrasting words the word is (a country, by its ISO
+    #: code; a point of the compass), or "": two different members are different words, never
+    #: one misspelt (Iran and Iraq, Northern and Southern).
+    contrast: str = ""
 
 
 @attrs.frozen
@@ -118,9 +122,10 @@ class PreparedName:
     #: What sets the name apart from its namesakes: the text of each parenthesised part that
     #: names no country ("(HQN)", "(formerly X)").
     qualifiers: frozenset[str] = frozenset()
-    #: The countries a parenthesised part or a word of a name of two words or more names
-    #: ("X Foundation (Kenya)", "X Foundation Tanzania branch", "Bank of China"), as ISO codes.
-    countries: frozenset[str] = frozenset()
+    #: The places a parenthesised part or a word of a name of two words or more names, as
+    #: :func:`contrast_of` writes them: countries ("X Foundation (Kenya)", "X Foundation
+    #: Tanzania branch", "Bank of China") and points of the compass ("... of Northern Area").
+    places: frozenset[str] = frozenset()
     #: The words holding a digit ("Brigade 313", "Vessel 2").
     numbers: frozenset[str] = frozenset()
 
@@ -187,6 +192,34 @@ def role_of(word: str) -> tuple[Role, float]:
     return Role.NAME, 1.0
 
 
+#: The points of the compass, in the words that name them: branches and regions are told apart
+#: by them, and several pairs are spelt alike (northern/southern, eastern/western, este/oeste).
+_COMPASS = {
+    word: point
+    for point, words in {
+        "north": ("north", "northern", "norte"),
+        "south": ("south", "southern", "sur"),
+        "east": ("east", "eastern", "este"),
+        "west": ("west", "western", "oeste"),
+        "northeast": ("northeast", "northeastern"),
+        "northwest": ("northwest", "northwestern"),
+        "southeast": ("southeast", "southeastern"),
+        "southwest": ("southwest", "southwestern"),
+    }.items()
+    for word in words
+}
+
+
+def contrast_of(word: str) -> str:
+    """What closed set of contrasting words ``word`` belongs to, and which member it is
+    (``country:IR`` for ``iran``, ``compass:north`` for ``northern``), or ""."""
+    point = _COMPASS.get(word)
+    if point is not None:
+        return f"compass:{point}"
+    code = country_code(word)
+    return "" if code is None else f"country:{code}"
+
+
 def canonical_spelling(word: str) -> str:
     """The first spelling of the variant group ``word`` belongs to, or ``word`` itself."""
     return _vocabulary().variants.get(word, word)
@@ -207,6 +240,7 @@ def word_token(text: str, abjad: bool) -> Token:
         label=text if role is Role.NAME else f"{text} ({role.value})",
         identifies=role is Role.NAME or role is Role.PATRONYMIC,
         joins=role is Role.PARTICLE or role is Role.COMPOUND,
+        contrast=contrast_of(text),
     )
 
 
@@ -243,14 +277,14 @@ def _qualifiers(value: str) -> frozenset[str]:
     return frozenset(text for text in parts if text and country_code(text) is None)
 
 
-def _countries(value: str, words: tuple[Token, ...]) -> frozenset[str]:
+def _places(value: str, words: tuple[Token, ...]) -> frozenset[str]:
     found = {
-        code
+        f"country:{code}"
         for part in _PARENTHESISED.findall(value)
         if (code := country_code(normalize_name(part))) is not None
     }
     if len(words) > 1:
-        found.update(code for token in words if (code := country_code(token.text)) is not None)
+        found.update(token.contrast for token in words if token.contrast)
     return frozenset(found)
 
 
@@ -294,7 +328,7 @@ def prepare(value: str) -> PreparedName:
         else frozenset(),
         single_word=first[0].text if len(first) == 1 else "",
         qualifiers=_qualifiers(value),
-        countries=_countries(value, first),
+        places=_places(value, first),
         numbers=frozenset(t.text for t in first if not t.text.isalpha()),
     )
 
