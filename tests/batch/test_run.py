@@ -279,6 +279,7 @@ def test_jsonl_per_row_output(screener: Screener, tmp_path: Path) -> None:
         "hit_count": 0,
         "hits": [],
         "error": None,
+        "alert_count": 0,
     }
 
 
