@@ -67,7 +67,7 @@ from watchlist.batch.schema import (
 )
 from watchlist.errors import InputError
 from watchlist.model import Decision, ListUse, Party, ScreeningResult
-from watchlist.screening.decisions import DecisionLog, decisions_or_none
+from watchlist.screening.decisions import DecisionLog, decisions_or_none, loaded_entries
 from watchlist.screening.screener import Screener
 
 #: Rows between calls of the progress callback.
@@ -172,7 +172,7 @@ def screen_file(
     if log is not None and run.columns.id is None:
         msg = "decisions are keyed by the customer's id: map its column (--id-column)"
         raise InputError(msg, field="id_column", value=None)
-    notes = () if log is None else log.warn_unknown(screener)
+    notes = () if log is None else log.warn_unknown(loaded_entries(screener.timelines))
     with run:
         screening = _Screening(run, output_format, per_row, lists_used)
         results = screener.screen_many(

@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from types import FrameType
 
-from watchlist.cli import check, diff, lists, rescreen, screen, timeline
+from watchlist.cli import check, decisions, diff, lists, rescreen, screen, timeline
 from watchlist.errors import WatchlistError
 
 EXIT_CLEAR = 0
@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (check, screen, lists, diff, rescreen, timeline):
+    for module in (check, screen, lists, diff, rescreen, timeline, decisions):
         module.register(commands, _EPILOG)
     for command in commands.choices.values():
         # Also after the command; SUPPRESS keeps a --debug given before it.

@@ -48,7 +48,7 @@ from watchlist.matching.normalize import normalize_name
 from watchlist.model import Decision, DecisionOutcome, Hit, Party, ScreeningResult
 
 if TYPE_CHECKING:
-    from watchlist.screening.screener import Screener
+    from watchlist.lists.timeline import Timeline
 
 #: The ``version`` every line of a decisions file carries.
 FORMAT_VERSION = 1
@@ -240,22 +240,19 @@ class DecisionLog:
         hits = [self.review(hit, result.query, result.as_of) for hit in result.hits]
         return attrs.evolve(result, hits=hits)
 
-    def unknown_entries(self, screener: Screener) -> tuple[Decision, ...]:
-        """The current decisions naming a list entry that no list of ``screener`` has."""
-        known = {
-            (list_id, record.id)
-            for list_id, timeline in screener.timelines.items()
-            for record in timeline.records
-        }
-        return tuple(d for d in self.current if (d.list_id, d.entry_id) not in known)
+    def unknown_entries(self, known: Iterable[tuple[str, str]]) -> tuple[Decision, ...]:
+        """The current decisions naming a (list id, entry id) not among ``known`` (see
+        :func:`loaded_entries`)."""
+        keys = set(known)
+        return tuple(d for d in self.current if (d.list_id, d.entry_id) not in keys)
 
-    def warn_unknown(self, screener: Screener) -> tuple[str, ...]:
+    def warn_unknown(self, known: Iterable[tuple[str, str]]) -> tuple[str, ...]:
         """Issue a :class:`~watchlist.errors.DecisionWarning` for each decision
         :meth:`unknown_entries` finds, and return their messages."""
         messages = tuple(
             f"{self.path or 'decisions'}:{d.line}: decision for {d.list_id} entry "
             f"{d.entry_id!r} (customer {d.customer_id}): no loaded list has that entry"
-            for d in self.unknown_entries(screener)
+            for d in self.unknown_entries(known)
         )
         for message in messages:
             warnings.warn(message, DecisionWarning, stacklevel=2)
@@ -281,6 +278,15 @@ class DecisionLog:
                 for d in sorted(unique.values(), key=lambda d: d.line)
             ],
         }
+
+
+def loaded_entries(timelines: Mapping[str, Timeline]) -> set[tuple[str, str]]:
+    """Every (list id, entry id) of ``timelines`` (a screener's ``timelines``)."""
+    return {
+        (list_id, record.id)
+        for list_id, timeline in timelines.items()
+        for record in timeline.records
+    }
 
 
 def _lapsed(decision: Decision, hit: Hit, party: Party, as_of: dt.date) -> str | None:
