@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from watchlist._rules import to_date
 from watchlist.errors import DecisionFileError, DecisionWarning, InputError
 from watchlist.matching.features import identifier_value
 from watchlist.matching.normalize import normalize_name
@@ -142,6 +143,11 @@ def parse_line(text: str, *, path: Path | str, line: int) -> Decision:
             msg = f"{field} must be a string, got {record[field]!r}"
             raise DecisionFileError(msg, path=path, line=line)
     try:
+        expires = None if record.get("expires") is None else to_date(record["expires"])
+    except InputError as error:
+        msg = f"expires: {error.reason}"
+        raise DecisionFileError(msg, path=path, line=line) from None
+    try:
         return Decision(
             customer_id=record["customer_id"],
             list_id=record["list_id"],
@@ -152,7 +158,7 @@ def parse_line(text: str, *, path: Path | str, line: int) -> Decision:
             reason=record["reason"],
             customer_digest=record.get("customer_digest") or "",
             entry_digest=record.get("entry_digest") or "",
-            expires=record.get("expires"),
+            expires=expires,
             line=line,
         )
     except InputError as error:
