@@ -16,7 +16,7 @@ from typing import Any, Literal
 from watchlist.batch.reader import RAW_TEXT_LIMIT
 from watchlist.model import Hit, ListUse, Party
 from watchlist.screening.decisions import customer_digest
-from watchlist.screening.rescreen import Change, DeltaPlan
+from watchlist.screening.rescreen import Change, ChangeKind, DeltaPlan
 
 #: Cell prefixes that make a spreadsheet evaluate a cell (formula injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -164,11 +164,14 @@ CHANGE_COLUMNS = (
     "list_digest_from",
     "list_version_to",
     "list_digest_to",
+    *DECISION_COLUMNS,
 )
 
 
-def change_record(change: Change, delta: DeltaPlan) -> dict[str, Any]:
-    """The change columns of :data:`CHANGE_COLUMNS` (all but the input's) for ``change``."""
+def change_record(change: Change, delta: DeltaPlan, party: Party) -> dict[str, Any]:
+    """The change columns of :data:`CHANGE_COLUMNS` (all but the input's) for ``change`` of
+    ``party``. Decisions are reviewed for new hits only: a cleared change's ``status`` is
+    empty."""
     uses_from = {use.list_id: use for use in delta.lists_from}
     uses_to = {use.list_id: use for use in delta.lists_to}
     use_from, use_to = uses_from.get(change.list_id), uses_to.get(change.list_id)
@@ -189,4 +192,6 @@ def change_record(change: Change, delta: DeltaPlan) -> dict[str, Any]:
         "list_digest_from": use_from.digest if use_from else None,
         "list_version_to": use_to.published.isoformat() if use_to else None,
         "list_digest_to": use_to.digest if use_to else None,
+        **decision_record(change.hit, party),
+        **({"status": None} if change.kind is ChangeKind.CLEARED else {}),
     }
