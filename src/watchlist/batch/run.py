@@ -15,7 +15,8 @@ Reasons for rejection: ``no name``, ``broken quoting``, ``over-long field``, ``o
 not a date). Blank lines are not rows; they are counted apart.
 
 The output is CSV or JSON Lines, one record per hit, or with ``per_row`` one per input row
-with its outcome (``clear``, ``hit`` or ``error``). In CSV output every cell that starts with
+with its outcome (``clear``, ``hit``, ``cleared`` when every hit is covered by a ``cleared``
+decision, or ``error``). In CSV output every cell that starts with
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so that a
 spreadsheet shows it as text instead of running it as a formula. Output, rejects and the audit
 record (JSON: parameters, list versions and digests, counts, times) are written to temporary

@@ -30,7 +30,8 @@ EXIT_TERMINATED = 128 + signal.SIGTERM
 
 _EPILOG = """exit status:
   0    screened, nothing matched (diff: no changes)
-  1    screened, at least one hit (diff: changes found)
+  1    screened, at least one hit (diff: changes found); with --decisions, only hits that
+       alert count: those a valid cleared decision covers do not
   2    usage or data error (unknown jurisdiction, date not covered, stale or bad list, bad input)
   3    internal or environment error (disk full, unreadable file, a bug; --debug shows why)
   130  interrupted (Ctrl-C); 143 terminated (SIGTERM): no output is left behind
