@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.screening.test_screener import screener_over
-from tests.strategies import customer_ids, decision_times, entries, entry_changes
+from tests.strategies import customer_ids, decision_times, entries, entry_changes, names
 from watchlist import (
     Decision,
     DecisionFileError,
@@ -323,3 +323,18 @@ def test_a_decision_for_an_unknown_entry_is_found() -> None:
     with pytest.warns(UserWarning, match="'nope'.*no loaded list has that entry"):
         messages = log.warn_unknown(loaded_entries(screener.timelines))
     assert len(messages) == 1
+
+
+@given(name=names, data=st.data(), year=st.integers(1930, 2005))
+@settings(max_examples=100)
+def test_the_customer_digest_ignores_spelling_noise_but_not_the_date_of_birth(
+    name: str, data: st.DataObject, year: int
+) -> None:
+    party = Party(name=name, birth_date=str(year), nationalities=["kz"], customer_id="C1")
+    words = name.split()
+    noisy = "  ".join(
+        word.upper() if data.draw(st.booleans(), label="upper") else word for word in words
+    )
+    same = Party(name=f" {noisy} ", birth_date=str(year), nationalities=["KZ"], customer_id="C9")
+    assert customer_digest(same) == customer_digest(party)
+    assert customer_digest(attrs.evolve(party, birth_date=str(year + 1))) != customer_digest(party)

@@ -137,13 +137,14 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.clear()
-    print("\n".join(_summary_lines(summary, chosen_format)), file=sys.stderr)
+    lines = _summary_lines(summary, chosen_format)
     if args.decisions is not None:
-        print(
+        lines.insert(
+            2,
             f"  new hits cleared by a decision: {summary.new_cleared}; rows needing review: "
             f"{summary.rows_with_alerts}",
-            file=sys.stderr,
         )
+    print("\n".join(lines), file=sys.stderr)
     for warning in summary.warnings:
         print(f"watchlist: warning: {warning}", file=sys.stderr)
     if summary.rows_with_alerts:
