@@ -338,3 +338,9 @@ def test_the_customer_digest_ignores_spelling_noise_but_not_the_date_of_birth(
     same = Party(name=f" {noisy} ", birth_date=str(year), nationalities=["KZ"], customer_id="C9")
     assert customer_digest(same) == customer_digest(party)
     assert customer_digest(attrs.evolve(party, birth_date=str(year + 1))) != customer_digest(party)
+
+
+def test_a_decision_log_can_be_evolved() -> None:
+    entry = _entry("e1", "Mohammed Ali Khan")
+    log = _log(_cleared(Party(name="M", customer_id="C1"), entry))
+    assert attrs.evolve(log, sha256="x").latest == log.latest

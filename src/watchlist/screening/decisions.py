@@ -165,7 +165,10 @@ def parse_line(text: str, *, path: Path | str, line: int) -> Decision:
         raise DecisionFileError(str(error), path=path, line=line) from None
 
 
-def _latest(decisions: Iterable[Decision]) -> Mapping[Key, Decision]:
+def _latest(decisions: Iterable[Decision] | Mapping[Key, Decision]) -> Mapping[Key, Decision]:
+    """The latest of ``decisions`` (in file order) for each key; a mapping is taken as it is."""
+    if isinstance(decisions, Mapping):
+        decisions = decisions.values()
     latest: dict[Key, Decision] = {}
     for decision in decisions:
         latest[decision.key] = decision
