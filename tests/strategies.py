@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 from hypothesis import strategies as st
 
 from watchlist import (
@@ -144,3 +145,31 @@ def list_histories(
         ),
     }
     return [curated, *snapshots], jurisdictions, pool
+
+
+#: Customer identifiers, as a bank's files hold them.
+customer_ids = st.from_regex(r"C[0-9]{1,6}", fullmatch=True)
+
+
+@st.composite
+def decision_times(draw: st.DrawFn) -> dt.datetime:
+    """When a decision was taken: a UTC time, to the second."""
+    day = draw(st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2027, 12, 31)))
+    seconds = draw(st.integers(0, 86_399))
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
+
+
+@st.composite
+def entry_changes(draw: st.DrawFn, entry: Entry) -> Entry:
+    """``entry`` with its content changed in a way its content digest must see: a name
+    added, a programme, a date of birth, a nationality or an identifier."""
+    change = draw(st.sampled_from(["name", "programme", "birth", "nationality", "identifier"]))
+    if change == "name":
+        return attrs.evolve(entry, names=[*entry.names, Name(draw(names) + " extra")])
+    if change == "programme":
+        return attrs.evolve(entry, programmes=[*entry.programmes, "NEWPROG"])
+    if change == "birth":
+        return attrs.evolve(entry, birth_dates=[*entry.birth_dates, "1961-02-03"])
+    if change == "nationality":
+        return attrs.evolve(entry, nationalities=[*entry.nationalities, "ZZ"])
+    return attrs.evolve(entry, identifiers=[{"kind": "passport", "value": draw(words) + "99"}])

@@ -11,6 +11,11 @@ PUBLIC = [
     "ColumnMap",
     "Coverage",
     "DateRange",
+    "Decision",
+    "DecisionFileError",
+    "DecisionLog",
+    "DecisionOutcome",
+    "DecisionWarning",
     "Designation",
     "EndReason",
     "EntityKind",
@@ -18,6 +23,7 @@ PUBLIC = [
     "FeatureScore",
     "FeatureScorer",
     "Hit",
+    "HitStatus",
     "Identifier",
     "IncompleteListWarning",
     "IndexedScorer",
@@ -75,6 +81,7 @@ def test_every_error_descends_from_watchlist_error() -> None:
         errors.StaleListError,
         errors.ListNotFoundError,
         errors.ListFormatError,
+        errors.DecisionFileError,
         errors.InputError,
         errors.StoreError,
         errors.StoreIntegrityError,
@@ -84,6 +91,8 @@ def test_every_error_descends_from_watchlist_error() -> None:
     assert issubclass(errors.UnknownJurisdictionError, LookupError)
     assert issubclass(errors.NoCoverageError, LookupError)
     assert issubclass(errors.ListFormatError, ValueError)
+    assert issubclass(errors.DecisionFileError, ValueError)
+    assert issubclass(errors.DecisionWarning, errors.WatchlistWarning)
     assert issubclass(errors.InputError, ValueError)
 
 

@@ -14,6 +14,8 @@ from watchlist.batch.rescreen import rescreen_file
 from watchlist.batch.run import screen_file
 from watchlist.dates import DateRange, PartialDate
 from watchlist.errors import (
+    DecisionFileError,
+    DecisionWarning,
     IncompleteListWarning,
     InputError,
     ListFormatError,
@@ -36,12 +38,15 @@ from watchlist.matching.normalize import normalize_name
 from watchlist.model import (
     AliasStrength,
     Coverage,
+    Decision,
+    DecisionOutcome,
     Designation,
     EndReason,
     EntityKind,
     Entry,
     FeatureScore,
     Hit,
+    HitStatus,
     Identifier,
     ListInfo,
     ListUse,
@@ -52,6 +57,7 @@ from watchlist.model import (
     Rejection,
     ScreeningResult,
 )
+from watchlist.screening.decisions import DecisionLog
 from watchlist.screening.rescreen import rescreen
 from watchlist.screening.screener import Screener
 from watchlist.screening.status import (
@@ -68,6 +74,11 @@ __all__ = [
     "ColumnMap",
     "Coverage",
     "DateRange",
+    "Decision",
+    "DecisionFileError",
+    "DecisionLog",
+    "DecisionOutcome",
+    "DecisionWarning",
     "Designation",
     "EndReason",
     "EntityKind",
@@ -75,6 +86,7 @@ __all__ = [
     "FeatureScore",
     "FeatureScorer",
     "Hit",
+    "HitStatus",
     "Identifier",
     "IncompleteListWarning",
     "IndexedScorer",

@@ -9,13 +9,15 @@ what they held, it raises one of these instead of answering "no hits". The tree:
     ├── StaleListError                          the newest version is older than the list allows
     ├── ListNotFoundError (LookupError)         a list a jurisdiction needs is not loaded
     ├── ListFormatError (ValueError)            a list file is missing, corrupt or unparseable
+    ├── DecisionFileError (ValueError)          a decisions file has a malformed line
     ├── StoreError                              the version store cannot be used safely
     │   └── StoreIntegrityError                 a stored file no longer has its recorded SHA-256
     ├── UpdateError                             a download from a publisher was refused
     └── InputError (ValueError)                 a bad query, date, column or input row
 
     WatchlistWarning (UserWarning)
-    └── IncompleteListWarning                   a list loaded without some of its parts
+    ├── IncompleteListWarning                   a list loaded without some of its parts
+    └── DecisionWarning                         a decision names an entry no loaded list has
 
 Each carries its context as attributes, so callers can act on it without parsing messages.
 """
@@ -135,6 +137,19 @@ class ListFormatError(WatchlistError, ValueError):
         super().__init__(msg)
 
 
+class DecisionFileError(WatchlistError, ValueError):
+    """A decisions file (JSON Lines, see :mod:`watchlist.screening.decisions`) is not usable:
+    a line that is not a JSON object, an unknown outcome, a missing or bad field."""
+
+    def __init__(self, reason: str, *, path: Path | str, line: int | None = None) -> None:
+        self.reason = reason
+        self.path = Path(path)
+        self.line = line
+        where = str(self.path) if line is None else f"{self.path}:{line}"
+        msg = f"{where}: {reason}"
+        super().__init__(msg)
+
+
 class StoreError(WatchlistError):
     """The version store cannot be used safely: writable by other users, a symbolic link
     inside it, or locked by another writer for too long."""
@@ -193,3 +208,8 @@ class WatchlistWarning(UserWarning):
 
 class IncompleteListWarning(WatchlistWarning):
     """A list loaded, but without some of its parts (say ``sdn.csv`` without ``alt.csv``)."""
+
+
+class DecisionWarning(WatchlistWarning):
+    """A recorded decision names a list entry that no loaded list has (a typo, or a list
+    not loaded): it can never apply."""

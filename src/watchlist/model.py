@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
+import json
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -104,6 +106,11 @@ def _countries(values: Iterable[str] | str | None) -> tuple[str, ...]:
 
 def _stripped(value: object) -> str:
     return str(value).strip()
+
+
+def _optional_stripped(value: object) -> str | None:
+    text = None if value is None else str(value).strip()
+    return text or None
 
 
 def _optional_country(value: str | None) -> str | None:
@@ -238,6 +245,9 @@ class Party:
     birth_date: BirthDate | None = attrs.field(default=None, converter=_optional_birth_date)
     nationalities: tuple[str, ...] = attrs.field(default=(), converter=_countries)
     identifiers: tuple[Identifier, ...] = attrs.field(default=(), converter=_identifiers)
+    #: The bank's own identifier of the customer (a batch file's ``--id-column``): what a
+    #: recorded decision on a hit is keyed by. It plays no part in matching.
+    customer_id: str | None = attrs.field(default=None, converter=_optional_stripped)
 
     @name.validator
     def _not_blank(self, _attribute: object, value: str) -> None:
@@ -300,6 +310,35 @@ class Entry:
     @property
     def primary_name(self) -> Name:
         return self.names[0]
+
+    @property
+    def content_digest(self) -> str:
+        """SHA-256 (hex) of what identifies the listed party: a canonical JSON of the id, kind,
+        names (value, strength, script), programmes, dates of birth, nationalities,
+        identifiers and designations (each one's start and basis).
+
+        A recorded decision on a hit holds this digest, and stops applying when it changes.
+        Remarks and sources are left out on purpose: lists re-word remarks and move source
+        links often, and such edits say nothing new about who is listed, so they must not
+        reopen every hit an analyst cleared. A new name, date of birth, identifier or
+        designation does. A designation's end is left out too: for an official list it is
+        worked out from the versions loaded (the first later version without the entry), so a
+        screening as of a past day would otherwise give another digest once a newer version is
+        stored; an entry whose designation ended is no longer a hit anyway, and a relisting
+        adds a designation, which changes the digest.
+        """
+        content = {
+            "id": self.id,
+            "kind": str(self.kind),
+            "names": [[name.value, str(name.strength), name.script] for name in self.names],
+            "programmes": list(self.programmes),
+            "birth_dates": [str(birth) for birth in self.birth_dates],
+            "nationalities": list(self.nationalities),
+            "identifiers": [[i.kind, i.value, i.country] for i in self.identifiers],
+            "designations": [[d.start.isoformat(), d.basis] for d in self.designations],
+        }
+        text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def designation_on(self, day: dt.date) -> Designation | None:
         """The designation in force on ``day``, or ``None``."""
@@ -396,14 +435,114 @@ class ListUse:
     location: str
 
 
+class DecisionOutcome(enum.StrEnum):
+    """What an analyst decided about a hit: a false positive, a true match, or neither any more."""
+
+    #: A false positive: the hit is reported as cleared while the decision applies.
+    CLEARED = "cleared"
+    #: A true match: the hit keeps alerting, with the decision attached.
+    CONFIRMED = "confirmed"
+    #: The earlier decision for the same customer, list and entry is withdrawn.
+    REVOKED = "revoked"
+
+
+class HitStatus(enum.StrEnum):
+    """Whether a hit alerts, or is covered by an analyst's ``cleared`` decision."""
+
+    ALERT = "alert"
+    CLEARED = "cleared"
+
+
+def _datetime_utc(value: str | dt.datetime) -> dt.datetime:
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            msg = f"not an ISO date and time: {value!r}"
+            raise InputError(msg, field="decided_at", value=value) from None
+    if not isinstance(value, dt.datetime):
+        msg = f"not a date and time: {value!r}"
+        raise InputError(msg, field="decided_at", value=value)
+    if value.tzinfo is None:
+        msg = f"a decision's time needs its UTC offset: {value.isoformat()}"
+        raise InputError(msg, field="decided_at", value=value)
+    return value.astimezone(dt.UTC)
+
+
+def _required(field: str) -> Any:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if not isinstance(value, str) or not value.strip():
+            msg = f"a decision needs a non-empty {field}"
+            raise InputError(msg, field=field, value=value)
+
+    return check
+
+
+def _digest_or_empty(field: str) -> Any:
+    def check(instance: Decision, _attribute: object, value: str) -> None:
+        if instance.outcome is DecisionOutcome.REVOKED and not value:
+            return
+        if len(value) != 64 or any(char not in "0123456789abcdef" for char in value):
+            msg = f"{field} must be a SHA-256 in lower-case hex (64 characters), got {value!r}"
+            raise InputError(msg, field=field, value=value)
+
+    return check
+
+
+@attrs.frozen
+class Decision:
+    """An analyst's decision on one hit: customer, list entry, the data both had, and why.
+
+    Keyed by (``customer_id``, ``list_id``, ``entry_id``). It covers the hit only while the
+    customer's data (``customer_digest``, see :func:`watchlist.screening.decisions.customer_digest`)
+    and the entry's content (:attr:`Entry.content_digest`) are the ones decided on, and before
+    ``expires`` (a day, compared with the screening's as-of date).
+    """
+
+    customer_id: str = attrs.field(converter=_stripped, validator=_required("customer_id"))
+    list_id: str = attrs.field(converter=_stripped, validator=_required("list_id"))
+    entry_id: str = attrs.field(converter=_stripped, validator=_required("entry_id"))
+    outcome: DecisionOutcome = attrs.field(converter=DecisionOutcome)
+    decided_by: str = attrs.field(converter=_stripped, validator=_required("decided_by"))
+    decided_at: dt.datetime = attrs.field(converter=_datetime_utc)
+    reason: str = attrs.field(converter=_stripped, validator=_required("reason"))
+    customer_digest: str = attrs.field(
+        default="", converter=_lower, validator=_digest_or_empty("customer_digest")
+    )
+    entry_digest: str = attrs.field(
+        default="", converter=_lower, validator=_digest_or_empty("entry_digest")
+    )
+    expires: dt.date | None = attrs.field(default=None, converter=_optional_date)
+    #: The line of the decision file it was read from (0 when not read from a file).
+    line: int = attrs.field(default=0, eq=False)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.customer_id, self.list_id, self.entry_id
+
+
 @attrs.frozen
 class Hit:
-    """A listed entry, in force on the as-of date, that the query matched at or above threshold."""
+    """A listed entry, in force on the as-of date, that the query matched at or above threshold.
+
+    Screened with decisions, a hit carries the ``decision`` that applies to it (a valid
+    ``cleared`` one makes its :attr:`status` ``cleared``), or in ``lapsed`` why the latest
+    decision on it no longer applies (the entry or the customer's data changed, it expired,
+    it was revoked).
+    """
 
     list_id: str
     entry: Entry
     designation: Designation
     match: Match
+    decision: Decision | None = None
+    lapsed: str | None = None
+
+    @property
+    def status(self) -> HitStatus:
+        if self.decision is not None and self.decision.outcome is DecisionOutcome.CLEARED:
+            return HitStatus.CLEARED
+        return HitStatus.ALERT
 
     @property
     def entry_id(self) -> str:
@@ -440,4 +579,15 @@ class ScreeningResult:
 
     @property
     def is_hit(self) -> bool:
+        """Whether anything matched, cleared hits included."""
         return bool(self.hits)
+
+    @property
+    def alerts(self) -> tuple[Hit, ...]:
+        """The hits that alert: every hit but those a valid ``cleared`` decision covers."""
+        return tuple(hit for hit in self.hits if hit.status is HitStatus.ALERT)
+
+    @property
+    def cleared(self) -> tuple[Hit, ...]:
+        """The hits a valid ``cleared`` decision covers."""
+        return tuple(hit for hit in self.hits if hit.status is HitStatus.CLEARED)

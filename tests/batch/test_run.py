@@ -13,7 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PROJECT_ROOT
-from watchlist import InputError, Screener, StaleListError, UnknownJurisdictionError
+from watchlist import (
+    Decision,
+    DecisionWarning,
+    InputError,
+    Screener,
+    StaleListError,
+    UnknownJurisdictionError,
+)
 from watchlist.batch.columns import ColumnMap
 from watchlist.batch.reader import Progress, RejectReason, detect_delimiter, detect_encoding
 from watchlist.batch.run import BatchSummary, FileRun, screen_file, sidecar_paths
@@ -24,6 +31,7 @@ from watchlist.batch.schema import (
     input_record,
     neutralise,
 )
+from watchlist.screening.decisions import append_decision
 
 BATCH = PROJECT_ROOT / "tests" / "data" / "batch"
 RU_NAMES = [
@@ -279,6 +287,7 @@ def test_jsonl_per_row_output(screener: Screener, tmp_path: Path) -> None:
         "hit_count": 0,
         "hits": [],
         "error": None,
+        "alert_count": 0,
     }
 
 
@@ -588,3 +597,121 @@ def test_a_file_run_reports_progress_every_thousand_rows_and_on_publishing(
         run.publish(parameters={}, lists_used=[], counts={})
     assert [progress.rows for progress in seen] == [1000, 2000, 2500]
     assert seen[-1].bytes_read == seen[-1].total_bytes == source.stat().st_size
+
+
+#: The output columns before issue 18 (decisions): a run without decisions writes them as it
+#: did, in the same order, the decision columns after them.
+COLUMNS_BEFORE_DECISIONS = (
+    "line", "input_id", "input_name", "list", "entry_id", "matched_name", "score",
+    "explanation", "designation_basis", "list_version", "list_digest",
+)  # fmt: skip
+
+
+def test_the_columns_before_decisions_come_first_and_unchanged() -> None:
+    assert PER_HIT_COLUMNS[: len(COLUMNS_BEFORE_DECISIONS)] == COLUMNS_BEFORE_DECISIONS
+    per_row_before = (*INPUT_COLUMNS, "outcome", "hit_count", *COLUMNS_BEFORE_DECISIONS[3:])
+    assert PER_ROW_COLUMNS[: len(per_row_before) + 1] == (*per_row_before, "error")
+
+
+def _clear_every_hit(output: Path, decisions: Path) -> int:
+    rows = [row for row in _read_csv(output) if row["entry_id"]]
+    for row in rows:
+        append_decision(
+            decisions,
+            Decision(
+                customer_id=row["input_id"],
+                list_id=row["list"],
+                entry_id=row["entry_id"],
+                outcome="cleared",
+                decided_by="a.analyst",
+                decided_at="2026-01-01T00:00:00Z",
+                reason="false positive",
+                customer_digest=row["customer_digest"],
+                entry_digest=row["entry_digest"],
+            ),
+        )
+    return len(rows)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_decisions_clear_hits_in_the_output_summary_and_audit(
+    screener: Screener, tmp_path: Path, workers: int
+) -> None:
+    source = PROJECT_ROOT / "lists" / "examples" / "counterparties.csv"
+    columns = ColumnMap(id="id", kind="kind", birth_date="birth_date", nationality="nationality")
+    plain = screen_file(
+        screener, source, tmp_path / "plain.csv", jurisdiction="KZ", as_of=AS_OF, columns=columns
+    )
+    decisions = tmp_path / "decisions.jsonl"
+    cleared = _clear_every_hit(tmp_path / "plain.csv", decisions)
+    assert cleared == plain.hits == plain.alerts
+    summary = screen_file(
+        screener,
+        source,
+        tmp_path / "decided.csv",
+        jurisdiction="KZ",
+        as_of=AS_OF,
+        columns=columns,
+        decisions=decisions,
+        workers=workers,
+    )
+    assert (summary.hits, summary.alerts, summary.cleared) == (plain.hits, 0, plain.hits)
+    assert summary.rows_with_alerts == 0
+    assert summary.rows_with_hits == plain.rows_with_hits
+    before, after = _read_csv(tmp_path / "plain.csv"), _read_csv(tmp_path / "decided.csv")
+    assert [row["status"] for row in after] == ["cleared"] * len(before)
+    ignored = {"status", "decided_by", "decision_reason"}
+    assert [{k: v for k, v in row.items() if k not in ignored} for row in after] == [
+        {k: v for k, v in row.items() if k not in ignored} for row in before
+    ]
+    audit = json.loads((tmp_path / "decided.audit.json").read_text(encoding="utf-8"))
+    assert audit["decisions"]["sha256"] == hashlib.sha256(decisions.read_bytes()).hexdigest()
+    assert [d["line"] for d in audit["decisions"]["applied"]] == list(range(1, cleared + 1))
+    assert "decisions" not in json.loads(
+        (tmp_path / "plain.audit.json").read_text(encoding="utf-8")
+    )
+
+
+def test_decisions_need_an_id_column(screener: Screener, tmp_path: Path) -> None:
+    decisions = tmp_path / "decisions.jsonl"
+    decisions.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="id-column"):
+        screen_file(
+            screener,
+            BATCH / "messy.csv",
+            tmp_path / "out.csv",
+            jurisdiction="RU",
+            as_of=AS_OF,
+            decisions=decisions,
+        )
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_decision_for_an_unknown_entry_warns(screener: Screener, tmp_path: Path) -> None:
+    decisions = tmp_path / "decisions.jsonl"
+    append_decision(
+        decisions,
+        Decision(
+            customer_id="M01",
+            list_id="ru-fsb-terrorist-organisations",
+            entry_id="no-such-entry",
+            outcome="cleared",
+            decided_by="a.analyst",
+            decided_at="2026-01-01T00:00:00Z",
+            reason="false positive",
+            customer_digest="0" * 64,
+            entry_digest="0" * 64,
+        ),
+    )
+    with pytest.warns(DecisionWarning, match="no-such-entry"):
+        summary = screen_file(
+            screener,
+            BATCH / "messy.csv",
+            tmp_path / "out.csv",
+            jurisdiction="RU",
+            as_of=AS_OF,
+            columns=MESSY_COLUMNS,
+            decisions=decisions,
+        )
+    assert len(summary.warnings) == 1
+    assert summary.alerts == summary.hits

@@ -26,7 +26,7 @@ from tests.test_scenario import TALIBAN_EXPECTED, TALIBAN_SPELLINGS
 from watchlist import Screener
 from watchlist.batch.columns import ColumnMap
 from watchlist.batch.run import screen_file
-from watchlist.batch.schema import PER_HIT_COLUMNS, hit_record, input_record
+from watchlist.batch.schema import PER_HIT_COLUMNS, decision_record, hit_record, input_record
 from watchlist.batch.spark import COLUMNS, SCHEMA, screen_dataframe
 from watchlist.errors import InputError, NoCoverageError, UnknownJurisdictionError
 from watchlist.model import Party
@@ -140,7 +140,12 @@ def _expected(
         parties, jurisdiction=jurisdiction, as_of=as_of, threshold=threshold
     )
     return [
-        {**input_record(line, row[0], row[1]), **hit_record(hit, uses), "error": None}
+        {
+            **input_record(line, row[0], row[1]),
+            **hit_record(hit, uses),
+            **decision_record(hit, result.query),
+            "error": None,
+        }
         for line, (row, result) in enumerate(zip(rows, results, strict=True), start=1)
         for hit in result.hits
     ]

@@ -13,7 +13,18 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from watchlist import Designation, Entry, ListInfo, ListVersion, Name, Party, Screener
+from watchlist import (
+    Decision,
+    DecisionLog,
+    Designation,
+    Entry,
+    HitStatus,
+    ListInfo,
+    ListVersion,
+    Name,
+    Party,
+    Screener,
+)
 from watchlist.errors import (
     IncompleteListWarning,
     InputError,
@@ -25,6 +36,7 @@ from watchlist.errors import (
 from watchlist.lists.formats import ofac_csv
 from watchlist.lists.jurisdictions import AppliedList, Jurisdiction
 from watchlist.model import EndReason, Hit
+from watchlist.screening.decisions import customer_digest
 from watchlist.screening.rescreen import ChangeKind, ChangeReason, Rescreening, plan, rescreen
 from watchlist.testing import person_names, perturbed
 
@@ -495,3 +507,48 @@ def test_ofac_rescreening_equals_two_full_screenings_for_drawn_parties(
                         to_date=second)  # fmt: skip
     event(f"{bool(result.changes)} changes")
     _check_against_full_screenings(daily_screener, result, "BANK", first, second)
+
+
+def test_decisions_are_applied_to_new_hits_as_full_screening_applies_them() -> None:
+    versions = _snapshots(
+        ("2020-01-10", {"e0": "Amir Khan Haqqani"}),
+        ("2020-02-10", {"e0": "Sergei Ivanov"}),
+    )
+    policy = AppliedList("snapshots", "2020-01-01", "policy", "test")
+    screener = Screener.from_versions(versions, {"XX": Jurisdiction("XX", "X", [policy])})
+    first, second = dt.date(2020, 1, 20), dt.date(2020, 2, 20)
+    party = Party(name="Sergei Ivanov", customer_id="C1")
+    [hit] = screener.screen(party, jurisdiction="XX", as_of=second).hits
+    decision = Decision(
+        customer_id="C1",
+        list_id="snapshots",
+        entry_id="e0",
+        outcome="cleared",
+        decided_by="a.analyst",
+        decided_at="2020-02-15T12:00:00Z",
+        reason="another Sergei Ivanov",
+        customer_digest=customer_digest(party),
+        entry_digest=hit.entry.content_digest,
+    )
+    log = DecisionLog(latest=[decision])
+    other = attrs.evolve(party, customer_id="C2")
+    mine, theirs = rescreen(screener, [party, other], jurisdiction="XX", from_date=first,
+                            to_date=second, decisions=log)  # fmt: skip
+    [appeared] = mine.changes
+    assert appeared.kind is ChangeKind.NEW
+    assert appeared.hit.status is HitStatus.CLEARED
+    assert not appeared.alerts
+    assert mine.alerts == ()
+    [alerting] = theirs.alerts
+    assert alerting.hit.status is HitStatus.ALERT
+    full = screener.screen(party, jurisdiction="XX", as_of=second, decisions=log)
+    assert [h.status for h in full.hits] == [appeared.hit.status]
+    # A decision on other content of the entry does not clear it, and says why.
+    stale = DecisionLog(latest=[attrs.evolve(decision, entry_digest="f" * 64)])
+    [again] = next(
+        rescreen(screener, [party], jurisdiction="XX", from_date=first, to_date=second,
+                 decisions=stale)
+    ).changes  # fmt: skip
+    assert again.alerts
+    assert again.hit.lapsed is not None
+    assert "entry changed" in again.hit.lapsed

@@ -39,8 +39,14 @@ def write_audit(
     counts: Mapping[str, Any],
     output: Mapping[str, str],
     rejects: Mapping[str, str],
+    decisions: Mapping[str, Any] | None = None,
 ) -> None:
-    """Write the audit record to ``file``, as indented JSON (values as given)."""
+    """Write the audit record to ``file``, as indented JSON (values as given).
+
+    ``decisions`` (the decisions file's path and SHA-256, the decisions applied, the alerts
+    and cleared hits) is recorded only when the run applied decisions, so that the record
+    of a run without them is as it always was.
+    """
     record = {
         "watchlist_version": importlib.metadata.version("watchlist"),
         "started": started.isoformat(),
@@ -52,5 +58,7 @@ def write_audit(
         "output": dict(output),
         "rejects": dict(rejects),
     }
+    if decisions is not None:
+        record["decisions"] = dict(decisions)
     json.dump(record, file, ensure_ascii=False, indent=2)
     file.write("\n")

@@ -124,6 +124,7 @@ def _row(record: _Record, fields: _Fields, max_field_length: int, delimiter: str
                 birth_date=cell(fields.birth_date),
                 nationality=cell(fields.nationality),
                 identifiers=[(kind, cell(index)) for kind, index in fields.identifiers],
+                customer_id=row.input_id or None,
             )
         except InputError as error:
             rejection = RowRejection(RejectReason.BAD_VALUE, str(error))
@@ -139,11 +140,13 @@ def row_party(
     birth_date: str = "",
     nationality: str = "",
     identifiers: Iterable[tuple[str, str]] = (),
+    customer_id: str | None = None,
 ) -> Party:
     """The party an input row describes, from its cells; a blank cell is a fact not known.
 
     ``nationality`` may list several countries, separated by ``;``, ``,``, ``/`` or spaces;
-    ``identifiers`` pairs an identifier kind with its cell. Raises
+    ``identifiers`` pairs an identifier kind with its cell; ``customer_id`` is the row's id
+    (what decisions on its hits are keyed by). Raises
     :class:`~watchlist.errors.InputError` for a blank name or a bad value.
     """
     return Party(
@@ -152,6 +155,7 @@ def row_party(
         birth_date=birth_date or None,
         nationalities=nationality.replace(";", " ").replace(",", " ").replace("/", " ").split(),
         identifiers=[Identifier(kind=each, value=value) for each, value in identifiers if value],
+        customer_id=customer_id,
     )
 
 

@@ -22,7 +22,9 @@ from watchlist.batch.schema import (
     change_record,
     input_record,
 )
-from watchlist.model import ListUse
+from watchlist.errors import InputError
+from watchlist.model import Decision, ListUse
+from watchlist.screening.decisions import DecisionLog, decisions_or_none, loaded_entries
 from watchlist.screening.rescreen import plan, rescreen_one
 from watchlist.screening.screener import Screener
 
@@ -51,6 +53,11 @@ class RescreenSummary:
     audit_path: Path
     started: dt.datetime
     finished: dt.datetime
+    #: New hits a valid ``cleared`` decision covers, and the rows with a change that needs
+    #: an analyst (every change but those): ``rows_with_alerts <= rows_with_changes``.
+    new_cleared: int = 0
+    rows_with_alerts: int = 0
+    warnings: tuple[str, ...] = ()
 
 
 def rescreen_file(
@@ -72,6 +79,7 @@ def rescreen_file(
     max_field_length: int = DEFAULT_MAX_FIELD_LENGTH,
     max_input_bytes: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    decisions: DecisionLog | Path | str | None = None,
 ) -> RescreenSummary:
     """Re-screen every row of ``input_path``; write one record per change to ``output_path``.
 
@@ -80,6 +88,9 @@ def rescreen_file(
     output, rejects and audit record are written under temporary names and renamed into place
     when the run completes. The jurisdiction and both dates are checked before the input is
     read. Rows read = rows re-screened + rows rejected.
+
+    ``decisions`` are applied to the new hits as :func:`~watchlist.batch.run.screen_file`
+    applies them (``columns.id`` required), as of ``to_date``.
     """
     run = FileRun(
         input_path,
@@ -103,18 +114,27 @@ def rescreen_file(
         accept_stale=accept_stale,
     )
     threshold = threshold_or(screener.threshold, threshold)
-    screened = with_changes = new = cleared = 0
+    log = decisions_or_none(decisions)
+    if log is not None and run.columns.id is None:
+        msg = "decisions are keyed by the customer's id: map its column (--id-column)"
+        raise InputError(msg, field="id_column", value=None)
+    notes = () if log is None else log.warn_unknown(loaded_entries(screener.timelines))
+    screened = with_changes = new = cleared = new_cleared = with_alerts = 0
+    applied: list[Decision] = []
     with run:
         for row in run.rows():
             if row.party is not None:
-                result = rescreen_one(screener, delta, row.party, threshold)
+                result = rescreen_one(screener, delta, row.party, threshold, log)
                 screened += 1
                 with_changes += result.is_hit
+                with_alerts += bool(result.alerts)
                 new += len(result.new)
                 cleared += len(result.cleared)
+                new_cleared += len(result.changes) - len(result.alerts)
+                applied.extend(c.hit.decision for c in result.new if c.hit.decision is not None)
                 head = input_record(row.line, row.input_id, row.input_name)
                 for change in result.changes:
-                    run.write({**head, **change_record(change, delta)})
+                    run.write({**head, **change_record(change, delta, result.query)})
             run.row_done()
         run.publish(
             parameters={
@@ -142,6 +162,14 @@ def rescreen_file(
                 "records_scored_per_row": delta.records_scored,
                 "records_in_force": delta.records_in_force,
             },
+            decisions=None
+            if log is None
+            else {
+                **log.audit(applied),
+                "new_cleared": new_cleared,
+                "rows_with_alerts": with_alerts,
+                "warnings": list(notes),
+            },
         )
     return RescreenSummary(
         rows_read=run.rows_read,
@@ -163,4 +191,7 @@ def rescreen_file(
         audit_path=run.audit_path,
         started=run.started,
         finished=run.finished,
+        new_cleared=new_cleared,
+        rows_with_alerts=with_alerts,
+        warnings=notes,
     )

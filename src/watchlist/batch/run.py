@@ -15,7 +15,8 @@ Reasons for rejection: ``no name``, ``broken quoting``, ``over-long field``, ``o
 not a date). Blank lines are not rows; they are counted apart.
 
 The output is CSV or JSON Lines, one record per hit, or with ``per_row`` one per input row
-with its outcome (``clear``, ``hit`` or ``error``). In CSV output every cell that starts with
+with its outcome (``clear``, ``hit``, ``cleared`` when every hit is covered by a ``cleared``
+decision, or ``error``). In CSV output every cell that starts with
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so that a
 spreadsheet shows it as text instead of running it as a formula. Output, rejects and the audit
 record (JSON: parameters, list versions and digests, counts, times) are written to temporary
@@ -52,19 +53,22 @@ from watchlist.batch.reader import (
     _InputFile,
 )
 from watchlist.batch.schema import (
+    DECISION_COLUMNS,
     HIT_COLUMNS,
     PER_HIT_COLUMNS,
     PER_ROW_COLUMNS,
     REJECT_COLUMNS,
     OutputFormat,
     cell_text,
+    decision_record,
     hit_record,
     input_record,
     safe_cells,
     truncated,
 )
 from watchlist.errors import InputError
-from watchlist.model import ListUse, Party, ScreeningResult
+from watchlist.model import Decision, ListUse, Party, ScreeningResult
+from watchlist.screening.decisions import DecisionLog, decisions_or_none, loaded_entries
 from watchlist.screening.screener import Screener
 
 #: Rows between calls of the progress callback.
@@ -91,6 +95,13 @@ class BatchSummary:
     audit_path: Path
     started: dt.datetime
     finished: dt.datetime
+    #: Hits that alert (every hit but those a valid ``cleared`` decision covers), the rows
+    #: with such hits, and the hits cleared by a decision: ``hits = alerts + cleared``.
+    alerts: int = 0
+    rows_with_alerts: int = 0
+    cleared: int = 0
+    #: Warnings of the run, such as decisions naming an entry no loaded list has.
+    warnings: tuple[str, ...] = ()
 
 
 def sidecar_paths(output_path: Path | str) -> tuple[Path, Path]:
@@ -126,8 +137,16 @@ def screen_file(
     max_field_length: int = DEFAULT_MAX_FIELD_LENGTH,
     max_input_bytes: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    decisions: DecisionLog | Path | str | None = None,
 ) -> BatchSummary:
     """Screen every row of ``input_path``; write hits (or every row) to ``output_path``.
+
+    ``decisions`` (a :class:`~watchlist.screening.decisions.DecisionLog` or its file) are
+    applied to each row's hits by the row's id (``columns.id``, required with decisions): a
+    hit a valid ``cleared`` decision covers is written with the status ``cleared`` and
+    counted apart from the alerts; the audit record gets the file's SHA-256 and the decisions
+    applied. A decision naming an entry no loaded list has is a warning
+    (:class:`~watchlist.errors.DecisionWarning`, and in the summary and audit record).
 
     The jurisdiction, date and lists are checked before the input is read: an unknown
     jurisdiction, an uncovered date or a stale list raises, and nothing is written. So does an
@@ -150,6 +169,11 @@ def screen_file(
     )
     threshold = screener.threshold if threshold is None else threshold
     lists_used = screener.lists_for(jurisdiction, as_of, accept_stale=accept_stale)
+    log = decisions_or_none(decisions)
+    if log is not None and run.columns.id is None:
+        msg = "decisions are keyed by the customer's id: map its column (--id-column)"
+        raise InputError(msg, field="id_column", value=None)
+    notes = () if log is None else log.warn_unknown(loaded_entries(screener.timelines))
     with run:
         screening = _Screening(run, output_format, per_row, lists_used)
         results = screener.screen_many(
@@ -159,6 +183,7 @@ def screen_file(
             threshold=threshold,
             accept_stale=accept_stale,
             workers=workers,
+            decisions=log,
         )
         for result in results:
             screening.write_result(result)
@@ -184,6 +209,15 @@ def screen_file(
                 "rejected_by_reason": run.rejected_by_reason,
                 "blank_lines": run.blank_lines,
             },
+            decisions=None
+            if log is None
+            else {
+                **log.audit(screening.applied),
+                "alerts": screening.alerts,
+                "rows_with_alerts": screening.rows_with_alerts,
+                "cleared": screening.cleared,
+                "warnings": list(notes),
+            },
         )
     return BatchSummary(
         rows_read=run.rows_read,
@@ -201,6 +235,10 @@ def screen_file(
         audit_path=run.audit_path,
         started=run.started,
         finished=run.finished,
+        alerts=screening.alerts,
+        rows_with_alerts=screening.rows_with_alerts,
+        cleared=screening.cleared,
+        warnings=notes,
     )
 
 
@@ -368,14 +406,20 @@ class FileRun:
             self._on_progress(self._source.progress(self._rows_done))
 
     def publish(
-        self, *, parameters: Mapping[str, Any], lists_used: Any, counts: Mapping[str, Any]
+        self,
+        *,
+        parameters: Mapping[str, Any],
+        lists_used: Any,
+        counts: Mapping[str, Any],
+        decisions: Mapping[str, Any] | None = None,
     ) -> None:
         """Complete the run: write the audit record, then rename the files into place.
 
         The audit record holds the caller's ``parameters`` (with ``max_field_length``,
         ``max_input_bytes`` and ``columns`` added), ``lists_used`` and ``counts`` as given
         (JSON values), and the input's, output's and rejects file's paths and SHA-256
-        digests. It goes in last: its presence says the run completed.
+        digests; with ``decisions``, those too (the decisions file and the decisions
+        applied). It goes in last: its presence says the run completed.
         """
         if self._on_progress is not None:
             self._on_progress(self._source.progress(self._rows_done))
@@ -403,6 +447,7 @@ class FileRun:
             counts=counts,
             output={"path": str(self.output_path.resolve()), "sha256": self._output.sha256},
             rejects={"path": str(self.rejects_path.resolve()), "sha256": self._rejects.sha256},
+            decisions=decisions,
         )
         self._audit.complete()
         self._output.commit()
@@ -433,6 +478,11 @@ class _Screening:
         self.screened = 0
         self.with_hits = 0
         self.hits = 0
+        self.alerts = 0
+        self.rows_with_alerts = 0
+        self.cleared = 0
+        #: The decisions that covered a hit, for the audit record.
+        self.applied: list[Decision] = []
         #: Rows read whose output is not yet written, in input order.
         self.pending: deque[InputRow] = deque()
 
@@ -456,18 +506,33 @@ class _Screening:
         self.screened += 1
         self.with_hits += result.is_hit
         self.hits += len(result.hits)
+        alerts = len(result.alerts)
+        self.alerts += alerts
+        self.rows_with_alerts += alerts > 0
+        self.cleared += len(result.hits) - alerts
+        self.applied.extend(hit.decision for hit in result.hits if hit.decision is not None)
         head = input_record(row.line, row.input_id, row.input_name)
-        hits = [hit_record(hit, self.uses) for hit in result.hits]
+        hits = [
+            {**hit_record(hit, self.uses), **decision_record(hit, result.query)}
+            for hit in result.hits
+        ]
         if not self.per_row:
             for hit in hits:
                 self.run.write({**head, **hit})
         else:
-            outcome = {"outcome": "hit" if hits else "clear", "hit_count": len(hits)}
+            outcome = {
+                "outcome": "hit" if alerts else "cleared" if hits else "clear",
+                "hit_count": len(hits),
+            }
             if self.csv:
-                best = hits[0] if hits else dict.fromkeys(HIT_COLUMNS, "")
-                self.run.write({**head, **outcome, **best, "error": ""})
+                alerting = [hit for hit in hits if hit["status"] == "alert"]
+                empty = dict.fromkeys((*HIT_COLUMNS, *DECISION_COLUMNS), "")
+                best = (alerting or hits or [empty])[0]
+                self.run.write({**head, **outcome, **best, "error": "", "alert_count": alerts})
             else:
-                self.run.write({**head, **outcome, "hits": hits, "error": None})
+                self.run.write(
+                    {**head, **outcome, "hits": hits, "error": None, "alert_count": alerts}
+                )
         self.run.row_done()
 
     def finish(self) -> None:
@@ -481,9 +546,10 @@ class _Screening:
         outcome = {"outcome": "error", "hit_count": 0}
         error = f"{row.rejection.reason}: {row.rejection.detail}"
         if self.csv:
-            self.run.write({**head, **outcome, **dict.fromkeys(HIT_COLUMNS, ""), "error": error})
+            empty = dict.fromkeys((*HIT_COLUMNS, *DECISION_COLUMNS), "")
+            self.run.write({**head, **outcome, **empty, "error": error, "alert_count": 0})
         else:
-            self.run.write({**head, **outcome, "hits": [], "error": error})
+            self.run.write({**head, **outcome, "hits": [], "error": error, "alert_count": 0})
         self.run.row_done()
 
 

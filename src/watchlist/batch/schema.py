@@ -14,8 +14,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from watchlist.batch.reader import RAW_TEXT_LIMIT
-from watchlist.model import Hit, ListUse
-from watchlist.screening.rescreen import Change, DeltaPlan
+from watchlist.model import Hit, ListUse, Party
+from watchlist.screening.decisions import customer_digest
+from watchlist.screening.rescreen import Change, ChangeKind, DeltaPlan
 
 #: Cell prefixes that make a spreadsheet evaluate a cell (formula injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -39,12 +40,36 @@ HIT_COLUMNS = (
 INPUT_COLUMNS = ("line", "input_id", "input_name")
 
 
+#: Columns of a hit's review against recorded decisions: ``status`` is ``alert`` or
+#: ``cleared``; the two digests are what ``watchlist decisions add`` records from the row;
+#: ``decided_by`` and ``decision_reason`` name the decision that applies, and
+#: ``decision_lapsed`` says why the latest decision on the hit no longer applies.
+DECISION_COLUMNS = (
+    "status",
+    "entry_digest",
+    "customer_digest",
+    "decided_by",
+    "decision_reason",
+    "decision_lapsed",
+)
+
+
 #: Columns of the default output: one row per hit.
-PER_HIT_COLUMNS = (*INPUT_COLUMNS, *HIT_COLUMNS)
+PER_HIT_COLUMNS = (*INPUT_COLUMNS, *HIT_COLUMNS, *DECISION_COLUMNS)
 
 
-#: Columns of the ``per_row`` CSV output: one row per input row, with its best hit.
-PER_ROW_COLUMNS = (*INPUT_COLUMNS, "outcome", "hit_count", *HIT_COLUMNS, "error")
+#: Columns of the ``per_row`` CSV output: one row per input row, with its best hit (its best
+#: alerting hit, when it has one). ``outcome`` is ``clear``, ``hit``, ``cleared`` (every hit
+#: covered by a ``cleared`` decision) or ``error``; ``alert_count`` counts the hits that alert.
+PER_ROW_COLUMNS = (
+    *INPUT_COLUMNS,
+    "outcome",
+    "hit_count",
+    *HIT_COLUMNS,
+    "error",
+    "alert_count",
+    *DECISION_COLUMNS,
+)
 
 
 REJECT_COLUMNS = ("line", "reason", "detail", "raw")
@@ -80,6 +105,19 @@ def hit_record(hit: Hit, lists_used: Mapping[str, ListUse]) -> dict[str, Any]:
         "designation_basis": hit.designation.basis,
         "list_version": use.published.isoformat(),
         "list_digest": use.digest,
+    }
+
+
+def decision_record(hit: Hit, party: Party) -> dict[str, Any]:
+    """The :data:`DECISION_COLUMNS` of an output record for ``hit`` of ``party``."""
+    decision = hit.decision
+    return {
+        "status": str(hit.status),
+        "entry_digest": hit.entry.content_digest,
+        "customer_digest": customer_digest(party),
+        "decided_by": None if decision is None else decision.decided_by,
+        "decision_reason": None if decision is None else decision.reason,
+        "decision_lapsed": hit.lapsed,
     }
 
 
@@ -126,11 +164,14 @@ CHANGE_COLUMNS = (
     "list_digest_from",
     "list_version_to",
     "list_digest_to",
+    *DECISION_COLUMNS,
 )
 
 
-def change_record(change: Change, delta: DeltaPlan) -> dict[str, Any]:
-    """The change columns of :data:`CHANGE_COLUMNS` (all but the input's) for ``change``."""
+def change_record(change: Change, delta: DeltaPlan, party: Party) -> dict[str, Any]:
+    """The change columns of :data:`CHANGE_COLUMNS` (all but the input's) for ``change`` of
+    ``party``. Decisions are reviewed for new hits only: a cleared change's ``status`` is
+    empty."""
     uses_from = {use.list_id: use for use in delta.lists_from}
     uses_to = {use.list_id: use for use in delta.lists_to}
     use_from, use_to = uses_from.get(change.list_id), uses_to.get(change.list_id)
@@ -151,4 +192,6 @@ def change_record(change: Change, delta: DeltaPlan) -> dict[str, Any]:
         "list_digest_from": use_from.digest if use_from else None,
         "list_version_to": use_to.published.isoformat() if use_to else None,
         "list_digest_to": use_to.digest if use_to else None,
+        **decision_record(change.hit, party),
+        **({"status": None} if change.kind is ChangeKind.CLEARED else {}),
     }

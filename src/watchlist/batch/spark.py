@@ -57,8 +57,10 @@ from watchlist.batch.columns import row_party
 from watchlist.batch.reader import DEFAULT_MAX_FIELD_LENGTH, RejectReason
 from watchlist.batch.schema import (
     DATAFRAME_COLUMNS,
+    DECISION_COLUMNS,
     HIT_COLUMNS,
     NUMBER_COLUMNS,
+    decision_record,
     hit_record,
     input_record,
 )
@@ -277,9 +279,17 @@ def _screen_row(
                 accept_stale=task.accept_stale,
             )
             return [
-                {**row, **hit_record(hit, task.lists_used), "error": None} for hit in result.hits
+                {
+                    **row,
+                    **hit_record(hit, task.lists_used),
+                    **decision_record(hit, party),
+                    "error": None,
+                }
+                for hit in result.hits
             ]
-    return [{**row, **dict.fromkeys(HIT_COLUMNS), "error": rejection}]
+    return [
+        {**row, **dict.fromkeys(HIT_COLUMNS), **dict.fromkeys(DECISION_COLUMNS), "error": rejection}
+    ]
 
 
 def _rejection(task: _Task, cells: Mapping[str, str]) -> str | None:

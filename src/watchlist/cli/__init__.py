@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from types import FrameType
 
-from watchlist.cli import check, diff, lists, rescreen, screen, timeline
+from watchlist.cli import check, decisions, diff, lists, rescreen, screen, timeline
 from watchlist.errors import WatchlistError
 
 EXIT_CLEAR = 0
@@ -30,7 +30,8 @@ EXIT_TERMINATED = 128 + signal.SIGTERM
 
 _EPILOG = """exit status:
   0    screened, nothing matched (diff: no changes)
-  1    screened, at least one hit (diff: changes found)
+  1    screened, at least one hit (diff: changes found); with --decisions, only hits that
+       alert count: those a valid cleared decision covers do not
   2    usage or data error (unknown jurisdiction, date not covered, stale or bad list, bad input)
   3    internal or environment error (disk full, unreadable file, a bug; --debug shows why)
   130  interrupted (Ctrl-C); 143 terminated (SIGTERM): no output is left behind
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (check, screen, lists, diff, rescreen, timeline):
+    for module in (check, screen, lists, diff, rescreen, timeline, decisions):
         module.register(commands, _EPILOG)
     for command in commands.choices.values():
         # Also after the command; SUPPRESS keeps a --debug given before it.

@@ -207,3 +207,15 @@ def column_map(args: argparse.Namespace) -> ColumnMap:
         nationality=args.nationality_column,
         identifiers=args.identifier_column,
     )
+
+
+def add_decisions_option(parser: argparse.ArgumentParser) -> None:
+    """``--decisions FILE``: the analysts' decisions to apply to hits."""
+    parser.add_argument(
+        "--decisions",
+        metavar="FILE",
+        default=None,
+        help="apply the decisions recorded in FILE (see `watchlist decisions`) by the row's id "
+        "(--id-column): a hit a valid cleared decision covers is reported as cleared and does "
+        "not count towards the exit status",
+    )

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from typing import Any
 
 from watchlist.batch.rescreen import RescreenSummary, rescreen_file
 from watchlist.batch.schema import CHANGE_COLUMNS
 from watchlist.cli._common import (
+    add_decisions_option,
     add_input_options,
     add_list_options,
     column_map,
@@ -23,6 +25,7 @@ from watchlist.cli._common import (
     parse_date,
 )
 from watchlist.cli.screen import ProgressBar
+from watchlist.errors import DecisionWarning
 
 _DESCRIPTION = """\
 Re-screen every row of a delimited file (CSV) against what changed on the lists a jurisdiction
@@ -42,10 +45,17 @@ or JSON Lines), one record per change, with the columns
 suspended, expired, superseded, changed, list-not-applied (cleared); "end_date" and
 "end_basis" say when and on what basis a cleared designation ended. Scores are the entry's
 best on each date, empty where it was not in force.
+
+With --decisions FILE (see `watchlist decisions`; --id-column is then required), each new hit
+is checked against the decisions recorded for the row's id, as of D2: "status" is cleared when
+a valid cleared decision covers it, otherwise alert, with "decision_lapsed" saying why an
+earlier decision no longer applies. New hits cleared by a decision do not count towards the
+exit status.
 """
 
 _EPILOG = """exit status:
-  0  re-screened, no hit appeared or cleared
+  0  re-screened, no hit appeared or cleared (with --decisions: none but new hits a
+     decision clears)
   1  re-screened, at least one hit appeared or cleared
   2  usage or data error (unknown jurisdiction, date not covered, stale or bad list, bad
      input); also when rows were rejected and no other row changed
@@ -92,6 +102,7 @@ def register(commands: Any, _epilog: str) -> None:
         help="re-screen even when a list is older than its maximum age on a date",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_decisions_option(parser)
     add_list_options(parser)
     parser.set_defaults(run=run)
 
@@ -101,29 +112,42 @@ def run(args: argparse.Namespace) -> int:
     chosen_format = output_format(args)
     bar = ProgressBar(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     try:
-        summary = rescreen_file(
-            screener,
-            args.input,
-            args.output,
-            jurisdiction=args.jurisdiction,
-            from_date=args.from_date,
-            to_date=args.to_date,
-            columns=column_map(args),
-            output_format=chosen_format,
-            rejects_path=args.rejects,
-            encoding=args.encoding,
-            delimiter=args.delimiter,
-            threshold=args.threshold,
-            accept_stale=args.accept_stale,
-            max_field_length=args.max_field_length,
-            max_input_bytes=args.max_input_bytes,
-            on_progress=bar,
-        )
+        with warnings.catch_warnings():
+            # Printed below, as one line each, rather than as Python prints warnings.
+            warnings.simplefilter("ignore", DecisionWarning)
+            summary = rescreen_file(
+                screener,
+                args.input,
+                args.output,
+                jurisdiction=args.jurisdiction,
+                from_date=args.from_date,
+                to_date=args.to_date,
+                columns=column_map(args),
+                output_format=chosen_format,
+                rejects_path=args.rejects,
+                encoding=args.encoding,
+                delimiter=args.delimiter,
+                threshold=args.threshold,
+                accept_stale=args.accept_stale,
+                max_field_length=args.max_field_length,
+                max_input_bytes=args.max_input_bytes,
+                on_progress=bar,
+                decisions=args.decisions,
+            )
     finally:
         if bar is not None:
             bar.clear()
-    print("\n".join(_summary_lines(summary, chosen_format)), file=sys.stderr)
-    if summary.rows_with_changes:
+    lines = _summary_lines(summary, chosen_format)
+    if args.decisions is not None:
+        lines.insert(
+            2,
+            f"  new hits cleared by a decision: {summary.new_cleared}; rows needing review: "
+            f"{summary.rows_with_alerts}",
+        )
+    print("\n".join(lines), file=sys.stderr)
+    for warning in summary.warnings:
+        print(f"watchlist: warning: {warning}", file=sys.stderr)
+    if summary.rows_with_alerts:
         return 1
     return 2 if summary.rows_rejected else 0
 

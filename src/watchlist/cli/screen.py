@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from typing import IO, Any
 
 from watchlist._rules import as_of_day
@@ -12,6 +13,7 @@ from watchlist.batch.reader import Progress
 from watchlist.batch.run import BatchSummary, screen_file
 from watchlist.batch.schema import PER_HIT_COLUMNS, PER_ROW_COLUMNS
 from watchlist.cli._common import (
+    add_decisions_option,
     add_input_options,
     add_screening_options,
     column_map,
@@ -20,6 +22,7 @@ from watchlist.cli._common import (
     load_screener,
     output_format,
 )
+from watchlist.errors import DecisionWarning
 
 _DESCRIPTION = """\
 Screen every row of a delimited file (CSV) against the lists a jurisdiction applies on a date.
@@ -31,8 +34,9 @@ not mapped are not used.
 
 Output (CSV or JSON Lines): by default one record per hit, with the columns
 {per_hit}
-With --per-row, one record per input row with its outcome (clear, hit or error); in CSV the
-best hit and how many there were, with the columns
+With --per-row, one record per input row with its outcome (clear, hit, cleared: every hit
+covered by a cleared decision, or error); in CSV the best hit and how many there were, with
+the columns
 {per_row}
 and in JSON Lines every hit, in "hits". "line" is the input line the row starts on. In CSV,
 cells starting with = + - @ (or a tab or carriage return) are prefixed with ' so that
@@ -45,11 +49,18 @@ and raw text, and the run goes on. Output, rejects and an audit record (OUT.audi
 parameters, list versions and digests, counts, input digest, start and end times) are written
 under temporary names and renamed into place only when the run completes. A summary goes to
 stderr, with a progress bar when stderr is a terminal.
+
+With --decisions FILE (see `watchlist decisions`), each hit is checked against the decisions
+recorded for the row's id (--id-column is then required): "status" is cleared when a valid
+cleared decision covers it ("decided_by", "decision_reason"), otherwise alert, with
+"decision_lapsed" saying why an earlier decision no longer applies. The summary counts alerts
+and cleared hits apart, and the audit record gets the file's SHA-256 and the decisions applied.
 """
 
 _EXIT_NOTE = """
   For screen, 2 also means that some rows were rejected and none of the others hit: the
   rejected rows were not screened (see the rejects file). Hits take precedence: 1.
+  With --decisions, only hits that alert count: a run whose hits are all cleared exits 0.
 """
 
 
@@ -81,6 +92,7 @@ def register(commands: Any, epilog: str) -> None:
         help="screen in N processes (default: 1)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_decisions_option(parser)
     add_screening_options(parser)
     parser.set_defaults(run=run)
 
@@ -90,39 +102,54 @@ def run(args: argparse.Namespace) -> int:
     chosen_format = output_format(args)
     bar = ProgressBar(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     try:
-        summary = screen_file(
-            screener,
-            args.input,
-            args.output,
-            jurisdiction=args.jurisdiction,
-            as_of=as_of_day(args.as_of),
-            columns=column_map(args),
-            output_format=chosen_format,
-            per_row=args.per_row,
-            rejects_path=args.rejects,
-            encoding=args.encoding,
-            delimiter=args.delimiter,
-            accept_stale=args.accept_stale,
-            workers=args.workers,
-            max_field_length=args.max_field_length,
-            max_input_bytes=args.max_input_bytes,
-            on_progress=bar,
-        )
+        with warnings.catch_warnings():
+            # Printed below, as one line each, rather than as Python prints warnings.
+            warnings.simplefilter("ignore", DecisionWarning)
+            summary = screen_file(
+                screener,
+                args.input,
+                args.output,
+                jurisdiction=args.jurisdiction,
+                as_of=as_of_day(args.as_of),
+                columns=column_map(args),
+                output_format=chosen_format,
+                per_row=args.per_row,
+                rejects_path=args.rejects,
+                encoding=args.encoding,
+                delimiter=args.delimiter,
+                accept_stale=args.accept_stale,
+                workers=args.workers,
+                max_field_length=args.max_field_length,
+                max_input_bytes=args.max_input_bytes,
+                on_progress=bar,
+                decisions=args.decisions,
+            )
     finally:
         if bar is not None:
             bar.clear()
-    print("\n".join(_summary_lines(summary, chosen_format, args.per_row)), file=sys.stderr)
+    print(
+        "\n".join(
+            _summary_lines(
+                summary, chosen_format, args.per_row, decisions=args.decisions is not None
+            )
+        ),
+        file=sys.stderr,
+    )
+    for warning in summary.warnings:
+        print(f"watchlist: warning: {warning}", file=sys.stderr)
     if not summary.rows_read:
         print(
             f"watchlist: warning: {args.input} has no rows after its header: nothing was screened",
             file=sys.stderr,
         )
-    if summary.rows_with_hits:
+    if summary.rows_with_alerts:
         return 1
     return 2 if summary.rows_rejected else 0
 
 
-def _summary_lines(summary: BatchSummary, format_name: str, per_row: bool) -> list[str]:
+def _summary_lines(
+    summary: BatchSummary, format_name: str, per_row: bool, *, decisions: bool = False
+) -> list[str]:
     reasons = ", ".join(f"{count} {reason}" for reason, count in summary.rejected_by_reason.items())
     blank = f"; {summary.blank_lines} blank lines skipped" if summary.blank_lines else ""
     delimiter = "tab" if summary.delimiter == "\t" else summary.delimiter
@@ -131,6 +158,14 @@ def _summary_lines(summary: BatchSummary, format_name: str, per_row: bool) -> li
         f"watchlist: {summary.rows_read} rows read: {summary.rows_screened} screened "
         f"({summary.rows_with_hits} with hits, {summary.hits} hits), "
         f"{summary.rows_rejected} rejected{f' ({reasons})' if reasons else ''}{blank}",
+        *(
+            [
+                f"  alerts: {summary.alerts} in {summary.rows_with_alerts} rows; cleared by a "
+                f"decision: {summary.cleared}"
+            ]
+            if decisions
+            else []
+        ),
         f"  input read as {summary.encoding}, delimiter {delimiter!r}, in {seconds:.1f} s",
         f"  wrote {summary.output_path} ({format_name}, one record per "
         f"{'input row' if per_row else 'hit'})",

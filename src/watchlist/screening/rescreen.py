@@ -21,14 +21,18 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
 from watchlist._rules import DateInput, check_threshold, date_span, jurisdiction_code
 from watchlist.lists.diff import Ending
 from watchlist.lists.timeline import Timeline
-from watchlist.model import Designation, EndReason, Entry, Hit, ListUse, Party
+from watchlist.model import Designation, EndReason, Entry, Hit, HitStatus, ListUse, Party
 from watchlist.screening.screener import Screener
+
+if TYPE_CHECKING:
+    from watchlist.screening.decisions import DecisionLog
 
 
 class ChangeKind(enum.StrEnum):
@@ -92,6 +96,12 @@ class Change:
     def designation(self) -> Designation:
         return self.hit.designation
 
+    @property
+    def alerts(self) -> bool:
+        """Whether the change needs an analyst: every change but a new hit that a valid
+        ``cleared`` decision covers."""
+        return not (self.kind is ChangeKind.NEW and self.hit.status is HitStatus.CLEARED)
+
 
 def _changes(values: Iterable[Change]) -> tuple[Change, ...]:
     order = {ChangeKind.NEW: 0, ChangeKind.CLEARED: 1}
@@ -125,6 +135,11 @@ class Rescreening:
     @property
     def cleared(self) -> tuple[Change, ...]:
         return tuple(change for change in self.changes if change.kind is ChangeKind.CLEARED)
+
+    @property
+    def alerts(self) -> tuple[Change, ...]:
+        """The changes that need an analyst: all but the new hits a decision clears."""
+        return tuple(change for change in self.changes if change.alerts)
 
     # The names a batch run counts by, so that rows with changes are counted as rows with hits.
     @property
@@ -250,9 +265,14 @@ def rescreen(
     to_date: DateInput,
     threshold: float | None = None,
     accept_stale: bool = False,
+    decisions: DecisionLog | None = None,
 ) -> Iterator[Rescreening]:
     """Per party, in input order, its hits that are new on ``to_date`` or cleared since
     ``from_date``, scoring each party against the changed entry records only.
+
+    With ``decisions``, each new hit is reviewed as :meth:`Screener.screen` reviews hits, as
+    of ``to_date``: one a valid ``cleared`` decision covers has the status ``cleared``
+    (:attr:`Change.alerts` is false); the others say why an earlier decision lapsed.
 
     The jurisdiction and both dates are checked when this is called, before a party is read:
     an unknown jurisdiction, a date the lists do not cover or a stale list raises as
@@ -279,13 +299,17 @@ def rescreen(
         accept_stale=accept_stale,
     )
     threshold = screener.threshold if threshold is None else check_threshold(threshold)
-    return (rescreen_one(screener, delta, party, threshold) for party in parties)
+    return (rescreen_one(screener, delta, party, threshold, decisions) for party in parties)
 
 
 def rescreen_one(
-    screener: Screener, delta: DeltaPlan, party: Party | str, threshold: float
+    screener: Screener,
+    delta: DeltaPlan,
+    party: Party | str,
+    threshold: float,
+    decisions: DecisionLog | None = None,
 ) -> Rescreening:
-    """One party's changes under a :func:`plan`."""
+    """One party's changes under a :func:`plan`, new hits reviewed against ``decisions``."""
     query = party if isinstance(party, Party) else Party(name=party)
     changes = []
     for key, records in delta.candidates.items():
@@ -316,7 +340,9 @@ def rescreen_one(
                 Change(
                     kind=ChangeKind.NEW,
                     reason=_new_reason(delta, key, best_from),
-                    hit=best_to[1],
+                    hit=best_to[1]
+                    if decisions is None
+                    else decisions.review(best_to[1], query, delta.to_date),
                     score_from=score_from,
                     score_to=score_to,
                 )

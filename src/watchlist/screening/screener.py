@@ -35,6 +35,7 @@ from watchlist.model import (
 )
 
 if TYPE_CHECKING:
+    from watchlist.screening.decisions import DecisionLog
     from watchlist.screening.status import StatusTimeline
 
 
@@ -142,8 +143,14 @@ class Screener:
         as_of: str | dt.date | dt.datetime | None = None,
         threshold: float | None = None,
         accept_stale: bool = False,
+        decisions: DecisionLog | None = None,
     ) -> ScreeningResult:
         """Screen one party; ``as_of`` defaults to today, and is recorded in the result.
+
+        With ``decisions`` (a :class:`~watchlist.screening.decisions.DecisionLog`), each hit
+        on a party with a ``customer_id`` carries the decision that covers it, or why the
+        latest one no longer does; a hit a valid ``cleared`` decision covers is reported with
+        the status ``cleared``, never dropped.
 
         Raises :class:`~watchlist.errors.UnknownJurisdictionError`,
         :class:`~watchlist.errors.NoCoverageError` or :class:`~watchlist.errors.StaleListError`
@@ -155,7 +162,8 @@ class Screener:
         options = _ScreenOptions(
             jurisdiction=jurisdiction, as_of=day, threshold=threshold, accept_stale=accept_stale
         )
-        return options.bind(self).screen(query)
+        result = options.bind(self).screen(query)
+        return result if decisions is None else decisions.apply(result)
 
     def screen_many(
         self,
@@ -166,6 +174,7 @@ class Screener:
         threshold: float | None = None,
         accept_stale: bool = False,
         workers: int = 1,
+        decisions: DecisionLog | None = None,
     ) -> Iterator[ScreeningResult]:
         """Screen a stream of parties; one result per row, in input order, as :meth:`screen` gives.
 
@@ -182,6 +191,9 @@ class Screener:
         process receives a copy of this screener once, when it starts, and only a bounded
         number of chunks is in flight at a time. Processes are started with ``spawn``, so a
         script that calls this must guard its entry point with ``if __name__ == "__main__":``.
+
+        ``decisions`` are applied as :meth:`screen` applies them, in this process (worker
+        processes never read the decisions file).
         """
         day = as_of_day(as_of)
         threshold = threshold_or(self.threshold, threshold)
@@ -194,11 +206,13 @@ class Screener:
         # Bound here, so that an uncovered jurisdiction or date raises before a row is read.
         run = options.bind(self)
         if workers == 1:
-            return map(run.screen, rows)
-        # Imported here: the workers module imports this one.
-        from watchlist.screening.workers import screen_in_processes
+            results: Iterator[ScreeningResult] = map(run.screen, rows)
+        else:
+            # Imported here: the workers module imports this one.
+            from watchlist.screening.workers import screen_in_processes
 
-        return screen_in_processes(self, rows, options, workers)
+            results = screen_in_processes(self, rows, options, workers)
+        return results if decisions is None else map(decisions.apply, results)
 
     def lists_for(
         self,

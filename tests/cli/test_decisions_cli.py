@@ -1,0 +1,177 @@
+"""``watchlist decisions`` and ``--decisions`` on ``screen`` and ``rescreen``, run as real
+commands in a subprocess: clearing hits from rows of the output, as an analyst would."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+COUNTERPARTIES = ROOT / "lists" / "examples" / "counterparties.csv"
+COLUMNS = (
+    "--id-column", "id", "--kind-column", "kind", "--dob-column", "birth_date",
+    "--nationality-column", "nationality",
+)  # fmt: skip
+SCREEN = ("-j", "KZ", "--as-of", "2024-06-01", *COLUMNS)
+
+
+def _watchlist(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "watchlist", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        check=False,
+    )
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def _clear(row: dict[str, str], decisions: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return _watchlist(
+        "decisions", "add", decisions,
+        "--customer-id", row["input_id"], "--list", row["list"], "--entry", row["entry_id"],
+        "--customer-digest", row["customer_digest"], "--entry-digest", row["entry_digest"],
+        "--outcome", "cleared", "--reason", "other date of birth, passport seen",
+        "--by", "a.analyst", cwd=cwd,
+    )  # fmt: skip
+
+
+def test_a_run_whose_hits_are_all_cleared_exits_0_and_revoking_restores_the_alert(
+    tmp_path: Path,
+) -> None:
+    first = _watchlist("screen", COUNTERPARTIES, *SCREEN, "-o", "hits.csv", cwd=tmp_path)
+    assert first.returncode == 1, first.stderr
+    hits = _read_csv(tmp_path / "hits.csv")
+    assert hits
+    assert {row["status"] for row in hits} == {"alert"}
+    decisions = tmp_path / "decisions.jsonl"
+    for row in hits:
+        added = _clear(row, decisions, tmp_path)
+        assert added.returncode == 0, added.stderr
+    assert len(decisions.read_text(encoding="utf-8").splitlines()) == len(hits)
+
+    again = _watchlist(
+        "screen", COUNTERPARTIES, *SCREEN, "-o", "rows.csv", "--per-row",
+        "--decisions", decisions, cwd=tmp_path,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert f"alerts: 0 in 0 rows; cleared by a decision: {len(hits)}" in again.stderr
+    rows = _read_csv(tmp_path / "rows.csv")
+    cleared = [row for row in rows if row["outcome"] == "cleared"]
+    assert {row["input_id"] for row in cleared} == {row["input_id"] for row in hits}
+    assert all(row["status"] == "cleared" for row in cleared)
+    assert all(row["decided_by"] == "a.analyst" for row in cleared)
+    assert all(row["alert_count"] == "0" for row in rows)
+    audit = json.loads((tmp_path / "rows.audit.json").read_text(encoding="utf-8"))
+    assert audit["decisions"]["sha256"] == hashlib.sha256(decisions.read_bytes()).hexdigest()
+    assert len(audit["decisions"]["applied"]) == len(hits)
+    assert audit["decisions"]["cleared"] == len(hits)
+
+    listed = _watchlist("decisions", "list", decisions, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert len(listed.stdout.splitlines()) == len(hits)
+
+    row = hits[0]
+    revoked = _watchlist(
+        "decisions", "revoke", decisions, "--customer-id", row["input_id"],
+        "--list", row["list"], "--entry", row["entry_id"], "--reason", "cleared in error",
+        "--by", "b.supervisor", cwd=tmp_path,
+    )  # fmt: skip
+    assert revoked.returncode == 0, revoked.stderr
+    last = _watchlist(
+        "screen", COUNTERPARTIES, *SCREEN, "-o", "last.csv", "--decisions", decisions,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert last.returncode == 1, last.stderr
+    alerts = [r for r in _read_csv(tmp_path / "last.csv") if r["status"] == "alert"]
+    assert [(r["input_id"], r["entry_id"]) for r in alerts] == [(row["input_id"], row["entry_id"])]
+    assert "revoked by b.supervisor" in alerts[0]["decision_lapsed"]
+
+
+def test_a_run_without_decisions_reports_every_hit_as_an_alert(tmp_path: Path) -> None:
+    result = _watchlist("screen", COUNTERPARTIES, *SCREEN, "-o", "hits.jsonl", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "alerts:" not in result.stderr
+    records = [json.loads(line) for line in (tmp_path / "hits.jsonl").read_text().splitlines()]
+    assert {record["status"] for record in records} == {"alert"}
+    assert {record["decided_by"] for record in records} == {None}
+    audit = json.loads((tmp_path / "hits.audit.json").read_text(encoding="utf-8"))
+    assert "decisions" not in audit
+
+
+def test_a_malformed_decisions_file_exits_2_naming_the_line(tmp_path: Path) -> None:
+    decisions = tmp_path / "decisions.jsonl"
+    decisions.write_text('{"version": 1, "outcome": "cleared"}\n', encoding="utf-8")
+    result = _watchlist(
+        "screen", COUNTERPARTIES, *SCREEN, "-o", "hits.csv", "--decisions", decisions,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert f"{decisions}:1: missing field customer_id" in result.stderr
+    assert not (tmp_path / "hits.csv").exists()
+    listed = _watchlist("decisions", "list", decisions, cwd=tmp_path)
+    assert listed.returncode == 2
+    assert ":1: missing field" in listed.stderr
+
+
+def test_decisions_need_the_id_column(tmp_path: Path) -> None:
+    decisions = tmp_path / "decisions.jsonl"
+    decisions.write_text("", encoding="utf-8")
+    result = _watchlist(
+        "screen", COUNTERPARTIES, "-j", "KZ", "--as-of", "2024-06-01", "-o", "hits.csv",
+        "--decisions", decisions, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--id-column" in result.stderr
+
+
+def test_a_decision_for_an_unknown_entry_is_a_warning(tmp_path: Path) -> None:
+    decisions = tmp_path / "decisions.jsonl"
+    row = {
+        "input_id": "C001", "list": "un-sc-excerpt", "entry_id": "NO.SUCH",
+        "customer_digest": "a" * 64, "entry_digest": "b" * 64,
+    }  # fmt: skip
+    added = _clear(row, decisions, tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert "warning" in added.stderr
+    assert "'NO.SUCH'" in added.stderr
+    result = _watchlist(
+        "screen", COUNTERPARTIES, *SCREEN, "-o", "hits.csv", "--decisions", decisions,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "watchlist: warning:" in result.stderr
+    assert "'NO.SUCH'" in result.stderr
+    audit = json.loads((tmp_path / "hits.audit.json").read_text(encoding="utf-8"))
+    assert len(audit["decisions"]["warnings"]) == 1
+
+
+def test_rescreen_applies_decisions_to_new_hits(tmp_path: Path) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "id,name,kind\nK1,Taliban,organization\nK2,John Smith,person\n", encoding="utf-8"
+    )
+    args = ("-j", "KZ", "--from", "2005-01-01", "--to", "2005-06-01", "--id-column", "id")
+    first = _watchlist("rescreen", customers, *args, "-o", "changes.csv", cwd=tmp_path)
+    assert first.returncode == 1, first.stderr
+    changes = _read_csv(tmp_path / "changes.csv")
+    assert [change["change"] for change in changes] == ["new"]
+    decisions = tmp_path / "decisions.jsonl"
+    assert _clear(changes[0], decisions, tmp_path).returncode == 0
+    again = _watchlist(
+        "rescreen", customers, *args, "-o", "again.csv", "--decisions", decisions, cwd=tmp_path
+    )
+    assert again.returncode == 0, again.stderr
+    assert "new hits cleared by a decision: 1" in again.stderr
+    [change] = _read_csv(tmp_path / "again.csv")
+    assert change["status"] == "cleared"
+    assert change["decided_by"] == "a.analyst"
