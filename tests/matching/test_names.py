@@ -78,6 +78,8 @@ def test_central_european_spellings_meet_the_english_transliteration() -> None:
         ("jurij", "yuri"),
         ("cvetkov", "tsvetkov"),
         ("procenko", "protsenko"),
+        ("defence", "defense"),
+        ("servis", "service"),
     ]:
         assert set(phonetic_keys(spelling)) & set(phonetic_keys(english)), spelling
 

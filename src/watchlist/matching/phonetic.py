@@ -100,6 +100,9 @@ def central_european_reading(token: str) -> str:
 # A "c" that is not part of "ch" or "ck": "ts" where Slavic Latin alphabets and loanwords from
 # Latin write it (Cvetkov, Procenko, cement: Tsvetkov, Protsenko, tsement).
 _TS_C = re.compile(r"c(?![hk])")
+# A "c" before e, i or y: "s" where English, French and Spanish say it so (Defence/Defense,
+# Vicente/Visente).
+_SOFT_C = re.compile(r"c(?=[eiy])")
 
 
 def phonetic_keys(token: str) -> tuple[str, ...]:
@@ -109,7 +112,7 @@ def phonetic_keys(token: str) -> tuple[str, ...]:
     of its written or assimilated forms, also the key of the rest (``alrhman``, ``urrahman``
     and ``rahman``); for a word in a German, Polish or Czech spelling, also the key of its
     :func:`central_european_reading`; for a word with a ``c`` (not in ``ch`` or ``ck``), also
-    the key with ``c`` read as ``ts``."""
+    the key with ``c`` read as ``ts``, and before ``e``, ``i`` or ``y`` as ``s``."""
     keys = [phonetic_key(token)]
     reading = central_european_reading(token)
     if reading != token:
@@ -118,6 +121,8 @@ def phonetic_keys(token: str) -> tuple[str, ...]:
         keys.append(phonetic_key(token.replace("x", "kh")))
     if _TS_C.search(token):
         keys.append(phonetic_key(_TS_C.sub("ts", token)))
+    if _SOFT_C.search(token):
+        keys.append(phonetic_key(_SOFT_C.sub("s", token)))
     if "j" in token:
         keys.append(phonetic_key(token, short_i=False))
     article = _ARTICLE.match(token)
