@@ -45,6 +45,9 @@ from watchlist.matching.calibration import shipped_calibration
 #: The least score of a listed name kept for a customer.
 FLOOR = 0.55
 CALIBRATION = Path(__file__).resolve().parents[1] / "src/watchlist/matching/calibration.json"
+#: The matcher's code and data: screening results change with any of them, not only with the
+#: calibration.
+MATCHING = CALIBRATION.parent
 
 
 @attrs.frozen
@@ -87,10 +90,11 @@ def _party_split(list_id: str, entry_id: str) -> str:
 
 
 def _cache_path(split: str, count: int) -> Path:
-    key = hashlib.sha256(
-        f"{corpus_key()}:{split}:{count}:{FLOOR}".encode() + CALIBRATION.read_bytes()
-    ).hexdigest()[:16]
-    return CACHE / f"customers-{key}.json"
+    key = hashlib.sha256(f"{corpus_key()}:{split}:{count}:{FLOOR}".encode())
+    for path in sorted(MATCHING.iterdir()):
+        if path.is_file() and path.suffix in {".py", ".json", ".toml"}:
+            key.update(path.name.encode() + path.read_bytes())
+    return CACHE / f"customers-{key.hexdigest()[:16]}.json"
 
 
 def screened(split: str, count: int, *, progress: bool = True) -> list[Screened]:
