@@ -295,6 +295,17 @@ def test_qualifiers_that_disagree_tell_branches_apart() -> None:
     assert compare("Bank of China", "Bank of Japan").score < DEFAULT_THRESHOLD
 
 
+def test_russian_organisation_words_meet_their_translation() -> None:
+    assert (
+        compare(
+            "NAUCHNO TEKHNICHESKII TSENTR PRIVODNAYA TEKHNIKA",
+            "SCIENTIFIC AND TECHNICAL CENTER PRIVODNAYA TEKHNIKA",
+        ).score
+        >= DEFAULT_THRESHOLD
+    )
+    assert compare("PROLETARSKIY PLANT", "PJSC PROLETARSKY ZAVOD").score >= DEFAULT_THRESHOLD
+
+
 def test_regions_that_disagree_tell_branches_apart() -> None:
     northern = "STATE ESTABLISHMENT FOR HOUSING IMPLEMENTATION OF NORTHERN AREA"
     southern = "STATE ESTABLISHMENT FOR HOUSING IMPLEMENTATION OF SOUTHERN AREA"
