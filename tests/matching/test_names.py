@@ -76,6 +76,7 @@ def test_central_european_spellings_meet_the_english_transliteration() -> None:
         ("kowaltschuk", "kovalchuk"),
         ("chruschtschow", "khrushchov"),
         ("jurij", "yuri"),
+        ("dschochar", "dzhokhar"),
         ("cvetkov", "tsvetkov"),
         ("procenko", "protsenko"),
         ("defence", "defense"),

@@ -74,9 +74,11 @@ def phonetic_key(token: str, *, short_i: bool = True) -> str:
 # The marks of a German, Polish or Czech spelling of a Slavic name: letters or endings that the
 # English transliteration of Cyrillic never writes.
 _CENTRAL_EUROPEAN_MARK = re.compile(r"w|sch|cz|ij$")
-# Longest first, in one pass: "tsch" is the English "ch" (ч), and a "ch" left over is "kh" (х).
+# Longest first, in one pass: "tsch" is the English "ch" (ч), "dsch" "dzh" (дж), and a "ch" left
+# over is "kh" (х).
 _CENTRAL_EUROPEAN = {
-    "schtsch": "shch", "szcz": "shch", "tsch": "ch", "sch": "sh", "cz": "ch", "ch": "kh",
+    "schtsch": "shch", "szcz": "shch", "dsch": "dzh", "tsch": "ch", "sch": "sh", "cz": "ch",
+    "ch": "kh",
     "w": "v", "ij": "iy",
 }  # fmt: skip
 _CENTRAL_EUROPEAN_PATTERN = re.compile(
