@@ -306,6 +306,13 @@ def test_russian_organisation_words_meet_their_translation() -> None:
     assert compare("PROLETARSKIY PLANT", "PJSC PROLETARSKY ZAVOD").score >= DEFAULT_THRESHOLD
 
 
+def test_an_initial_that_stands_for_no_word_left_over_counts_against() -> None:
+    listed = "VINOGRADOVA, Natalya Yuryevna"
+    other_initial = compare("VINOGRADOVA, Natalya V.", listed).score
+    assert other_initial < compare("VINOGRADOVA, Natalya", listed).score
+    assert other_initial < compare("VINOGRADOVA, Natalya Y.", listed).score
+
+
 def test_regions_that_disagree_tell_branches_apart() -> None:
     northern = "STATE ESTABLISHMENT FOR HOUSING IMPLEMENTATION OF NORTHERN AREA"
     southern = "STATE ESTABLISHMENT FOR HOUSING IMPLEMENTATION OF SOUTHERN AREA"

@@ -91,10 +91,22 @@ def near_exact_of(name_score: float) -> float:
 
 def conflicting_names(pair: NamePair) -> float:
     """A name word on each side that the other lacks: a different given name (or, for an
-    organisation, a different distinctive word) rather than one left out."""
-    query_names = any(t.role is Role.NAME for t in pair.unpaired_query)
-    listed_names = any(t.role is Role.NAME for t in pair.unpaired_listed)
-    return 1.0 if query_names and listed_names else 0.0
+    organisation, a different distinctive word) rather than one left out; or, in a person's
+    name, an initial that stands for none of the other side's words left over (Natalya V.
+    against Natalya Yuryevna)."""
+    query = {t.role for t in pair.unpaired_query}
+    listed = {t.role for t in pair.unpaired_listed}
+    if Role.NAME in query and Role.NAME in listed:
+        return 1.0
+    if not pair.person:
+        return 0.0
+    if Role.INITIAL in query and not listed.isdisjoint(_INITIAL_CONFLICTS):
+        return 1.0
+    return 1.0 if Role.INITIAL in listed and not query.isdisjoint(_INITIAL_CONFLICTS) else 0.0
+
+
+#: Words an unpaired initial conflicts with: it would have paired with one it stood for.
+_INITIAL_CONFLICTS = frozenset({Role.NAME, Role.PATRONYMIC, Role.INITIAL})
 
 
 def conflicting_patronymics(pair: NamePair) -> float:
