@@ -83,7 +83,7 @@ def test_a_curated_list_can_be_stored(tmp_path: Path, capsys: pytest.CaptureFixt
     file = Path(__file__).resolve().parents[2] / "lists" / "kz-terrorist-organisations.toml"
     code = main(["lists", "add", "kz-terrorist-organisations", str(file), "--store", str(tmp_path)])
     assert code == 0
-    assert "added: kz-terrorist-organisations published 2026-11-28" in capsys.readouterr().out
+    assert "added: kz-terrorist-organisations published 2026-12-07" in capsys.readouterr().out
 
 
 @pytest.mark.shared_data

@@ -38,7 +38,10 @@ class PublicCount:
 
 _UNKNOWN_2015_2016 = "two organisations added Apr 2015 - Nov 2016, not identified"
 _MJTJ = "«Муджахеды джамаата ат-Тавхида валь-Джихад» (Moscow Regional Court): one source (aif.ru)"
-_UNKNOWN_2020_2022 = "additions Jun 2020 - Jul 2022 not identified"
+_UNKNOWN_2020_2022 = (
+    "additions Jun 2020 - Jul 2022 not identified"
+    " (NS/WP, Supreme Court 21 May 2021, is found in one source only)"
+)
 _UNKNOWN_2022_2024 = "additions Jul 2022 - Feb 2024 not identified (mostly military courts)"
 _UNKNOWN_2024 = "additions Feb - Oct 2024 not identified"
 
@@ -48,6 +51,12 @@ FSB_HISTORY = (
         17,
         ("http://rg.ru/2006/07/28/terror-organizacii.html",
          "https://reporter-ufo.ru/1375-chernyjj-spisok-terrora.html"),
+    ),
+    PublicCount(
+        # FSB director Bortnikov (NAK): "Верховным судом признаны террористическими 18 организаций"
+        dt.date(2008, 11, 27),
+        18,
+        ("https://www.fontanka.ru/2008/11/27/66914311/",),
     ),
     PublicCount(
         dt.date(2015, 2, 27),
@@ -106,7 +115,10 @@ FSB_HISTORY = (
     PublicCount(
         dt.date(2024, 10, 5),
         55,
-        ("https://dailystorm.ru/news/avangard-narodnoy-voli-vnesli-v-spisok-terroristicheskih-organizaciy",),
+        # Daily Storm: "Всего в реестре числятся 55"; Maro-log (7 Oct 2024) says the group,
+        # in force 20 Aug 2024, "внесена в список под №55"
+        ("https://dailystorm.ru/news/avangard-narodnoy-voli-vnesli-v-spisok-terroristicheskih-organizaciy",
+         "https://maro-log.net/news/56398-organizatciju_pytavshujusja_vzorvatj_tjumenskuju_tets-2_vkljuchili_v_spisok_terroristov"),
         missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6,
                  _UNKNOWN_2022_2024: 4, _UNKNOWN_2024: 2},
     ),
