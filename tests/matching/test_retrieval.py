@@ -265,7 +265,8 @@ def test_an_unpickled_index_answers_as_the_original(
     index = retrieval.index
     copy = pickle.loads(pickle.dumps(index))
     assert copy._tokens == index._tokens
-    assert copy._organisations == index._organisations
+    for name_id in index._organisation_ids.tolist():
+        assert copy._organisation(name_id) == index._organisations[name_id]
     for name in others[::400]:
         for kind in (EntityKind.PERSON, EntityKind.ORGANIZATION):
             query = Party(name=name, kind=kind)

@@ -95,9 +95,11 @@ from __future__ import annotations
 import array
 import bisect
 import functools
+import logging
 import math
 import zlib
 from collections.abc import Callable, Collection, Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
@@ -106,6 +108,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from watchlist.matching import _indexcache
 from watchlist.matching.align import (
     MERGE_FLOOR,
     PERSON_UNPAIRED_FACTOR,
@@ -374,6 +377,10 @@ class CandidateIndex:
     race costs a recomputation).
     """
 
+    #: Organisation names prepared, by name id (all of them as built; once needed, loaded).
+    _organisations: dict[int, PreparedName]
+    _cached: CachedIndex | None
+
     def __init__(
         self,
         records: Iterable[tuple[str, Entry]],
@@ -408,8 +415,13 @@ class CandidateIndex:
         self._tokens: list[Token] = []
         self._word_ids: dict[str, int] = {}
         self._build_spellings(commonness)
+        #: Whether each word is from a script without short vowels: its Token is made again
+        #: from it and the word where the index is loaded (unpickled, or from its cache).
+        self._abjad_words = np.array([token.abjad for token in self._tokens], bool)
         self._build_word_lookups()
         self._build_organisation_paths(organisation_names)
+        #: Where the index is cached on disk, if it was loaded from or saved to a cache.
+        self._cached = None
         self._start_caches()
 
     def _start_caches(self) -> None:
@@ -422,30 +434,76 @@ class CandidateIndex:
             self._find_word_postings
         )
 
+    def _restore_derived(self) -> None:
+        """What a loaded index (unpickled, or from its cache) makes again: the word ids, the
+        listed words' Tokens, the caches; organisations' names are prepared when a query
+        first needs them."""
+        self._word_ids = {word: word_id for word_id, word in enumerate(self._words)}
+        self._tokens = [
+            word_token(*each) for each in zip(self._words, self._abjad_words.tolist(), strict=True)
+        ]
+        self._organisations = {}
+        self._cached = None
+        self._start_caches()
+
     def __getstate__(self) -> dict[str, object]:
         # The caches are rebuilt where the index is unpickled (a worker process), and so are
         # the listed words' Tokens and the organisations' prepared names: hundreds of
         # thousands of small objects, which cost the pickling process about 80 MB more at its
         # peak than the few numbers they are made again from.
         state = dict(self.__dict__)
-        for cached in ("_edge_words", "_merges", "_concat_postings", "_word_postings"):
-            del state[cached]
-        del state["_tokens"], state["_organisations"]
-        state["_abjad_words"] = np.array([token.abjad for token in self._tokens], bool)
-        state["_organisation_ids"] = np.array(list(self._organisations), np.int32)
+        for derived in (
+            "_edge_words", "_merges", "_concat_postings", "_word_postings", "_tokens",
+            "_organisations", "_word_ids", "_cached",
+        ):  # fmt: skip
+            del state[derived]
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        abjad = state.pop("_abjad_words")
-        organisations = state.pop("_organisation_ids")
-        assert isinstance(abjad, np.ndarray)
-        assert isinstance(organisations, np.ndarray)
         self.__dict__.update(state)
-        self._tokens = [word_token(*each) for each in zip(self._words, abjad.tolist(), strict=True)]
-        self._organisations: dict[int, PreparedName] = {
-            name_id: prepare(self._name_values[name_id]) for name_id in organisations.tolist()
-        }
-        self._start_caches()
+        self._restore_derived()
+
+    # -- the cache on disk -----------------------------------------------------------------
+
+    @property
+    def cached(self) -> CachedIndex | None:
+        """Where this index is cached on disk, if it was loaded from or saved to a cache."""
+        return self._cached
+
+    def save_cache(self, directory: Path, key: str) -> CachedIndex:
+        """Write this index as the cache ``key`` in ``directory`` (see
+        :mod:`watchlist.matching._indexcache`), and say where."""
+        fingerprint = _indexcache.records_fingerprint(self.records)
+        path = _indexcache.save(self, directory, key, fingerprint)
+        return CachedIndex(str(path), key, fingerprint)
+
+    @classmethod
+    def from_cache(
+        cls,
+        records: Iterable[tuple[str, Entry]],
+        cached: CachedIndex,
+        *,
+        commonness: Callable[[str], float] | None = None,
+    ) -> CandidateIndex:
+        """The index over ``records`` cached where ``cached`` says, verified (each file's
+        digest, the records' fingerprint, and with ``commonness`` each word's commonness);
+        :class:`IndexCacheMiss` if it cannot be used."""
+        index = _indexcache.load(
+            tuple(records),
+            Path(cached.path),
+            cached.key,
+            fingerprint=cached.fingerprint,
+            commonness=commonness,
+        )
+        index._cached = cached
+        return index
+
+    def _organisation(self, name_id: int) -> PreparedName:
+        """The organisation name ``name_id``, prepared (once, when first needed)."""
+        prepared = self._organisations.get(name_id)
+        if prepared is None:
+            prepared = self._organisations[name_id] = prepare(self._name_values[name_id])
+        return prepared
 
     # -- building --------------------------------------------------------------------------
 
@@ -541,6 +599,8 @@ class CandidateIndex:
             (len(spelling_words), width), COMMONNESS_STEPS, np.uint8
         )
         steps: dict[str, int] = {}
+        #: The commonness step of each word's variant group (checked where a cache is loaded).
+        self._word_steps = steps
         for spelling_id, tokens in enumerate(spelling_words):
             self._spelling_totals[spelling_id] = sum(token.weight for token in tokens)
             for j, token in enumerate(tokens[:MASK_WORDS]):
@@ -609,6 +669,8 @@ class CandidateIndex:
             if len(prepared.single_word) > 2:
                 self._by_single_word.setdefault(prepared.single_word, []).append(name_id)
         self._by_bigram = {gram: np.array(ids, np.int32) for gram, ids in by_bigram.items()}
+        #: The organisation names indexed (those with a spelling).
+        self._organisation_ids = np.array(sorted(self._organisations), np.int32)
         # Lengths of the names run together, all and distinctive words (0: not indexed).
         self._joined_lengths = np.zeros((2, len(self._name_values)), np.int32)
         for name_id, prepared in self._organisations.items():
@@ -834,7 +896,7 @@ class CandidateIndex:
                     return None
             if (
                 organisations
-                and self._organisations
+                and self._organisation_ids.size
                 and not self._add_organisation_candidates(
                     prepared, floor if whole_floor is None else whole_floor, names
                 )
@@ -925,7 +987,6 @@ class CandidateIndex:
     def _add_organisation_candidates(
         self, prepared: PreparedName, floor: float, names: set[int]
     ) -> bool:
-        organisations = self._organisations
         if len(prepared.single_word) > 2:
             names.update(self._by_initials.get(prepared.single_word, ()))
         for initials in prepared.initials:
@@ -954,7 +1015,7 @@ class CandidateIndex:
         joined = prepared.joined
         for name_id in sharing[within].tolist():
             if name_id not in names:
-                listed = organisations[name_id]
+                listed = self._organisation(name_id)
                 if (
                     Levenshtein.normalized_similarity(joined, listed.joined, score_cutoff=floor)
                     and whole_name_similarity(prepared, listed) >= floor
@@ -963,9 +1024,80 @@ class CandidateIndex:
         return True
 
 
-def retrieval_for(scorer: Scorer, records: Records) -> Retrieval:
-    """The retrieval ``scorer`` owns over ``records``, or one that scores every record."""
+#: An index cache that cannot be used: absent, incomplete, corrupt, not private, or for other
+#: lists, records or scorer (see :mod:`watchlist.matching._indexcache`).
+IndexCacheMiss = _indexcache.CacheMiss
+
+_log = logging.getLogger("watchlist.index")
+
+
+@attrs.frozen
+class CachedIndex:
+    """Where a candidate index is cached on disk: its directory, its key and the fingerprint
+    of the records it indexes (what a worker process needs to load it, verified)."""
+
+    path: str
+    key: str
+    fingerprint: str
+
+
+@attrs.frozen
+class IndexCache:
+    """Where to keep the candidate index (``directory``, in which each cache has its own
+    directory, by key), and the list versions it is built over: each list id with the
+    SHA-256 digests of its versions, in the order of the records."""
+
+    directory: Path = attrs.field(converter=Path)
+    lists: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def cached_index(
+    records: Records,
+    cache: IndexCache,
+    *,
+    commonness: Callable[[str], float] | None,
+    calibration: object,
+) -> CandidateIndex:
+    """The candidate index over ``records``, from ``cache`` where it holds a usable one, else
+    built and saved there (see :mod:`watchlist.matching._indexcache`). A cache that cannot
+    be used is never used: it is rebuilt, with a warning logged (``watchlist.index``)."""
+    key = _indexcache.cache_key(cache.lists, calibration)
+    records = tuple(records)
+    fingerprint = _indexcache.records_fingerprint(records)
+    cached = CachedIndex(str(_indexcache.cache_path(cache.directory, key)), key, fingerprint)
+    path = Path(cached.path)
+    writable = True
+    if path.exists():
+        try:
+            return CandidateIndex.from_cache(records, cached, commonness=commonness)
+        except IndexCacheMiss as miss:
+            _log.warning("the index cache is not used, the index is built again: %s", miss)
+            writable = not path.is_symlink() and _indexcache.private(cache.directory)
+            if writable:
+                _indexcache.remove(path)
+    index = CandidateIndex(records, commonness=commonness)
+    if writable and _indexcache.private(cache.directory):
+        try:
+            index._cached = index.save_cache(cache.directory, key)
+        except OSError as error:
+            # A cache that cannot be written (a read-only directory) only costs a build.
+            _log.warning("the index cache cannot be written in %s: %s", cache.directory, error)
+    return index
+
+
+def retrieval_for(scorer: Scorer, records: Records, cache: IndexCache | None = None) -> Retrieval:
+    """The retrieval ``scorer`` owns over ``records``, or one that scores every record; with
+    ``cache``, the default scorer's index comes from (or goes to) that cache."""
     if isinstance(scorer, IndexedScorer):
+        from watchlist.matching.scorer import FeatureScorer
+
+        # A subclass with a retrieval of its own builds it its own way.
+        if (
+            cache is not None
+            and isinstance(scorer, FeatureScorer)
+            and type(scorer).retrieval is FeatureScorer.retrieval
+        ):
+            return scorer.cached_retrieval(records, cache)
         return scorer.retrieval(records)
     return ScoreEveryRecord(scorer, records)
 
