@@ -71,6 +71,8 @@ def _start_worker(pickled_screener: str, options: _ScreenOptions, parent: int) -
     # (stopping the pool, removing unfinished output), so a worker ignores it rather than
     # print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Started with Ctrl-C blocked (see _submit): one that came while it started is dropped.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with_parent(parent)
     with open(pickled_screener, "rb") as file:
         _worker_run = options.bind(pickle.load(file))
@@ -118,6 +120,18 @@ def screen_in_processes(
         yield from _screen_in_pool(pool, rows, workers)
 
 
+def _submit(pool: ProcessPoolExecutor, chunk: list[Party]) -> Future[list[ScreeningResult]]:
+    """``chunk`` sent to the pool, which may start a worker process to take it: with Ctrl-C
+    blocked meanwhile, so that the new process starts with it blocked and a Ctrl-C during its
+    start (importing, unpickling the screener) prints no traceback of its own; the parent
+    receives a Ctrl-C so held back as soon as the submission returns."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return pool.submit(_screen_chunk, chunk)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 def _screen_in_pool(
     pool: ProcessPoolExecutor, rows: Iterable[Party | str], workers: int
 ) -> Iterator[ScreeningResult]:
@@ -134,12 +148,12 @@ def _screen_in_pool(
                 failure = error
                 break
             if len(chunk) == CHUNK_SIZE:
-                in_flight.append(pool.submit(_screen_chunk, chunk))
+                in_flight.append(_submit(pool, chunk))
                 chunk = []
                 if len(in_flight) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER:
                     yield from in_flight.popleft().result()
         if chunk:
-            in_flight.append(pool.submit(_screen_chunk, chunk))
+            in_flight.append(_submit(pool, chunk))
         while in_flight:
             yield from in_flight.popleft().result()
     finally:
