@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import inspect
 import json
 import os
 import sys
@@ -329,3 +330,11 @@ def test_the_screener_travels_as_a_broadcast_not_in_each_task(
     # What each task carries is a small fraction of the screener it screens with.
     task_size = len(CloudPickleSerializer().dumps(func))  # type: ignore[no-untyped-call]
     assert task_size * 10 < len(pickled(screener))
+
+
+def test_screen_dataframe_takes_no_decisions_so_none_is_ignored_silently() -> None:
+    # Spark applies no decisions: if screen_dataframe ever takes them it must apply them, and
+    # this test, with the README's "Decisions are not applied on Spark", must change.
+    assert "decisions" not in inspect.signature(screen_dataframe).parameters
+    with pytest.raises(TypeError):
+        screen_dataframe(None, name_col="name", decisions="decisions.jsonl", **SCENARIO)  # type: ignore[arg-type,call-arg]

@@ -175,3 +175,67 @@ def test_rescreen_applies_decisions_to_new_hits(tmp_path: Path) -> None:
     [change] = _read_csv(tmp_path / "again.csv")
     assert change["status"] == "cleared"
     assert change["decided_by"] == "a.analyst"
+
+
+def _add_from(output: str, *key: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return _watchlist(
+        "decisions", "add", "decisions.jsonl", "--from-output", output, *key,
+        "--outcome", "cleared", "--reason", "passport seen", "--by", "a.analyst", cwd=cwd,
+    )  # fmt: skip
+
+
+def test_add_takes_the_digests_from_csv_or_json_lines_output(tmp_path: Path) -> None:
+    for output in ("hits.csv", "hits.jsonl"):
+        run = _watchlist("screen", COUNTERPARTIES, *SCREEN, "-o", output, cwd=tmp_path)
+        assert run.returncode == 1, run.stderr
+    row = next(r for r in _read_csv(tmp_path / "hits.csv") if r["input_id"] == "C006")
+    key = ("--row", "C006", "--list", row["list"], "--entry", row["entry_id"])
+    for output in ("hits.csv", "hits.jsonl"):
+        added = _add_from(output, *key, cwd=tmp_path)
+        assert added.returncode == 0, added.stderr
+    lines = (tmp_path / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        decision = json.loads(line)
+        assert decision["customer_id"] == "C006"
+        assert decision["customer_digest"] == row["customer_digest"]
+        assert decision["entry_digest"] == row["entry_digest"]
+    again = _watchlist(
+        "screen", COUNTERPARTIES, *SCREEN, "-o", "again.csv", "--decisions", "decisions.jsonl",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert again.returncode == 1, again.stderr
+    assert "cleared by a decision: 1" in again.stderr
+    cleared = [r for r in _read_csv(tmp_path / "again.csv") if r["status"] == "cleared"]
+    assert [(r["input_id"], r["entry_id"]) for r in cleared] == [("C006", row["entry_id"])]
+
+
+def test_add_from_output_exits_2_naming_a_missing_or_ambiguous_hit(tmp_path: Path) -> None:
+    header = "line,input_id,input_name,list,entry_id,customer_digest,entry_digest\n"
+    (tmp_path / "hits.csv").write_text(
+        header
+        + f"2,C1,A,un,E1,{'a' * 64},{'b' * 64}\n"
+        + f"3,C1,A,un,E2,{'a' * 64},{'c' * 64}\n"
+        + f"4,C2,B,un,E1,{'d' * 64},{'b' * 64}\n"
+        + f"5,C2,B,un,E1,{'e' * 64},{'b' * 64}\n",
+        encoding="utf-8",
+    )
+    cases = {
+        ("--row", "C9", "--list", "un", "--entry", "E1"): "no record has input_id 'C9'",
+        ("--row", "C1", "--list", "un", "--entry", "E3"): "its hits: un E1, un E2",
+        ("--row", "C2", "--list", "un", "--entry", "E1"): "different digests for input_id 'C2'",
+    }
+    for key, message in cases.items():
+        added = _add_from("hits.csv", *key, cwd=tmp_path)
+        assert added.returncode == 2, added.stderr
+        assert message in added.stderr
+    assert not (tmp_path / "decisions.jsonl").exists()
+    both = _watchlist(
+        "decisions", "add", "decisions.jsonl", "--from-output", "hits.csv",
+        "--customer-digest", "a" * 64, "--row", "C1", "--list", "un", "--entry", "E1",
+        "--outcome", "cleared", "--reason", "x", cwd=tmp_path,
+    )  # fmt: skip
+    assert both.returncode == 2
+    assert "not allowed with" in both.stderr
+    ok = _add_from("hits.csv", "--row", "C1", "--list", "un", "--entry", "E2", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads((tmp_path / "decisions.jsonl").read_text())["entry_digest"] == "c" * 64

@@ -192,6 +192,19 @@ def test_a_decision_expires_on_its_day_as_of_the_screening() -> None:
     assert "expired on 2026-06-01" in on.hits[0].lapsed
 
 
+def test_a_decision_made_after_the_as_of_date_applies_and_the_audit_shows_when() -> None:
+    entry = _entry("e1", "Mohammed Ali Khan")
+    party = Party(name="Mohammed Ali Khan", customer_id="C1")
+    decision = _cleared(party, entry)  # decided 2026-01-02
+    log = _log(decision)
+    result = screener_over(entry).screen(
+        party, jurisdiction="XX", as_of="2025-01-01", decisions=log
+    )
+    assert [hit.status for hit in result.hits] == [HitStatus.CLEARED]
+    (applied,) = log.audit([decision])["applied"]
+    assert applied["decided_at"] == "2026-01-02T10:00:00+00:00"
+
+
 def test_a_party_without_a_customer_id_gets_no_decision() -> None:
     entry = _entry("e1", "Mohammed Ali Khan")
     log = _log(_cleared(Party(name="Mohammed Ali Khan", customer_id="C1"), entry))

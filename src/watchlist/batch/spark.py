@@ -122,6 +122,12 @@ def screen_dataframe(
     collected or counted, and again at every further action. ``df`` must hold the same rows
     then as now. The result's rows come partition by partition in ``df``'s order, each row's
     hits best first.
+
+    Decisions (:mod:`watchlist.screening.decisions`) are not applied here, and there is no
+    parameter to pass them, so none is ignored silently: every hit row has ``status``
+    ``alert``, failing closed, with the ``customer_digest`` and ``entry_digest`` an analyst
+    clears it with (``watchlist decisions add``); apply a decisions file with
+    ``watchlist screen --decisions`` or ``screen_file(..., decisions=...)``.
     """
     screener = Screener.default() if screener is None else screener
     day = to_date(as_of)

@@ -10,9 +10,12 @@ or ``watchlist rescreen`` with ``--decisions FILE``.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import getpass
+import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from watchlist.cli._common import add_list_options, parse_date
@@ -63,13 +66,17 @@ def register(commands: Any, epilog: str) -> None:
         choices=(str(DecisionOutcome.CLEARED), str(DecisionOutcome.CONFIRMED)),
         help="cleared (a false positive) or confirmed (a true match)",
     )
-    add.add_argument(
-        "--customer-digest", required=True, metavar="SHA256",
-        help="the row's customer_digest column",
+    source = add.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--from-output", metavar="OUT",
+        help="take both digests from OUT, the `watchlist screen` output (CSV or JSON Lines): "
+        "its record for --customer-id/--row and the hit --list and --entry name",
     )  # fmt: skip
-    add.add_argument(
-        "--entry-digest", required=True, metavar="SHA256", help="the row's entry_digest column"
-    )
+    source.add_argument(
+        "--customer-digest", metavar="SHA256",
+        help="the row's customer_digest column (with --entry-digest, for scripts)",
+    )  # fmt: skip
+    add.add_argument("--entry-digest", metavar="SHA256", help="the row's entry_digest column")
     add.add_argument(
         "--expires",
         type=parse_date,
@@ -109,8 +116,9 @@ def register(commands: Any, epilog: str) -> None:
 
 def _key_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--customer-id", required=True, metavar="ID", help="the row's input_id column"
-    )
+        "--customer-id", "--row", dest="customer_id", required=True, metavar="ID",
+        help="the row's input_id column",
+    )  # fmt: skip
     parser.add_argument("--list", required=True, metavar="LIST_ID", help="the row's list column")
     parser.add_argument("--entry", required=True, metavar="ENTRY_ID", help="the row's entry_id")
 
@@ -138,12 +146,104 @@ def _decision(args: argparse.Namespace, outcome: DecisionOutcome, **digests: Any
     )
 
 
+def _output_records(path: Path) -> list[dict[str, Any]]:
+    """The records of ``watchlist screen`` output ``path``, CSV or JSON Lines (sniffed)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"{path}: cannot read the screening output: {exc}"
+        raise InputError(msg, field="from_output", value=str(path)) from exc
+    if text.lstrip().startswith("{"):
+        records: list[dict[str, Any]] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                msg = f"{path}:{number}: not JSON Lines screening output: {exc}"
+                raise InputError(msg, field="from_output", value=str(path)) from exc
+            if not isinstance(record, dict):
+                msg = f"{path}:{number}: not a JSON object"
+                raise InputError(msg, field="from_output", value=str(path))
+            records.append(record)
+        return records
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def digests_from_output(
+    path: Path | str, customer_id: str, list_id: str, entry_id: str
+) -> tuple[str, str]:
+    """The (customer digest, entry digest) of the one hit of ``path``'s output for customer
+    ``customer_id`` on ``list_id`` entry ``entry_id``; an :class:`InputError` naming what is
+    missing or ambiguous otherwise."""
+    path = Path(path)
+    records = _output_records(path)
+    if records and not {"input_id", "customer_digest", "entry_digest"} <= set(records[0]):
+        msg = (
+            f"{path}: not `watchlist screen` output with decision columns "
+            "(input_id, customer_digest, entry_digest)"
+        )
+        raise InputError(msg, field="from_output", value=str(path))
+    rows = [r for r in records if _text(r.get("input_id")) == customer_id.strip()]
+    if not rows:
+        msg = f"{path}: no record has input_id {customer_id!r}"
+        raise InputError(msg, field="row", value=customer_id)
+    hits = [r for r in rows if _text(r.get("entry_digest"))]
+    if not hits:
+        msg = f"{path}: the record for input_id {customer_id!r} has no hit"
+        raise InputError(msg, field="row", value=customer_id)
+    chosen = [
+        r
+        for r in hits
+        if _text(r.get("list")) == list_id.strip() and _text(r.get("entry_id")) == entry_id.strip()
+    ]
+    if not chosen:
+        found = ", ".join(
+            sorted({f"{_text(r.get('list'))} {_text(r.get('entry_id'))}" for r in hits})
+        )
+        msg = (
+            f"{path}: input_id {customer_id!r} has no hit on {list_id} entry {entry_id!r} "
+            f"(its hits: {found})"
+        )
+        raise InputError(msg, field="entry", value=[customer_id, list_id, entry_id])
+    pairs = {(_text(r.get("customer_digest")), _text(r.get("entry_digest"))) for r in chosen}
+    if len(pairs) > 1:
+        msg = (
+            f"{path}: {len(chosen)} records with different digests for input_id "
+            f"{customer_id!r} on {list_id} entry {entry_id!r} (the id is not unique in the "
+            "input); give --customer-digest and --entry-digest"
+        )
+        raise InputError(msg, field="row", value=customer_id)
+    ((customer, entry),) = pairs
+    if not customer:
+        msg = f"{path}: the record for input_id {customer_id!r} has no customer_digest"
+        raise InputError(msg, field="row", value=customer_id)
+    return customer, entry
+
+
 def run_add(args: argparse.Namespace) -> int:
+    if args.from_output is not None:
+        if args.entry_digest is not None:
+            msg = "--entry-digest goes with --customer-digest, not with --from-output"
+            raise InputError(msg, field="entry_digest", value=args.entry_digest)
+        customer, entry = digests_from_output(
+            args.from_output, args.customer_id, args.list, args.entry
+        )
+    else:
+        if args.entry_digest is None:
+            msg = "--customer-digest needs --entry-digest"
+            raise InputError(msg, field="entry_digest", value=None)
+        customer, entry = args.customer_digest, args.entry_digest
     decision = _decision(
         args,
         DecisionOutcome(args.outcome),
-        customer_digest=args.customer_digest,
-        entry_digest=args.entry_digest,
+        customer_digest=customer,
+        entry_digest=entry,
         expires=args.expires,
     )
     versions, _jurisdictions = load_directory(

@@ -25,6 +25,12 @@ ever ignored silently.
 ``expires`` is the first day on which the decision no longer applies, compared with the
 screening's as-of date, not with today: re-running a screening as of the same day with the
 same decision file gives the same answer, whenever it is run.
+
+``decided_at`` does not limit the as-of dates a decision applies to: a decision recorded on
+2026-12-01 also clears a screening as of 2025-01-01, because what it decides is about the
+customer's data and the entry's content, both digested, not about a day; the audit record
+lists each decision applied with its ``decided_at`` (:meth:`DecisionLog.audit`), so a run
+as of a day before a decision was made shows that it used it.
 """
 
 from __future__ import annotations
