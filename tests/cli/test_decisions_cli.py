@@ -3,12 +3,12 @@ commands in a subprocess: clearing hits from rows of the output, as an analyst w
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.cli.running import read_csv, run_watchlist
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTERPARTIES = ROOT / "lists" / "examples" / "counterparties.csv"
@@ -19,24 +19,8 @@ COLUMNS = (
 SCREEN = ("-j", "KZ", "--as-of", "2024-06-01", *COLUMNS)
 
 
-def _watchlist(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "watchlist", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        check=False,
-    )
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file))
-
-
 def _clear(row: dict[str, str], decisions: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return _watchlist(
+    return run_watchlist(
         "decisions", "add", decisions,
         "--customer-id", row["input_id"], "--list", row["list"], "--entry", row["entry_id"],
         "--customer-digest", row["customer_digest"], "--entry-digest", row["entry_digest"],
@@ -48,9 +32,9 @@ def _clear(row: dict[str, str], decisions: Path, cwd: Path) -> subprocess.Comple
 def test_a_run_whose_hits_are_all_cleared_exits_0_and_revoking_restores_the_alert(
     tmp_path: Path,
 ) -> None:
-    first = _watchlist("screen", COUNTERPARTIES, *SCREEN, "-o", "hits.csv", cwd=tmp_path)
+    first = run_watchlist("screen", COUNTERPARTIES, *SCREEN, "-o", "hits.csv", cwd=tmp_path)
     assert first.returncode == 1, first.stderr
-    hits = _read_csv(tmp_path / "hits.csv")
+    hits = read_csv(tmp_path / "hits.csv")
     assert hits
     assert {row["status"] for row in hits} == {"alert"}
     decisions = tmp_path / "decisions.jsonl"
@@ -59,13 +43,13 @@ def test_a_run_whose_hits_are_all_cleared_exits_0_and_revoking_restores_the_aler
         assert added.returncode == 0, added.stderr
     assert len(decisions.read_text(encoding="utf-8").splitlines()) == len(hits)
 
-    again = _watchlist(
+    again = run_watchlist(
         "screen", COUNTERPARTIES, *SCREEN, "-o", "rows.csv", "--per-row",
         "--decisions", decisions, cwd=tmp_path,
     )  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert f"alerts: 0 in 0 rows; cleared by a decision: {len(hits)}" in again.stderr
-    rows = _read_csv(tmp_path / "rows.csv")
+    rows = read_csv(tmp_path / "rows.csv")
     cleared = [row for row in rows if row["outcome"] == "cleared"]
     assert {row["input_id"] for row in cleared} == {row["input_id"] for row in hits}
     assert all(row["status"] == "cleared" for row in cleared)
@@ -76,29 +60,29 @@ def test_a_run_whose_hits_are_all_cleared_exits_0_and_revoking_restores_the_aler
     assert len(audit["decisions"]["applied"]) == len(hits)
     assert audit["decisions"]["cleared"] == len(hits)
 
-    listed = _watchlist("decisions", "list", decisions, cwd=tmp_path)
+    listed = run_watchlist("decisions", "list", decisions, cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     assert len(listed.stdout.splitlines()) == len(hits)
 
     row = hits[0]
-    revoked = _watchlist(
+    revoked = run_watchlist(
         "decisions", "revoke", decisions, "--customer-id", row["input_id"],
         "--list", row["list"], "--entry", row["entry_id"], "--reason", "cleared in error",
         "--by", "b.supervisor", cwd=tmp_path,
     )  # fmt: skip
     assert revoked.returncode == 0, revoked.stderr
-    last = _watchlist(
+    last = run_watchlist(
         "screen", COUNTERPARTIES, *SCREEN, "-o", "last.csv", "--decisions", decisions,
         cwd=tmp_path,
     )  # fmt: skip
     assert last.returncode == 1, last.stderr
-    alerts = [r for r in _read_csv(tmp_path / "last.csv") if r["status"] == "alert"]
+    alerts = [r for r in read_csv(tmp_path / "last.csv") if r["status"] == "alert"]
     assert [(r["input_id"], r["entry_id"]) for r in alerts] == [(row["input_id"], row["entry_id"])]
     assert "revoked by b.supervisor" in alerts[0]["decision_lapsed"]
 
 
 def test_a_run_without_decisions_reports_every_hit_as_an_alert(tmp_path: Path) -> None:
-    result = _watchlist("screen", COUNTERPARTIES, *SCREEN, "-o", "hits.jsonl", cwd=tmp_path)
+    result = run_watchlist("screen", COUNTERPARTIES, *SCREEN, "-o", "hits.jsonl", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "alerts:" not in result.stderr
     records = [json.loads(line) for line in (tmp_path / "hits.jsonl").read_text().splitlines()]
@@ -111,14 +95,14 @@ def test_a_run_without_decisions_reports_every_hit_as_an_alert(tmp_path: Path) -
 def test_a_malformed_decisions_file_exits_2_naming_the_line(tmp_path: Path) -> None:
     decisions = tmp_path / "decisions.jsonl"
     decisions.write_text('{"version": 1, "outcome": "cleared"}\n', encoding="utf-8")
-    result = _watchlist(
+    result = run_watchlist(
         "screen", COUNTERPARTIES, *SCREEN, "-o", "hits.csv", "--decisions", decisions,
         cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 2
     assert f"{decisions}:1: missing field customer_id" in result.stderr
     assert not (tmp_path / "hits.csv").exists()
-    listed = _watchlist("decisions", "list", decisions, cwd=tmp_path)
+    listed = run_watchlist("decisions", "list", decisions, cwd=tmp_path)
     assert listed.returncode == 2
     assert ":1: missing field" in listed.stderr
 
@@ -126,7 +110,7 @@ def test_a_malformed_decisions_file_exits_2_naming_the_line(tmp_path: Path) -> N
 def test_decisions_need_the_id_column(tmp_path: Path) -> None:
     decisions = tmp_path / "decisions.jsonl"
     decisions.write_text("", encoding="utf-8")
-    result = _watchlist(
+    result = run_watchlist(
         "screen", COUNTERPARTIES, "-j", "KZ", "--as-of", "2024-06-01", "-o", "hits.csv",
         "--decisions", decisions, cwd=tmp_path,
     )  # fmt: skip
@@ -144,7 +128,7 @@ def test_a_decision_for_an_unknown_entry_is_a_warning(tmp_path: Path) -> None:
     assert added.returncode == 0, added.stderr
     assert "warning" in added.stderr
     assert "'NO.SUCH'" in added.stderr
-    result = _watchlist(
+    result = run_watchlist(
         "screen", COUNTERPARTIES, *SCREEN, "-o", "hits.csv", "--decisions", decisions,
         cwd=tmp_path,
     )  # fmt: skip
@@ -161,24 +145,24 @@ def test_rescreen_applies_decisions_to_new_hits(tmp_path: Path) -> None:
         "id,name,kind\nK1,Taliban,organization\nK2,John Smith,person\n", encoding="utf-8"
     )
     args = ("-j", "KZ", "--from", "2005-01-01", "--to", "2005-06-01", "--id-column", "id")
-    first = _watchlist("rescreen", customers, *args, "-o", "changes.csv", cwd=tmp_path)
+    first = run_watchlist("rescreen", customers, *args, "-o", "changes.csv", cwd=tmp_path)
     assert first.returncode == 1, first.stderr
-    changes = _read_csv(tmp_path / "changes.csv")
+    changes = read_csv(tmp_path / "changes.csv")
     assert [change["change"] for change in changes] == ["new"]
     decisions = tmp_path / "decisions.jsonl"
     assert _clear(changes[0], decisions, tmp_path).returncode == 0
-    again = _watchlist(
+    again = run_watchlist(
         "rescreen", customers, *args, "-o", "again.csv", "--decisions", decisions, cwd=tmp_path
     )
     assert again.returncode == 0, again.stderr
     assert "new hits cleared by a decision: 1" in again.stderr
-    [change] = _read_csv(tmp_path / "again.csv")
+    [change] = read_csv(tmp_path / "again.csv")
     assert change["status"] == "cleared"
     assert change["decided_by"] == "a.analyst"
 
 
 def _add_from(output: str, *key: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return _watchlist(
+    return run_watchlist(
         "decisions", "add", "decisions.jsonl", "--from-output", output, *key,
         "--outcome", "cleared", "--reason", "passport seen", "--by", "a.analyst", cwd=cwd,
     )  # fmt: skip
@@ -186,9 +170,9 @@ def _add_from(output: str, *key: str, cwd: Path) -> subprocess.CompletedProcess[
 
 def test_add_takes_the_digests_from_csv_or_json_lines_output(tmp_path: Path) -> None:
     for output in ("hits.csv", "hits.jsonl"):
-        run = _watchlist("screen", COUNTERPARTIES, *SCREEN, "-o", output, cwd=tmp_path)
+        run = run_watchlist("screen", COUNTERPARTIES, *SCREEN, "-o", output, cwd=tmp_path)
         assert run.returncode == 1, run.stderr
-    row = next(r for r in _read_csv(tmp_path / "hits.csv") if r["input_id"] == "C006")
+    row = next(r for r in read_csv(tmp_path / "hits.csv") if r["input_id"] == "C006")
     key = ("--row", "C006", "--list", row["list"], "--entry", row["entry_id"])
     for output in ("hits.csv", "hits.jsonl"):
         added = _add_from(output, *key, cwd=tmp_path)
@@ -199,13 +183,13 @@ def test_add_takes_the_digests_from_csv_or_json_lines_output(tmp_path: Path) -> 
         assert decision["customer_id"] == "C006"
         assert decision["customer_digest"] == row["customer_digest"]
         assert decision["entry_digest"] == row["entry_digest"]
-    again = _watchlist(
+    again = run_watchlist(
         "screen", COUNTERPARTIES, *SCREEN, "-o", "again.csv", "--decisions", "decisions.jsonl",
         cwd=tmp_path,
     )  # fmt: skip
     assert again.returncode == 1, again.stderr
     assert "cleared by a decision: 1" in again.stderr
-    cleared = [r for r in _read_csv(tmp_path / "again.csv") if r["status"] == "cleared"]
+    cleared = [r for r in read_csv(tmp_path / "again.csv") if r["status"] == "cleared"]
     assert [(r["input_id"], r["entry_id"]) for r in cleared] == [("C006", row["entry_id"])]
 
 
@@ -229,7 +213,7 @@ def test_add_from_output_exits_2_naming_a_missing_or_ambiguous_hit(tmp_path: Pat
         assert added.returncode == 2, added.stderr
         assert message in added.stderr
     assert not (tmp_path / "decisions.jsonl").exists()
-    both = _watchlist(
+    both = run_watchlist(
         "decisions", "add", "decisions.jsonl", "--from-output", "hits.csv",
         "--customer-digest", "a" * 64, "--row", "C1", "--list", "un", "--entry", "E1",
         "--outcome", "cleared", "--reason", "x", cwd=tmp_path,

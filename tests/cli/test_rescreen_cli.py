@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli.running import read_csv, run_watchlist
 from watchlist.batch.schema import CHANGE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,24 +16,8 @@ CUSTOMERS = ROOT / "tests" / "data" / "rescreen" / "customers.csv"
 COLUMNS = ("--id-column", "id", "--kind-column", "kind", "--dob-column", "birth_date")
 
 
-def _watchlist(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "watchlist", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        check=False,
-    )
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file))
-
-
 def test_kz_clears_the_taliban(tmp_path: Path) -> None:
-    result = _watchlist(
+    result = run_watchlist(
         "rescreen",
         CUSTOMERS,
         "-j",
@@ -55,7 +38,7 @@ def test_kz_clears_the_taliban(tmp_path: Path) -> None:
     )
     with (tmp_path / "changes.csv").open(encoding="utf-8", newline="") as file:
         assert tuple(next(csv.reader(file))) == CHANGE_COLUMNS
-    rows = _read_csv(tmp_path / "changes.csv")
+    rows = read_csv(tmp_path / "changes.csv")
     # The formula-like name is written as text.
     assert [(row["line"], row["input_id"], row["input_name"]) for row in rows] == [
         ("2", "K1", "Taliban"),
@@ -71,7 +54,7 @@ def test_kz_clears_the_taliban(tmp_path: Path) -> None:
         assert row["designation_basis"].startswith("Supreme Court of the Republic of Kazakhstan")
         assert "29 Dec 2023" in row["end_basis"]
         assert row["list_digest_from"] == row["list_digest_to"] != ""
-    [rejected] = _read_csv(tmp_path / "changes.rejects.csv")
+    [rejected] = read_csv(tmp_path / "changes.rejects.csv")
     assert (rejected["line"], rejected["reason"]) == ("6", "no name")
     audit = json.loads((tmp_path / "changes.audit.json").read_text(encoding="utf-8"))
     assert audit["parameters"]["from"] == "2023-12-01"
@@ -92,7 +75,7 @@ def test_kz_clears_the_taliban(tmp_path: Path) -> None:
 
 
 def test_ru_clears_the_taliban_as_suspended_in_json_lines(tmp_path: Path) -> None:
-    result = _watchlist(
+    result = run_watchlist(
         "rescreen",
         CUSTOMERS,
         "-j",
@@ -123,7 +106,7 @@ def test_nothing_changes_in_the_us(tmp_path: Path) -> None:
     clean = tmp_path / "clean.csv"
     lines = CUSTOMERS.read_text(encoding="utf-8").splitlines(keepends=True)
     clean.write_text("".join(line for line in lines if not line.startswith("K5,")), "utf-8")
-    result = _watchlist(
+    result = run_watchlist(
         "rescreen",
         clean,
         "-j",
@@ -138,7 +121,7 @@ def test_nothing_changes_in_the_us(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    assert _read_csv(tmp_path / "changes.csv") == []
+    assert read_csv(tmp_path / "changes.csv") == []
     assert "6 rows read: 6 re-screened (0 with changes" in result.stderr
 
 
@@ -146,7 +129,7 @@ def test_a_cp1251_file_with_semicolons_is_read_as_the_same_rows(tmp_path: Path) 
     text = CUSTOMERS.read_text(encoding="utf-8").replace(",", ";")
     legacy = tmp_path / "legacy.csv"
     legacy.write_bytes(text.encode("cp1251"))
-    result = _watchlist(
+    result = run_watchlist(
         "rescreen",
         legacy,
         "-j",
@@ -162,7 +145,7 @@ def test_a_cp1251_file_with_semicolons_is_read_as_the_same_rows(tmp_path: Path) 
     )
     assert result.returncode == 1, result.stderr
     assert "input read as cp1251, delimiter ';'" in result.stderr
-    assert [row["input_name"] for row in _read_csv(tmp_path / "changes.csv")] == [
+    assert [row["input_name"] for row in read_csv(tmp_path / "changes.csv")] == [
         "Taliban",
         "Талибан",
         "'=Taliban",
@@ -182,7 +165,7 @@ def test_a_cp1251_file_with_semicolons_is_read_as_the_same_rows(tmp_path: Path) 
 def test_errors_exit_2_and_write_nothing(
     tmp_path: Path, arguments: tuple[str, ...], message: str
 ) -> None:
-    result = _watchlist("rescreen", CUSTOMERS, *arguments, "-o", "changes.csv", cwd=tmp_path)
+    result = run_watchlist("rescreen", CUSTOMERS, *arguments, "-o", "changes.csv", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("watchlist: error:")
     assert message in result.stderr

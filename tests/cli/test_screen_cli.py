@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -14,28 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.running import read_csv, run_watchlist
 from watchlist.batch.reader import Progress
 from watchlist.cli.screen import ProgressBar
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTERPARTIES = ROOT / "lists" / "examples" / "counterparties.csv"
 BATCH = ROOT / "tests" / "data" / "batch"
-
-
-def _watchlist(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "watchlist", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        check=False,
-    )
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file))
 
 
 def _counts(stderr: str) -> tuple[int, int, int, int]:
@@ -48,7 +32,7 @@ def _counts(stderr: str) -> tuple[int, int, int, int]:
 
 
 def test_the_main_job(tmp_path: Path) -> None:
-    result = _watchlist(
+    result = run_watchlist(
         "screen", COUNTERPARTIES, "-j", "KZ", "--as-of", "2024-06-01", "-o", "screened.csv",
         "--name-column", "name", cwd=tmp_path,
     )  # fmt: skip
@@ -57,7 +41,7 @@ def test_the_main_job(tmp_path: Path) -> None:
     read, screened, with_hits, rejected = _counts(result.stderr)
     assert (read, screened, rejected) == (30, 30, 0)
     assert with_hits > 0
-    rows = _read_csv(tmp_path / "screened.csv")
+    rows = read_csv(tmp_path / "screened.csv")
     assert len({row["line"] for row in rows}) == with_hits
     assert {row["input_name"] for row in rows} >= {"Sirajuddin Haqqani", "Al-Qaeda"}
     assert sorted(path.name for path in tmp_path.iterdir()) == [
@@ -69,7 +53,7 @@ def test_the_main_job(tmp_path: Path) -> None:
 
 
 def test_messy_file_every_row_accounted_for(tmp_path: Path) -> None:
-    result = _watchlist(
+    result = run_watchlist(
         "screen", BATCH / "messy.csv", "-j", "RU", "--as-of", "2024-06-01", "-o", "out.csv",
         "--id-column", "id", "--kind-column", "kind", "--dob-column", "birth_date",
         "--nationality-column", "nationality", "--per-row", cwd=tmp_path,
@@ -80,10 +64,10 @@ def test_messy_file_every_row_accounted_for(tmp_path: Path) -> None:
     assert rejected == 7
     for reason in ("no name", "broken quoting", "over-long field", "undecodable bytes"):
         assert reason in result.stderr
-    rows = _read_csv(tmp_path / "out.csv")
+    rows = read_csv(tmp_path / "out.csv")
     assert len(rows) == read
     assert sum(row["outcome"] == "error" for row in rows) == rejected
-    rejects = _read_csv(tmp_path / "out.rejects.csv")
+    rejects = read_csv(tmp_path / "out.rejects.csv")
     assert len(rejects) == rejected
     assert {row["reason"] for row in rejects} == {
         "no name",
@@ -110,12 +94,12 @@ def test_messy_file_every_row_accounted_for(tmp_path: Path) -> None:
     ],
 )
 def test_encodings(tmp_path: Path, fixture: str, encoding: str) -> None:
-    result = _watchlist(
+    result = run_watchlist(
         "screen", BATCH / fixture, "-j", "RU", "--as-of", "2024-06-01", "-o", "out.csv",
         "--id-column", "id", cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 1, result.stderr
-    rows = _read_csv(tmp_path / "out.csv")
+    rows = read_csv(tmp_path / "out.csv")
     assert {row["input_name"] for row in rows} == {
         "Талибан",
         "Имарат Кавказ",
@@ -127,18 +111,18 @@ def test_encodings(tmp_path: Path, fixture: str, encoding: str) -> None:
 
 def test_encoding_and_delimiter_flags(tmp_path: Path) -> None:
     # Read as latin-1 on purpose, a cp1251 file turns into nonsense, but every row is read.
-    result = _watchlist(
+    result = run_watchlist(
         "screen", BATCH / "ru-cp1251-semicolon.csv", "-j", "RU", "--as-of", "2024-06-01",
         "-o", "out.csv", "--encoding", "latin-1", "--delimiter", ";", "--per-row", cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert _counts(result.stderr) == (5, 5, 0, 0)
-    rows = _read_csv(tmp_path / "out.csv")
+    rows = read_csv(tmp_path / "out.csv")
     assert rows[0]["input_name"] == "Талибан".encode("cp1251").decode("latin-1")
 
 
 def test_jsonl_output(tmp_path: Path) -> None:
-    result = _watchlist(
+    result = run_watchlist(
         "screen", BATCH / "tab.tsv", "-j", "RU", "--as-of", "2024-06-01", "-o", "out.jsonl",
         "--id-column", "id", "--per-row", cwd=tmp_path,
     )  # fmt: skip
@@ -154,18 +138,18 @@ def test_jsonl_output(tmp_path: Path) -> None:
 def test_exit_0_when_nothing_matched(tmp_path: Path) -> None:
     source = tmp_path / "clear.csv"
     source.write_text("name\nAnna Petrova\nJohn Smith\nMaria Garcia Lopez\n", encoding="utf-8")
-    result = _watchlist(
+    result = run_watchlist(
         "screen", source, "-j", "RU", "--as-of", "2024-06-01", "-o", "out.csv", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
     assert _counts(result.stderr) == (3, 3, 0, 0)
-    assert _read_csv(tmp_path / "out.csv") == []
+    assert read_csv(tmp_path / "out.csv") == []
 
 
 def test_exit_2_when_rows_were_rejected_and_none_hit(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text("name,kind\nAnna Petrova,person\n,person\n", encoding="utf-8")
-    result = _watchlist(
+    result = run_watchlist(
         "screen", source, "-j", "RU", "--as-of", "2024-06-01", "-o", "out.csv", cwd=tmp_path
     )
     assert result.returncode == 2, result.stderr
@@ -182,26 +166,26 @@ def test_exit_2_when_rows_were_rejected_and_none_hit(tmp_path: Path) -> None:
     ],
 )
 def test_exit_2_on_usage_or_data_errors(tmp_path: Path, args: list[str], message: str) -> None:
-    result = _watchlist("screen", COUNTERPARTIES, "-o", "out.csv", *args, cwd=tmp_path)
+    result = run_watchlist("screen", COUNTERPARTIES, "-o", "out.csv", *args, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
 def test_help_documents_exit_codes_and_columns(tmp_path: Path) -> None:
-    result = _watchlist("screen", "--help", cwd=tmp_path)
+    result = run_watchlist("screen", "--help", cwd=tmp_path)
     assert result.returncode == 0
     for text in ("exit status", "--name-column", "--identifier-column", "--per-row", "rejects"):
         assert text in result.stdout
 
 
 def test_workers(tmp_path: Path) -> None:
-    result = _watchlist(
+    result = run_watchlist(
         "screen", COUNTERPARTIES, "-j", "US", "--as-of", "2026-01-15", "-o", "out.csv",
         "--workers", "2", "--id-column", "id", cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 1, result.stderr
-    sequential = _watchlist(
+    sequential = run_watchlist(
         "screen", COUNTERPARTIES, "-j", "US", "--as-of", "2026-01-15", "-o", "seq.csv",
         "--id-column", "id", cwd=tmp_path,
     )  # fmt: skip
