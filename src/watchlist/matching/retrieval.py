@@ -1085,19 +1085,9 @@ def cached_index(
     return index
 
 
-def retrieval_for(scorer: Scorer, records: Records, cache: IndexCache | None = None) -> Retrieval:
-    """The retrieval ``scorer`` owns over ``records``, or one that scores every record; with
-    ``cache``, the default scorer's index comes from (or goes to) that cache."""
+def retrieval_for(scorer: Scorer, records: Records) -> Retrieval:
+    """The retrieval ``scorer`` owns over ``records``, or one that scores every record."""
     if isinstance(scorer, IndexedScorer):
-        from watchlist.matching.scorer import FeatureScorer
-
-        # A subclass with a retrieval of its own builds it its own way.
-        if (
-            cache is not None
-            and isinstance(scorer, FeatureScorer)
-            and type(scorer).retrieval is FeatureScorer.retrieval
-        ):
-            return scorer.cached_retrieval(records, cache)
         return scorer.retrieval(records)
     return ScoreEveryRecord(scorer, records)
 

@@ -24,13 +24,7 @@ from watchlist.matching.features import (
 from watchlist.matching.frequency import WordFrequencies
 from watchlist.matching.normalize import name_tokens
 from watchlist.matching.protocols import Records, Retrieval
-from watchlist.matching.retrieval import (
-    COMMONNESS_STEPS,
-    CandidateIndex,
-    IndexCache,
-    IndexedRetrieval,
-    cached_index,
-)
+from watchlist.matching.retrieval import COMMONNESS_STEPS, CandidateIndex, IndexedRetrieval
 from watchlist.model import EntityKind, Entry, FeatureScore, Match, Name, Party
 
 #: Two words closer than this (normalised Levenshtein similarity) count as a misspelling of
@@ -194,19 +188,8 @@ class FeatureScorer:
     def retrieval(self, records: Records) -> Retrieval:
         """The candidate index over ``records`` (:mod:`watchlist.matching.retrieval`), with
         this scorer prepared for them (:meth:`for_records`)."""
-        return self.cached_retrieval(records, None)
-
-    def cached_retrieval(self, records: Records, cache: IndexCache | None) -> Retrieval:
-        """:meth:`retrieval`, with the index loaded from ``cache`` on disk where it holds a
-        usable one, else built and saved there."""
         prepared = self.for_records(records)
-        commonness = prepared.frequencies.commonness
-        if cache is None:
-            index = CandidateIndex(records, commonness=commonness)
-        else:
-            index = cached_index(
-                records, cache, commonness=commonness, calibration=self.calibration.to_json()
-            )
+        index = CandidateIndex(records, commonness=prepared.frequencies.commonness)
         return IndexedRetrieval(prepared, index)
 
     def name_floors(self, threshold: float, query: Party) -> tuple[float, float]:
