@@ -48,6 +48,44 @@ def test_legal_forms_written_out_are_abbreviated() -> None:
     assert words == ["jsc", "sanatorium", "miskhor"]
 
 
+def test_legal_forms_are_found_in_any_transliteration() -> None:
+    for written in [
+        "OTKRYTOE AKTSIONERNOE OBSHCHESTVO",
+        "OTKRYTOYE AKTSIONERNOYE OBSCHESTVO",
+        "Открытое акционерное общество",
+    ]:
+        assert [t.text for t in prepare(f"{written} Tae Avia").spellings[0]] == [
+            "oao",
+            "tae",
+            "avia",
+        ]
+    for written in [
+        "OBSHESTVO S OGRANICHENNOJ OTVETSTVENNOSTYU",
+        "OBSCHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU",
+    ]:
+        assert prepare(f"{written} Zalog").spellings[0][0].text == "ooo"
+
+
+def test_the_longest_legal_form_written_out_wins() -> None:
+    words = [t.text for t in prepare("Federal State Unitary Enterprise Atomflot").spellings[0]]
+    assert words == ["fgup", "atomflot"]
+    assert prepare("FSUE Atomflot").spellings[0][0].canonical == "fgup"
+
+
+def test_a_phrase_is_only_found_whole() -> None:
+    assert [t.text for t in prepare("Joint Stock").spellings[0]] == ["joint", "stock"]
+    assert [t.text for t in prepare("Open Joint Venture").spellings[0]] == [
+        "open",
+        "joint",
+        "venture",
+    ]
+
+
+def test_titles_in_arabic_script_are_honorifics() -> None:
+    for title in ["ملا", "الشيخ", "الدكتور", "مولوي", "حاجي"]:
+        assert prepare(f"{title} محمد").spellings[0][0].role is Role.HONORIFIC
+
+
 def test_a_parenthesised_part_is_also_left_out() -> None:
     spellings = {tuple(t.text for t in s) for s in prepare("HAQQANI NETWORK (HQN)").spellings}
     assert spellings == {("haqqani", "network", "hqn"), ("haqqani", "network")}

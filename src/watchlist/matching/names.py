@@ -134,9 +134,9 @@ class PreparedName:
 class _Vocabulary:
     roles: Mapping[str, tuple[Role, float]]
     variants: Mapping[str, str]
-    #: Legal forms written out, and the pattern finding any of them in a normalised name.
-    phrases: Mapping[str, str]
-    phrase_pattern: re.Pattern[str]
+    #: Legal forms written out, by the folded spelling (:func:`phrase_fold`) of their first
+    #: word: each phrase as its folded words and its abbreviation, longest phrase first.
+    phrases: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
 
 
 _ROLE_SECTIONS = {
@@ -164,20 +164,63 @@ def _vocabulary() -> _Vocabulary:
     for group in variant_data["groups"]:
         for spelling in group:
             variants.setdefault(spelling, group[0])
-    phrases = {str(phrase): str(short) for phrase, short in terms["phrases"].items()}
-    alternatives = "|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, short in terms["phrases"].items():
+        folded = tuple(phrase_fold(word) for word in str(phrase).split())
+        phrases.setdefault(folded[0], []).append((folded, str(short)))
     return _Vocabulary(
         roles=roles,
         variants=variants,
-        phrases=phrases,
-        phrase_pattern=re.compile(rf"\b(?:{alternatives})\b"),
+        phrases={
+            first: tuple(sorted(found, key=lambda item: -len(item[0])))
+            for first, found in phrases.items()
+        },
     )
 
 
-def _abbreviate_phrases(spelling: str) -> str:
-    """``joint stock company genbank`` as ``jsc genbank``: legal forms written out, shortened."""
-    vocabulary = _vocabulary()
-    return vocabulary.phrase_pattern.sub(lambda m: vocabulary.phrases[m.group(0)], spelling)
+#: The spellings of one Russian (or Ukrainian, Belarusian) sound that transliterations of
+#: legal forms differ in, each as one: щ as shch, shh, sch, shc or sh; х as kh, h or x; ц as
+#: ts, tz, cz or c; й, ы and the soft vowels' y as y, i or j.
+_PHRASE_FOLDS = (
+    (re.compile(r"schch|shch|shh|sch|shc|sh"), "s"),
+    (re.compile(r"kh|x"), "h"),
+    (re.compile(r"ts|tz|cz"), "c"),
+    (re.compile(r"[yj]"), "i"),
+    (re.compile(r"i+"), "i"),
+    # The y of a soft vowel after a vowel (aktsionernoye, predpriyatiye) is often left out.
+    (re.compile(r"(?<=[aeiou])i(?=[aeou])"), ""),
+)
+
+
+def phrase_fold(word: str) -> str:
+    """``word`` as legal forms written out are matched: the transliteration variants of one
+    Russian word folded into one spelling (``obschestvo``, ``obshchestvo`` and ``obshestvo``;
+    ``aktsionernoye`` and ``aktsionernoe``), so that every spelling of a legal form meets its
+    abbreviation. Only for finding those phrases: words are compared as they are written."""
+    for pattern, replacement in _PHRASE_FOLDS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def _abbreviate_phrases(spelling: str) -> list[str]:
+    """``joint stock company genbank`` as ``jsc genbank``: legal forms written out, shortened
+    (the longest phrase starting at each word, in any transliteration :func:`phrase_fold`
+    folds together)."""
+    phrases = _vocabulary().phrases
+    words = spelling.split()
+    folded = [phrase_fold(word) for word in words]
+    shortened: list[str] = []
+    start = 0
+    while start < len(words):
+        for phrase, short in phrases.get(folded[start], ()):
+            if tuple(folded[start : start + len(phrase)]) == phrase:
+                shortened.extend(short.split())
+                start += len(phrase)
+                break
+        else:
+            shortened.append(words[start])
+            start += 1
+    return shortened
 
 
 def role_of(word: str) -> tuple[Role, float]:
@@ -296,7 +339,7 @@ def prepare(value: str) -> PreparedName:
     found: dict[tuple[str, ...], bool] = {}
     bare = _PARENTHESISED.sub(" ", value)
     for spelling in (*spellings(value), *(spellings(bare) if bare != value else ())):
-        words = tuple(_abbreviate_phrases(spelling).split())
+        words = tuple(_abbreviate_phrases(spelling))
         found.setdefault(words, False)
         found.setdefault(tuple(_joined_particles(list(words))), True)
     kept = [(words, joined) for words, joined in found.items() if words]
