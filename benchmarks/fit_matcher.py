@@ -1,6 +1,7 @@
 """Fit the calibrated matcher's weights on the train split of the labelled pairs.
 
-Run: ``.venv/bin/python benchmarks/fit_matcher.py [--write] [--held-out-source ofac|un]``.
+Run: ``.venv/bin/python benchmarks/fit_matcher.py [--write] [--only FEATURE ...]
+[--held-out-source ofac|un]``.
 
 Each pair of ``benchmarks/matching_corpus.py`` gives the name score and the name features of
 ``watchlist.matching.evidence`` (computed by the package's own code, with word frequencies
@@ -14,6 +15,10 @@ on the dev split: the lowest threshold with precision at least ``--precision`` (
 the weights, and recall at precision 0.95 and 0.99 on train and dev. ``--write`` stores them,
 with the corpus key, seed and figures, in ``src/watchlist/matching/calibration.json``; the
 secondary evidence's weights (not in the pairs) are kept as they are there.
+``--only FEATURE ...`` fits only those weights, holding the intercept and the others at the
+shipped calibration's: how a new feature gets its weight without moving the rest.
+``--keep-threshold`` keeps the shipped default threshold where its dev precision still reaches
+``--precision``.
 ``--held-out-source`` fits without one source's pairs and reports, on that source's test
 split, recall at precision 0.95 and 0.99 beside logic-v2 on the same pairs: how the matcher
 does on names unlike its training data; it never writes.
@@ -126,22 +131,32 @@ def _sign(column: str) -> int:
     return -1 if column in AGAINST else 0
 
 
-def fit(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> tuple[float, dict[str, float]]:
+def fit(
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    held: dict[str, float] | None = None,
+) -> tuple[float, dict[str, float]]:
     """The intercept and weights of the logistic regression of ``y`` on ``x``, by Newton's
     method, with every weight whose sign is constrained and comes out wrong fixed at 0 and the
-    rest refitted (an active-set method), until none is wrong."""
+    rest refitted (an active-set method), until none is wrong. ``held`` (``"intercept"`` and
+    column names) are kept at their values and not fitted."""
+    held = held or {}
     n, width = x.shape
     design = np.hstack([np.ones((n, 1)), x])
-    free = np.ones(width + 1, bool)
+    names = ("intercept", *COLUMNS)
+    fixed = np.array([name in held for name in names])
+    start = np.array([held.get(name, 0.0) for name in names])
+    free = ~fixed
     signs = np.array([0, *(_sign(column) for column in COLUMNS)])
     penalty = np.full(width + 1, PENALTY * n)
     penalty[0] = 0.0
     while True:
-        weights = np.zeros(width + 1)
+        weights = np.where(fixed, start, 0.0)
         columns = design[:, free]
+        offset = design[:, ~free] @ weights[~free]
         for _ in range(50):
             w = weights[free]
-            p = 1.0 / (1.0 + np.exp(-(columns @ w)))
+            p = 1.0 / (1.0 + np.exp(-(columns @ w + offset)))
             gradient = columns.T @ (p - y) + penalty[free] * w
             hessian = (columns * (p * (1 - p))[:, None]).T @ columns + np.diag(penalty[free])
             step = np.linalg.solve(hessian, gradient)
@@ -207,6 +222,21 @@ def main() -> None:
     parser.add_argument(
         "--mine", type=int, default=MINED_CUSTOMERS, help="customers to mine negatives from"
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=COLUMNS,
+        metavar="FEATURE",
+        help="fit only these weights, holding the intercept and every other weight at the "
+        "shipped calibration's (a new feature, without moving the rest)",
+    )
+    parser.add_argument(
+        "--keep-threshold",
+        action="store_true",
+        help="keep the shipped default threshold (its dev precision must still reach "
+        "--precision) rather than move it to the lowest that does: users' alert volumes "
+        "stay where they were",
+    )
     args = parser.parse_args()
     frequencies = list_frequencies()
     train, dev = load_pairs("train"), load_pairs("dev")
@@ -223,7 +253,12 @@ def main() -> None:
     # and unrelated names) say nothing about where a threshold should fall, and would pull
     # the name weight towards 0: the model is fitted where decisions are made.
     fitted = x_fit[:, 0] >= MIN_NAME_SCORE
-    intercept, weights = fit(x_fit[fitted], y_fit[fitted])
+    held: dict[str, float] = {}
+    if args.only:
+        shipped = Calibration.from_json(json.loads(CALIBRATION.read_text(encoding="utf-8")))
+        held = {"intercept": shipped.intercept, "name": shipped.name_weight, **shipped.weights}
+        held = {name: weight for name, weight in held.items() if name not in args.only}
+    intercept, weights = fit(x_fit[fitted], y_fit[fitted], held)
     print(f"intercept {intercept:+.3f}")
     for column, weight in weights.items():
         print(f"  {column:<24} {weight:+.3f}")
@@ -238,10 +273,18 @@ def main() -> None:
     dev_scored = list(
         zip(probabilities(x_dev, intercept, weights), (p.same for p in dev), strict=True)
     )
-    threshold = round(lowest_threshold(dev_scored, args.precision), 2)
+    lowest = round(lowest_threshold(dev_scored, args.precision), 2)
     # Rounded to two digits: the threshold must keep dev precision after rounding too.
-    while precision_recall(dev_scored, threshold)[0] < args.precision and threshold < 1:
-        threshold = round(threshold + 0.01, 2)
+    while precision_recall(dev_scored, lowest)[0] < args.precision and lowest < 1:
+        lowest = round(lowest + 0.01, 2)
+    threshold = lowest
+    if args.keep_threshold:
+        threshold = Calibration.from_json(
+            json.loads(CALIBRATION.read_text(encoding="utf-8"))
+        ).threshold
+        print(f"lowest threshold with dev precision {args.precision}: {lowest}; kept {threshold}")
+        if threshold < lowest:
+            sys.exit(f"the shipped threshold {threshold} no longer reaches that precision")
     precision, recall = precision_recall(dev_scored, threshold)
     print(f"dev at threshold {threshold}: precision {precision:.3f}, recall {recall:.3f}")
     figures["dev_at_threshold"] = {"precision": round(precision, 3), "recall": round(recall, 3)}
@@ -268,11 +311,16 @@ def main() -> None:
                 "corpus_key": corpus_key(),
                 "corpus_seed": meta()["seed"],
                 "fitted_on": "train split",
-                "threshold_chosen_on": f"dev split, precision at least {args.precision}",
+                "threshold_chosen_on": (
+                    f"kept; dev split precision at least {args.precision} from {lowest}"
+                    if args.keep_threshold
+                    else f"dev split, precision at least {args.precision}"
+                ),
                 "l2_penalty": PENALTY,
                 "min_name_score": MIN_NAME_SCORE,
                 "mined_customers": args.mine,
                 "mined_with": "the calibration in place before this one",
+                **({"refitted_only": sorted(args.only)} if args.only else {}),
                 "figures": figures,
                 "secondary": current["provenance"].get("secondary", ""),
             },

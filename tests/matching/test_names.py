@@ -6,7 +6,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from watchlist.matching.names import Role, canonical_spelling, prepare, role_of
-from watchlist.matching.phonetic import central_european_reading, phonetic_key, phonetic_keys
+from watchlist.matching.phonetic import (
+    central_european_reading,
+    korean_syllable,
+    phonetic_key,
+    phonetic_keys,
+)
 from watchlist.testing import made_up_words
 
 
@@ -139,3 +144,25 @@ def test_phonetic_key_ignores_vowels_after_the_first_letter(word: str, data: st.
         vowel = data.draw(st.sampled_from("aeiou"))
         changed = word[:position] + vowel + word[position + 1 :]
         assert phonetic_key(changed) == phonetic_key(word)
+
+
+def test_romanised_korean_syllables_meet_across_schemes() -> None:
+    for spellings in [
+        ("gyu", "kyu"),
+        ("sou", "su"),
+        ("chin", "jin"),
+        ("chol", "cheol", "chul"),
+        ("song", "sung", "seong"),
+        ("choe", "choi"),
+        ("kim", "gim"),
+        ("tae", "thae"),
+    ]:
+        (reading,) = {korean_syllable(spelling) for spelling in spellings}
+        assert reading, spellings
+        assert all(f"ko:{reading}" in phonetic_keys(spelling) for spelling in spellings)
+    assert korean_syllable("yong") != korean_syllable("song")
+
+
+def test_words_of_more_than_one_syllable_have_no_korean_reading() -> None:
+    for word in ("mohammed", "omar", "park", "ivanov", "sirajuddin"):
+        assert korean_syllable(word) == ""

@@ -285,6 +285,18 @@ def test_a_different_patronymic_or_given_name_counts_against() -> None:
     assert "conflicting_names" in given.explanation
 
 
+def test_a_first_name_more_in_a_name_chain_counts_against() -> None:
+    father = "SAB'AWI IBRAHIM HASSAN AL-TIKRITI"
+    son = compare("OMAR SABAWI IBRAHIM HASSAN AL-TIKRITI", father)
+    assert "first_name_missing" in son.explanation
+    assert son.score < compare("SABAWI IBRAHIM HASSAN AL-TIKRITI", father).score
+    # Not a name chain: "SURNAME, Given names" starts with the surname; a middle name left out.
+    assert (
+        "first_name_missing" not in compare("TIKRITI, Omar Sabawi", "TIKRITI, Sabawi").explanation
+    )
+    assert "first_name_missing" not in compare("Omar Sabawi Tikriti", "Omar Tikriti").explanation
+
+
 def test_qualifiers_that_disagree_tell_branches_apart() -> None:
     kenya, tanzania = "AL-HARAMAIN FOUNDATION (KENYA)", "AL-HARAMAIN FOUNDATION (TANZANIA)"
     apart = compare(kenya, tanzania)
@@ -322,6 +334,13 @@ def test_regions_that_disagree_tell_branches_apart() -> None:
 def test_numbers_that_disagree_count_against() -> None:
     assert compare("Brigade 313", "Brigade 314").score < compare("Brigade 313", "Brigade 313").score
     assert "conflicting_numbers" in compare("Brigade 313", "Brigade 314").explanation
+
+
+def test_korean_names_meet_in_either_romanisation() -> None:
+    assert compare("KIM, Ho Gyu", "KIM, Ho Kyu").score >= DEFAULT_THRESHOLD
+    assert compare("RI Chae-Il", "RI JAE IL").score >= DEFAULT_THRESHOLD
+    # A Korean name starts with its surname: left out, it is not a name chain's first name.
+    assert "first_name_missing" not in compare("Kim Young-Cheol", "Young-Chul").explanation
 
 
 def test_hangul_meets_its_romanisations() -> None:

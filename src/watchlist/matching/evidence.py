@@ -19,6 +19,7 @@ import attrs
 
 from watchlist.matching.frequency import WordFrequencies
 from watchlist.matching.names import ACRONYM_SIMILARITY, PreparedName, Role, Token, is_acronym
+from watchlist.matching.phonetic import korean_syllable
 
 
 @attrs.frozen
@@ -135,6 +136,48 @@ def one_name_word(pair: NamePair) -> float:
     return 1.0 if longest >= 2 else 0.0
 
 
+def first_name_missing(pair: NamePair) -> float:
+    """A person's name in full order has one name word the other lacks, its first, and all of
+    the other's: "Omar Sabawi Ibrahim" against "Sabawi Ibrahim". In Arabic and other name
+    chains a child's name is the child's own name followed by the father's, so this is a
+    relative as often as the same person. (Not where that word is one syllable, as the surname
+    that starts a Korean or Chinese name is.)"""
+    if not pair.person:
+        return 0.0
+    paired_query = {i for i, _, _ in pair.pairs}
+    paired_listed = {j for _, j, _ in pair.pairs}
+    missing_query = _unpaired_names(pair.query_words, paired_query)
+    missing_listed = _unpaired_names(pair.listed_words, paired_listed)
+    if missing_query and not missing_listed:
+        longer, words, missing, shorter = (
+            pair.query,
+            pair.query_words,
+            missing_query,
+            pair.listed_words,
+        )
+    elif missing_listed and not missing_query:
+        longer, words, missing, shorter = (
+            pair.listed,
+            pair.listed_words,
+            missing_listed,
+            pair.query_words,
+        )
+    else:
+        return 0.0
+    # "SURNAME, Given names" does not start with the given name.
+    if len(missing) != 1 or "," in longer.value or sum(t.identifies for t in shorter) < 2:
+        return 0.0
+    first = next(index for index, token in enumerate(words) if token.identifies)
+    # A Korean or Chinese name starts with the surname: one syllable left out is a surname.
+    if missing[0] != first or korean_syllable(words[first].text):
+        return 0.0
+    return 1.0
+
+
+def _unpaired_names(words: tuple[Token, ...], paired: set[int]) -> list[int]:
+    return [index for index, token in enumerate(words) if token.identifies and index not in paired]
+
+
 def misspelt(pair: NamePair) -> float:
     """How far the least similar pair of name words is from the same spelling: names that
     agree only through misspellings are weaker evidence."""
@@ -229,6 +272,7 @@ NAME_FEATURES: dict[str, NameFeature] = {
     "conflicting_patronymics": conflicting_patronymics,
     "missing_words": missing_words,
     "one_name_word": one_name_word,
+    "first_name_missing": first_name_missing,
     "misspelt": misspelt,
     "common_words": common_words,
     "conflicting_countries": conflicting_countries,
@@ -249,6 +293,7 @@ AGAINST = frozenset(
         "conflicting_patronymics",
         "missing_words",
         "one_name_word",
+        "first_name_missing",
         "misspelt",
         "common_words",
         "conflicting_countries",
@@ -271,6 +316,7 @@ WORD_FEATURES = frozenset(
         "conflicting_patronymics",
         "missing_words",
         "one_name_word",
+        "first_name_missing",
         "misspelt",
         "common_words",
     }

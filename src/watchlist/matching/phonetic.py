@@ -15,6 +15,10 @@ German, Polish and Czech write Slavic names in their own orthographies (Iwanow, 
 Chodorkowski, Kowaltschuk, Dmitrij): a word showing one of their marks also has the key of its
 reading in the English transliteration (:func:`central_european_reading`).
 
+A Korean name is a surname and given names of one syllable each, so short that their skeletons
+say nothing (Gyu and Kyu are ``k``); a word that reads as one romanised Korean syllable also has
+the key of its :func:`korean_syllable` reading, which keeps the vowel.
+
 A shared key is evidence, not proof (Hassan and Hussein share one): the scorer counts it
 as a near match only where a vowel-less script makes it the best evidence there is, and as
 half-way between the spelling similarity and a match elsewhere.
@@ -107,6 +111,46 @@ _TS_C = re.compile(r"c(?![hk])")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 
 
+#: A romanised Korean syllable: an initial consonant, a vowel and a final consonant, in the
+#: spellings of Revised Romanization, McCune-Reischauer without its marks (ŏ, ŭ and the
+#: aspirates' apostrophe dropped, as the lists write it) and the usual English ones.
+_KOREAN_SYLLABLE = re.compile(
+    "(kk|gg|tt|dd|th|pp|bb|ph|jj|tch|ch|ss|sh|rh|k|g|t|d|p|b|j|s|r|l|h|m|n)?"
+    "(yae|yeo|you|yoo|wae|weo|eui|ae|ya|ye|eo|eu|oo|ou|yo|yu|ee|yi|wa|we|oe|oi|wo|wi|ui"
+    "|a|e|o|u|i)"
+    "(ng|k|g|n|t|d|l|r|m|p|b)?"
+)
+# Each spelling of a sound as one symbol: the schemes differ on voicing (g/k, d/t, b/p, j/ch),
+# on r/l, on aspiration, and on the vowels ㅓ, ㅗ, ㅜ and ㅡ, which lists write o, u, eo or eu
+# interchangeably (Song, Sung and Seong are 성; Chol, Chul and Cheol are 철).
+_KOREAN_INITIALS = {
+    "kk": "k", "gg": "k", "g": "k", "tt": "t", "dd": "t", "th": "t", "d": "t", "pp": "p",
+    "bb": "p", "ph": "p", "b": "p", "jj": "c", "tch": "c", "ch": "c", "j": "c", "ss": "s",
+    "sh": "s", "rh": "l", "r": "l",
+}  # fmt: skip
+_KOREAN_VOWELS = {
+    "ae": "e", "yae": "ye", "eo": "o", "u": "o", "eu": "o", "oo": "o", "ou": "o", "yeo": "yo",
+    "you": "yo", "yoo": "yo", "yu": "yo", "ee": "i", "yi": "i", "wae": "we", "oe": "we", "oi": "we",
+    "weo": "wo", "eui": "ui",
+}  # fmt: skip
+_KOREAN_FINALS = {"g": "k", "d": "t", "r": "l", "b": "p"}
+
+
+def korean_syllable(token: str) -> str:
+    """The reading of ``token`` as one romanised Korean syllable, each sound the schemes spell
+    differently written one way (``kyu`` for Gyu and Kyu, ``su`` for Sou and Su, ``con`` for
+    Chin and Jin), or "" if it is not one."""
+    parts = _KOREAN_SYLLABLE.fullmatch(token)
+    if parts is None:
+        return ""
+    initial, vowel, final = (part or "" for part in parts.groups())
+    return (
+        _KOREAN_INITIALS.get(initial, initial)
+        + _KOREAN_VOWELS.get(vowel, vowel)
+        + _KOREAN_FINALS.get(final, final)
+    )
+
+
 def phonetic_keys(token: str) -> tuple[str, ...]:
     """The keys of a word: :func:`phonetic_key`; for a word with an ``x`` also the key with
     ``x`` read as ``kh`` (GOST 7.79 B: Vaxitov is Vakhitov); for a word with a ``j`` also the
@@ -114,8 +158,12 @@ def phonetic_keys(token: str) -> tuple[str, ...]:
     of its written or assimilated forms, also the key of the rest (``alrhman``, ``urrahman``
     and ``rahman``); for a word in a German, Polish or Czech spelling, also the key of its
     :func:`central_european_reading`; for a word with a ``c`` (not in ``ch`` or ``ck``), also
-    the key with ``c`` read as ``ts``, and before ``e``, ``i`` or ``y`` as ``s``."""
+    the key with ``c`` read as ``ts``, and before ``e``, ``i`` or ``y`` as ``s``; for a word
+    that reads as one Korean syllable, ``ko:`` and its :func:`korean_syllable` reading."""
     keys = [phonetic_key(token)]
+    syllable = korean_syllable(token)
+    if syllable:
+        keys.append(f"ko:{syllable}")
     reading = central_european_reading(token)
     if reading != token:
         keys.append(phonetic_key(reading))
