@@ -77,6 +77,19 @@ def test_the_longest_legal_form_written_out_wins() -> None:
     assert prepare("FSUE Atomflot").spellings[0][0].canonical == "fgup"
 
 
+def test_a_kind_of_body_written_out_is_read_both_ways() -> None:
+    spellings = {
+        tuple(t.text for t in s)
+        for s in prepare("AO Nauchno-Issledovatelskiy Institut Vektor").spellings
+    }
+    assert spellings == {
+        ("ao", "nauchno", "issledovatelskiy", "institut", "vektor"),
+        ("ao", "nii", "vektor"),
+    }
+    assert prepare("Scientific Research Institute Vektor").spellings[1][0].text == "nii"
+    assert prepare("NII Vektor").spellings[0][0].role is Role.GENERIC
+
+
 def test_a_phrase_is_only_found_whole() -> None:
     assert [t.text for t in prepare("Joint Stock").spellings[0]] == ["joint", "stock"]
     assert [t.text for t in prepare("Open Joint Venture").spellings[0]] == [

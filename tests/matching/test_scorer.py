@@ -318,6 +318,24 @@ def test_russian_organisation_words_meet_their_translation() -> None:
     assert compare("PROLETARSKIY PLANT", "PJSC PROLETARSKY ZAVOD").score >= DEFAULT_THRESHOLD
 
 
+def test_russian_kinds_of_bodies_meet_their_abbreviation_and_translation() -> None:
+    listed = "JOINT STOCK COMPANY SCIENTIFIC RESEARCH INSTITUTE GIRICOND"
+    for query in (
+        "AO NII GIRIKOND",
+        "RESEARCH INSTITUTE GIRIKOND",
+        "OAO NAUCHNO-ISSLEDOVATELSKII INSTITUT GIRIKOND",
+    ):
+        assert compare(query, listed).score >= DEFAULT_THRESHOLD, query
+    assert (
+        compare("NPP MIKROSISTEMA", "NAUCHNO PROIZVODSTVENNOE PREDPRIYATIE MIKROSISTEMA").score
+        >= DEFAULT_THRESHOLD
+    )
+    assert (
+        compare("OAO TAE AVIA", "OTKRYTOYE AKTSIONERNOYE OBSCHESTVO TAE AVIA").score
+        >= DEFAULT_THRESHOLD
+    )
+
+
 def test_an_initial_that_stands_for_no_word_left_over_counts_against() -> None:
     listed = "VINOGRADOVA, Natalya Yuryevna"
     other_initial = compare("VINOGRADOVA, Natalya V.", listed).score

@@ -136,7 +136,10 @@ class _Vocabulary:
     variants: Mapping[str, str]
     #: Legal forms written out, by the folded spelling (:func:`phrase_fold`) of their first
     #: word: each phrase as its folded words and its abbreviation, longest phrase first.
-    phrases: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
+    phrases: _Phrases
+    #: The same of the kinds of bodies (``scientific research institute``, NII), which a name
+    #: is also read without.
+    kinds: _Phrases
 
 
 _ROLE_SECTIONS = {
@@ -164,18 +167,26 @@ def _vocabulary() -> _Vocabulary:
     for group in variant_data["groups"]:
         for spelling in group:
             variants.setdefault(spelling, group[0])
-    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for phrase, short in terms["phrases"].items():
-        folded = tuple(phrase_fold(word) for word in str(phrase).split())
-        phrases.setdefault(folded[0], []).append((folded, str(short)))
     return _Vocabulary(
         roles=roles,
         variants=variants,
-        phrases={
-            first: tuple(sorted(found, key=lambda item: -len(item[0])))
-            for first, found in phrases.items()
-        },
+        phrases=_phrases(terms["phrases"]),
+        kinds=_phrases(terms["kinds"]),
     )
+
+
+_Phrases = Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
+
+
+def _phrases(section: Mapping[str, object]) -> _Phrases:
+    found: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, short in section.items():
+        folded = tuple(phrase_fold(word) for word in phrase.split())
+        found.setdefault(folded[0], []).append((folded, str(short)))
+    return {
+        first: tuple(sorted(phrases, key=lambda item: -len(item[0])))
+        for first, phrases in found.items()
+    }
 
 
 #: The spellings of one Russian (or Ukrainian, Belarusian) sound that transliterations of
@@ -202,12 +213,10 @@ def phrase_fold(word: str) -> str:
     return word
 
 
-def _abbreviate_phrases(spelling: str) -> list[str]:
-    """``joint stock company genbank`` as ``jsc genbank``: legal forms written out, shortened
+def _abbreviate(words: list[str], phrases: _Phrases) -> list[str]:
+    """``joint stock company genbank`` as ``jsc genbank``: ``phrases`` written out, shortened
     (the longest phrase starting at each word, in any transliteration :func:`phrase_fold`
     folds together)."""
-    phrases = _vocabulary().phrases
-    words = spelling.split()
     folded = [phrase_fold(word) for word in words]
     shortened: list[str] = []
     start = 0
@@ -221,6 +230,15 @@ def _abbreviate_phrases(spelling: str) -> list[str]:
             shortened.append(words[start])
             start += 1
     return shortened
+
+
+def _readings(spelling: str) -> list[tuple[str, ...]]:
+    """The words of a spelling with its legal forms abbreviated, and, if it names a kind of
+    body written out, also with that abbreviated."""
+    vocabulary = _vocabulary()
+    words = _abbreviate(spelling.split(), vocabulary.phrases)
+    kinds = _abbreviate(words, vocabulary.kinds)
+    return [tuple(words)] if kinds == words else [tuple(words), tuple(kinds)]
 
 
 def role_of(word: str) -> tuple[Role, float]:
@@ -339,9 +357,9 @@ def prepare(value: str) -> PreparedName:
     found: dict[tuple[str, ...], bool] = {}
     bare = _PARENTHESISED.sub(" ", value)
     for spelling in (*spellings(value), *(spellings(bare) if bare != value else ())):
-        words = tuple(_abbreviate_phrases(spelling))
-        found.setdefault(words, False)
-        found.setdefault(tuple(_joined_particles(list(words))), True)
+        for words in _readings(spelling):
+            found.setdefault(words, False)
+            found.setdefault(tuple(_joined_particles(list(words))), True)
     kept = [(words, joined) for words, joined in found.items() if words]
     token_spellings = tuple(tuple(word_token(word, abjad) for word in words) for words, _ in kept)
     particles_joined = tuple(joined for _, joined in kept)
