@@ -237,6 +237,15 @@ def test_small_file_reads(tmp_path: Path) -> None:
     assert version.entries[0].names[1].strength == AliasStrength.WEAK
 
 
+def test_a_name_part_not_available_is_no_part(tmp_path: Path) -> None:
+    record = _individual("QDi.001").replace(
+        "<SECOND_NAME>TEST</SECOND_NAME>",
+        "<SECOND_NAME>NA</SECOND_NAME><THIRD_NAME>TEST</THIRD_NAME><FOURTH_NAME>na</FOURTH_NAME>",
+    )
+    (entry,) = un_xml.parse(_write(tmp_path, record)).entries
+    assert entry.names[0].value == "ALPHA NA TEST"
+
+
 def test_truncated_file_names_its_line(shared_data: Path, tmp_path: Path) -> None:
     data = (shared_data / "un_sc" / "consolidated_2026-02-27.xml").read_bytes()
     path = tmp_path / "truncated.xml"

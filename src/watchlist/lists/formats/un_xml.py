@@ -96,6 +96,9 @@ _LEGACY_REFERENCE = re.compile(r"Q[IE]\.[A-Z]\.\d+\.\d{2}\.?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _YEAR_RANGE = re.compile(r"(\d{4})\s*[-/]\s*(\d{4})")
 _NAME_FIELDS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+#: What a few records put in a name field they have no part for ("FAIZULLAH KHAN NOORZAI na",
+#: TAi.153): in lower case, unlike any part of a name, which the list writes in capitals.
+_NOT_AVAILABLE = "na"
 _WEAK_QUALITIES = frozenset({"low"})
 _STRONG_QUALITIES = frozenset({"good", "", "a.k.a.", "f.k.a."})
 _ORIGINAL_SCRIPT_NOTE = re.compile(r"original script:\s*(.+)", re.IGNORECASE)
@@ -233,7 +236,9 @@ def _entry(element: ET.Element, tag: str, path: Path) -> tuple[Entry, str]:
     else:
         raise record.error(f"unrecognised REFERENCE_NUMBER {reference!r}")
     record.record = entry_id
-    primary = " ".join(part for field in _NAME_FIELDS if (part := record.text(field)))
+    primary = " ".join(
+        part for field in _NAME_FIELDS if (part := record.text(field)) and part != _NOT_AVAILABLE
+    )
     if not primary:
         raise record.error(f"{tag} has no name: FIRST_NAME to FOURTH_NAME are all empty")
     remarks: list[str | None] = []
