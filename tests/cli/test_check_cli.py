@@ -24,7 +24,7 @@ def test_no_hit_says_against_which_list_versions(capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert code == 0
     assert "no hits" in out
-    assert "ru-fsb-terrorist-organisations (excerpt) published" in out
+    assert "ru-fsb-terrorist-organisations (complete) published" in out
     assert "un-sc-excerpt (excerpt) published" in out
 
 

@@ -36,15 +36,6 @@ class PublicCount:
     other_lists: Mapping[str, int] = field(default_factory=dict)
 
 
-_UNKNOWN_2015_2016 = "two organisations added Apr 2015 - Nov 2016, not identified"
-_MJTJ = "«Муджахеды джамаата ат-Тавхида валь-Джихад» (Moscow Regional Court): one source (aif.ru)"
-_UNKNOWN_2020_2022 = (
-    "additions Jun 2020 - Jul 2022 not identified"
-    " (NS/WP, Supreme Court 21 May 2021, is found in one source only)"
-)
-_UNKNOWN_2022_2024 = "additions Jul 2022 - Feb 2024 not identified (mostly military courts)"
-_UNKNOWN_2024 = "additions Feb - Oct 2024 not identified"
-
 FSB_HISTORY = (
     PublicCount(
         dt.date(2006, 7, 28),
@@ -76,41 +67,42 @@ FSB_HISTORY = (
         dt.date(2016, 11, 2),
         26,
         ("http://tass.com/society/910263",),
-        missing={_UNKNOWN_2015_2016: 2},
     ),
     PublicCount(
         dt.date(2019, 2, 12),
         29,
         ("https://life.ru/p/1193149/amp",
          "https://eadaily.com/ru/news/2019/02/12/islamistskaya-gruppirovka-iz-tatarstana-vklyuchena-v-spisok-terroristov"),
-        missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1},
     ),
     PublicCount(
         dt.date(2019, 4, 8),
         30,
         ("https://news.rambler.ru/crime/41999177-set-popolnila-spisok-terroristicheskih-soobschestv-fsb/",),
-        missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1},
     ),
     PublicCount(
         dt.date(2020, 6, 5),
         32,
         ("https://theins.press/news/224072",),
-        missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1},
+    ),
+    PublicCount(
+        # the Artpodgotovka community "стало 35-й организацией" (Interfax); "Всего в
+        # террористическом реестре ФСБ сейчас 35 организаций" (RBC)
+        dt.date(2021, 9, 9),
+        35,
+        ("https://www.interfax.ru/russia/789313",
+         "https://www.rbc.ru/rbcfreenews/6139e46e9a7947df8774c86d"),
     ),
     PublicCount(
         # the Crimean Tatar battalion added, "теперь в списке стало 40 организаций"
         dt.date(2022, 7, 21),
         40,
         ("https://interfax.ru/russia/853234", "https://lenta.ru/news/2022/07/21/fsb3/"),
-        missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6},
     ),
     PublicCount(
         # "к февралю 2024 года признаны террористическими 50 организаций" (day not given)
         dt.date(2024, 2, 1),
         50,
         ("https://amp.gazeta.a42.ru/lenta/articles/182963-terroristy-kuzbassa-kakie-organizacii-ugrozayut-sibiryakam-pryamo-seicas",),
-        missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6,
-                 _UNKNOWN_2022_2024: 4},
     ),
     PublicCount(
         dt.date(2024, 10, 5),
@@ -119,8 +111,6 @@ FSB_HISTORY = (
         # in force 20 Aug 2024, "внесена в список под №55"
         ("https://dailystorm.ru/news/avangard-narodnoy-voli-vnesli-v-spisok-terroristicheskih-organizaciy",
          "https://maro-log.net/news/56398-organizatciju_pytavshujusja_vzorvatj_tjumenskuju_tets-2_vkljuchili_v_spisok_terroristov"),
-        missing={_UNKNOWN_2015_2016: 2, _MJTJ: 1, _UNKNOWN_2020_2022: 6,
-                 _UNKNOWN_2022_2024: 4, _UNKNOWN_2024: 2},
     ),
 )  # fmt: skip
 
