@@ -179,3 +179,10 @@ def test_romanised_korean_syllables_meet_across_schemes() -> None:
 def test_words_of_more_than_one_syllable_have_no_korean_reading() -> None:
     for word in ("mohammed", "omar", "park", "ivanov", "sirajuddin"):
         assert korean_syllable(word) == ""
+
+
+def test_initials_leave_out_legal_forms_and_the_kind_of_body_that_ends_a_name() -> None:
+    initials = prepare("MYANMA FIVE STAR LINE COMPANY LIMITED").initials
+    assert initials == {"mfslcl", "mfsl"}  # "company limited" is read as "co ltd"
+    assert prepare("JSC KMZ").single_word == "kmz"
+    assert prepare("KMZ").initials == frozenset()

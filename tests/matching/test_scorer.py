@@ -262,6 +262,15 @@ def test_acronyms_of_organisations() -> None:
     assert compare("ISP", person).score < DEFAULT_THRESHOLD
 
 
+def test_an_acronym_beside_a_legal_form_or_without_the_kind_of_body() -> None:
+    plant = "OAO KRASNOARMEYSKIY MEKHANICHESKIY ZAVOD"
+    assert compare("JSC KMZ", plant).score >= DEFAULT_THRESHOLD
+    assert "acronym" in compare("JSC KMZ", plant).explanation
+    assert compare("MFSL", "MYANMA FIVE STAR LINE COMPANY LIMITED").score >= DEFAULT_THRESHOLD
+    # Two words beside the legal form are not an acronym.
+    assert "acronym" not in compare("JSC KMZ ONE", plant).explanation
+
+
 def test_arabic_script_words_written_together() -> None:
     assert compare("هدايت الله", "HIDAYATULLAH").score >= DEFAULT_THRESHOLD
     assert compare("عبدالجبار عمری", "ABDUL JABBAR OMARI").score >= DEFAULT_THRESHOLD

@@ -114,10 +114,12 @@ class PreparedName:
     #: The same, of the full-weight words only (no legal forms, generic words or particles).
     joined_distinctive: str
     #: The first letters of the first spelling's words, with and without joining words and
-    #: particles, for a name of two or more words ("isil" for Islamic State of Iraq and the
-    #: Levant, "ttp" for Tehrik-e Taliban Pakistan).
+    #: particles, and without legal forms and the generic words that end the name, for a name
+    #: of two or more words ("isil" for Islamic State of Iraq and the Levant, "ttp" for
+    #: Tehrik-e Taliban Pakistan, "mfsl" for Myanma Five Star Line Company Limited).
     initials: frozenset[str]
-    #: The name's only word, if it has one word (a possible acronym), or "".
+    #: The name's only word beside its legal forms, if it has one (a possible acronym: "KMZ"
+    #: of "JSC KMZ"), or "".
     single_word: str
     #: What sets the name apart from its namesakes: the text of each parenthesised part that
     #: names no country ("(HQN)", "(formerly X)").
@@ -381,17 +383,39 @@ def prepare(value: str) -> PreparedName:
         looks_like_organisation=looks_like_organisation,
         joined=joined,
         joined_distinctive=joined_distinctive,
-        initials=frozenset(
-            "".join(t.text[0] for t in first if t.role not in skipped)
-            for skipped in ((), (Role.STOPWORD,), (Role.STOPWORD, Role.PARTICLE))
-        )
-        if len(first) > 1
-        else frozenset(),
-        single_word=first[0].text if len(first) == 1 else "",
+        initials=_initials(first),
+        single_word=_single_word(first),
         qualifiers=_qualifiers(value),
         places=_places(value, first),
         numbers=frozenset(t.text for t in first if not t.text.isalpha()),
     )
+
+
+_NOT_INITIALLED = (
+    (),
+    (Role.STOPWORD,),
+    (Role.STOPWORD, Role.PARTICLE),
+    (Role.STOPWORD, Role.PARTICLE, Role.LEGAL_FORM),
+)
+
+
+def _initials(words: tuple[Token, ...]) -> frozenset[str]:
+    if len(words) < 2:
+        return frozenset()
+    found = {
+        "".join(t.text[0] for t in words if t.role not in skipped) for skipped in _NOT_INITIALLED
+    }
+    # An acronym rarely spells the kind of body that ends the name (Company, Group).
+    initialled = [t for t in words if t.role not in _NOT_INITIALLED[-1]]
+    while initialled and initialled[-1].role is Role.GENERIC:
+        initialled.pop()
+        found.add("".join(t.text[0] for t in initialled))
+    return frozenset(letters for letters in found if len(letters) > 1)
+
+
+def _single_word(words: tuple[Token, ...]) -> str:
+    named = [t for t in words if t.role is not Role.LEGAL_FORM]
+    return named[0].text if len(named) == 1 else ""
 
 
 def is_acronym(query: PreparedName, listed: PreparedName) -> bool:
