@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from watchlist.matching.names import Role, canonical_spelling, prepare, role_of
 from watchlist.matching.phonetic import (
     central_european_reading,
+    east_slavic_reading,
     korean_syllable,
     phonetic_key,
     phonetic_keys,
@@ -186,3 +187,16 @@ def test_initials_leave_out_legal_forms_and_the_kind_of_body_that_ends_a_name() 
     assert initials == {"mfslcl", "mfsl"}  # "company limited" is read as "co ltd"
     assert prepare("JSC KMZ").single_word == "kmz"
     assert prepare("KMZ").initials == frozenset()
+
+
+def test_belarusian_spellings_meet_the_russian_ones() -> None:
+    for belarusian, russian in [
+        ("halavanau", "golovanov"),
+        ("uladzimir", "vladimir"),
+        ("siarhei", "sergei"),
+        ("hryhoryavich", "grigorievich"),
+        ("dzmitry", "dmitry"),
+    ]:
+        assert set(phonetic_keys(belarusian)) & set(phonetic_keys(russian)), belarusian
+    # No mark of the romanisation, no reading: Arabic h stays h.
+    assert east_slavic_reading("mahmud") == "mahmud"

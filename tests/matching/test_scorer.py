@@ -121,6 +121,17 @@ def test_cyrillic_meets_the_latin_list_spellings() -> None:
     assert compare("Айрат Насимович Вахитов", "AYRAT NASIMOVICH VAKHITOV").score >= WHOLE_NAME
 
 
+def test_belarusian_names_meet_their_russian_form() -> None:
+    assert (
+        compare("NAUMOV, Vladimir Vladimirovich", "NAUMAU, Uladzimir Uladzimiravich").score
+        >= DEFAULT_THRESHOLD
+    )
+    assert (
+        compare("NOVIKOV, Sergey Ignatovich", "NOVIKAU, Siarhei Ihnatavich").score
+        >= DEFAULT_THRESHOLD
+    )
+
+
 def test_german_spellings_of_russian_names_meet_the_english_ones() -> None:
     assert compare("Sergej Iwanow", "Sergei Ivanov").score >= DEFAULT_THRESHOLD
     assert compare("Dmitrij Medwedew", "Dmitry Medvedev").score >= DEFAULT_THRESHOLD

@@ -103,6 +103,31 @@ def central_european_reading(token: str) -> str:
     )
 
 
+# The marks of the Belarusian (and Ukrainian) romanisation of a name Russian writes otherwise:
+# дз (Uladzimir, Dzmitry), a final ў after a vowel (Halavanau, Barsukou), an ia for я or е
+# after a consonant (Siarhei, Aliaksandr), and an h for г before l, n or r (Hryhoryavich, Ihnat).
+_EAST_SLAVIC_MARK = re.compile(r"dz|[aeio]u$|(?<=[bcdfgklmnprstvz])ia|(?<![kszctpg])h[lnr]")
+_EAST_SLAVIC = (
+    (re.compile(r"dz"), "d"),
+    (re.compile(r"(?<=[aeio])u$"), "v"),
+    (re.compile(r"^u(?![aeiouy])"), "v"),
+    (re.compile(r"(?<![kszctpg])h"), "g"),
+)
+
+
+def east_slavic_reading(token: str) -> str:
+    """``token`` read as the Russian form of a Belarusian or Ukrainian name, if it shows a mark
+    of their romanisation (``dz``, a final ``au`` or ``ou``, ``ia`` after a consonant, ``h``
+    before ``l``, ``n`` or ``r``): ``dz`` is ``d``, the final ``u`` ``v``, an initial ``u`` before a
+    consonant ``v`` and a lone ``h`` ``g`` (Halavanau is Golovanov, Uladzimir Vladimir,
+    Siarhei Sergei, Hryhoryavich Grigorievich); otherwise ``token`` itself."""
+    if not _EAST_SLAVIC_MARK.search(token):
+        return token
+    for pattern, replacement in _EAST_SLAVIC:
+        token = pattern.sub(replacement, token)
+    return token
+
+
 # A "c" that is not part of "ch" or "ck": "ts" where Slavic Latin alphabets and loanwords from
 # Latin write it (Cvetkov, Procenko, cement: Tsvetkov, Protsenko, tsement).
 _TS_C = re.compile(r"c(?![hk])")
@@ -157,16 +182,17 @@ def phonetic_keys(token: str) -> tuple[str, ...]:
     key with ``j`` always a consonant; for a word that starts with the Arabic article, in any
     of its written or assimilated forms, also the key of the rest (``alrhman``, ``urrahman``
     and ``rahman``); for a word in a German, Polish or Czech spelling, also the key of its
-    :func:`central_european_reading`; for a word with a ``c`` (not in ``ch`` or ``ck``), also
+    :func:`central_european_reading`, and in a Belarusian or Ukrainian one of its
+    :func:`east_slavic_reading`; for a word with a ``c`` (not in ``ch`` or ``ck``), also
     the key with ``c`` read as ``ts``, and before ``e``, ``i`` or ``y`` as ``s``; for a word
     that reads as one Korean syllable, ``ko:`` and its :func:`korean_syllable` reading."""
     keys = [phonetic_key(token)]
     syllable = korean_syllable(token)
     if syllable:
         keys.append(f"ko:{syllable}")
-    reading = central_european_reading(token)
-    if reading != token:
-        keys.append(phonetic_key(reading))
+    for reading in (central_european_reading(token), east_slavic_reading(token)):
+        if reading != token:
+            keys.append(phonetic_key(reading))
     if "x" in token:
         keys.append(phonetic_key(token.replace("x", "kh")))
     if _TS_C.search(token):
