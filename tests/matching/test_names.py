@@ -200,3 +200,8 @@ def test_belarusian_spellings_meet_the_russian_ones() -> None:
         assert set(phonetic_keys(belarusian)) & set(phonetic_keys(russian)), belarusian
     # No mark of the romanisation, no reading: Arabic h stays h.
     assert east_slavic_reading("mahmud") == "mahmud"
+
+
+def test_a_country_and_its_people_are_one_word() -> None:
+    assert canonical_spelling("iranian") == canonical_spelling("iran") == "country:IR"
+    assert canonical_spelling("iraq") != canonical_spelling("iran")

@@ -69,8 +69,9 @@ class Token:
     text: str
     role: Role
     weight: float
-    #: The first spelling of the word's variant group (``muhammad`` for ``mohammed``), or the
-    #: word itself.
+    #: The first spelling of the word's variant group (``muhammad`` for ``mohammed``), the
+    #: country a country's or people's name names (``country:IR`` for ``iranian``), or the word
+    #: itself.
     canonical: str
     #: The consonant skeletons of :func:`~watchlist.matching.phonetic.phonetic_keys`.
     keys: tuple[str, ...]
@@ -284,8 +285,14 @@ def contrast_of(word: str) -> str:
 
 
 def canonical_spelling(word: str) -> str:
-    """The first spelling of the variant group ``word`` belongs to, or ``word`` itself."""
-    return _vocabulary().variants.get(word, word)
+    """The first spelling of the variant group ``word`` belongs to; for a country's name or
+    its people's (Iran, Iranian), the country, as :func:`contrast_of` writes it; or ``word``
+    itself."""
+    known = _vocabulary().variants.get(word)
+    if known is not None:
+        return known
+    code = country_code(word)
+    return word if code is None else f"country:{code}"
 
 
 @functools.lru_cache(maxsize=1 << 17)
