@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from tests.conftest import LISTS
 from tests.strategies import names
 from watchlist.lists.formats import curated
-from watchlist.matching import FeatureScorer
+from watchlist.matching import FeatureScorer, _indexcache
 from watchlist.matching.retrieval import CandidateIndex, IndexCache, cached_index
 from watchlist.model import Entry, Party
 
@@ -86,3 +86,13 @@ def test_a_cache_for_other_lists_is_not_used(tmp_path: Path) -> None:
     other_lists = index_in(tmp_path, fewer, (("x", ("0" * 64,)),))
     assert len(other_lists.records) == len(fewer)
     assert len(list(tmp_path.glob("index-*"))) == 2
+
+
+def test_lists_of_strings_are_stored_as_text_and_ends(tmp_path: Path) -> None:
+    values = ["", "Талибан", "a\0b", "𝔘𝔫𝔦", "", "北京", "x"]
+    writer = _indexcache._Writer(tmp_path)
+    writer.strings("values", values)
+    writer.strings("none", [])
+    reader = _indexcache._Reader(tmp_path, {})
+    assert reader.strings("values") == values
+    assert reader.strings("none") == []

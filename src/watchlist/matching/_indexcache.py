@@ -4,15 +4,19 @@ A :class:`~watchlist.matching.retrieval.CandidateIndex` over the full SDN and UN
 seconds to build; from this cache it loads in a fraction of one. Its arrays are ``.npy`` files
 opened with ``mmap_mode="r"`` (``allow_pickle=False``), so every process that loads the same
 cache (the worker processes of ``screen_many``) shares their pages through the page cache
-instead of holding a copy each; its strings and dictionaries are one JSON document. Neither
-can run code when read (see :mod:`watchlist.lists._cachefile`, the precedent: watchlist 0.1's
-pickled list cache could, issue 17).
+instead of holding a copy each. Its long lists of strings (the words, the names, the joined
+pairs of words) are arrays too: their UTF-8 text end to end and where each string ends, read
+back with one decode and slicing, not a JSON parse of a million tokens; the rest (dictionaries
+of small lists) is one JSON document. Neither can run code when read (see
+:mod:`watchlist.lists._cachefile`, the precedent: watchlist 0.1's pickled list cache could,
+issue 17).
 
 A cache is a directory::
 
     index-<watchlist version>-<key>/
-      arrays/<name>.npy       the index's arrays, each its own file
-      tables.json             its strings, dictionaries and lists of numbers
+      arrays/<name>.npy       the index's arrays, each its own file; a list of strings as
+                              <name>.text.npy (UTF-8) and <name>.ends.npy (character offsets)
+      tables.json             its dictionaries and short lists
       manifest.json           written last: the format, the key, a fingerprint of the
                               records indexed and the SHA-256 of every other file
 
@@ -34,6 +38,7 @@ hide candidates (hence hits).
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import importlib.metadata
 import importlib.resources
@@ -45,7 +50,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +63,7 @@ from watchlist.model import Entry
 if TYPE_CHECKING:
     from watchlist.matching.retrieval import CandidateIndex
 
-FORMAT = "watchlist-index-cache/1"
+FORMAT = "watchlist-index-cache/2"
 MANIFEST = "manifest.json"
 TABLES = "tables.json"
 ARRAYS = "arrays"
@@ -138,8 +143,8 @@ _TABLES = ("_postings", "_pair_postings", "_pair_keys", "_abjad_pairs", "_by_fir
            "_deletions")  # fmt: skip
 _BY_ENDS = ("_joined_pairs", "_long_words_by_ends")
 #: JSON values: lists of strings or numbers, dictionaries of lists.
-_JSON_LISTS = ("_words", "_name_values", "_long_words", "_long_ids", "_long_lengths",
-               "_long_readings")  # fmt: skip
+_STRINGS = ("_words", "_name_values", "_long_words", "_long_readings")
+_JSON_LISTS = ("_long_ids", "_long_lengths")
 _JSON_DICTS_OF_LISTS = ("_by_canonical", "_by_key", "_by_initials", "_by_single_word")
 _JSON_DICTS_OF_TUPLES = ("_abjad_keys", "_by_identifier")
 _REBUILT = (
@@ -150,8 +155,8 @@ _REBUILT = (
 _OTHER = ("_name_records", "_record_name_ids", "_unbounded_names", "_legal_forms",
           "_by_bigram", "_word_steps")  # fmt: skip
 STORED = frozenset(
-    _ARRAYS + _TABLES + _BY_ENDS + _JSON_LISTS + _JSON_DICTS_OF_LISTS + _JSON_DICTS_OF_TUPLES
-    + _OTHER
+    _ARRAYS + _TABLES + _BY_ENDS + _STRINGS + _JSON_LISTS + _JSON_DICTS_OF_LISTS
+    + _JSON_DICTS_OF_TUPLES + _OTHER
 )  # fmt: skip
 KNOWN = STORED | frozenset(_REBUILT)
 
@@ -171,6 +176,10 @@ class _Writer:
         values = np.concatenate(parts) if parts else np.zeros(0, dtype)
         self.array(f"{name}.values", values.astype(dtype, copy=False))
 
+    def strings(self, name: str, values: Sequence[str]) -> None:
+        self.array(f"{name}.text", np.frombuffer("".join(values).encode(), np.uint8))
+        self.array(f"{name}.ends", np.cumsum([len(value) for value in values], dtype=np.int64))
+
 
 class _Reader:
     def __init__(self, directory: Path, tables: dict[str, Any]) -> None:
@@ -180,12 +189,19 @@ class _Reader:
     def array(self, name: str) -> npt.NDArray[Any]:
         path = self.directory / ARRAYS / f"{name}.npy"
         loaded: npt.NDArray[Any] = np.load(path, mmap_mode="r", allow_pickle=False)
-        return loaded
+        # A plain array over the same mapping: a slice of an np.memmap is another memmap,
+        # made through Python code (__array_finalize__), which the lookups would pay for.
+        return loaded.view(np.ndarray)
 
     def ragged(self, name: str) -> list[npt.NDArray[Any]]:
         offsets = self.array(f"{name}.offsets").tolist()
         values = self.array(f"{name}.values")
         return [values[start:end] for start, end in itertools.pairwise(offsets)]
+
+    def strings(self, name: str) -> list[str]:
+        text = self.array(f"{name}.text").tobytes().decode()
+        ends = self.array(f"{name}.ends").tolist()
+        return [text[start:end] for start, end in zip([0, *ends], ends, strict=False)]
 
 
 def save(index: CandidateIndex, directory: Path, key: str, fingerprint: str) -> Path:
@@ -220,7 +236,11 @@ def save(index: CandidateIndex, directory: Path, key: str, fingerprint: str) -> 
             for side, buckets in (("first", by_ends._by_first), ("last", by_ends._by_last)):
                 letters = list(buckets)
                 tables[f"{name}.{side}.letters"] = letters
-                tables[f"{name}.{side}.texts"] = [buckets[letter][2] for letter in letters]
+                tables[f"{name}.{side}.counts"] = [len(buckets[letter][2]) for letter in letters]
+                writer.strings(
+                    f"{name}.{side}.texts",
+                    [text for letter in letters for text in buckets[letter][2]],
+                )
                 writer.ragged(
                     f"{name}.{side}.signatures",
                     [buckets[letter][1] for letter in letters],
@@ -229,6 +249,8 @@ def save(index: CandidateIndex, directory: Path, key: str, fingerprint: str) -> 
                 writer.ragged(
                     f"{name}.{side}.numbers", [buckets[letter][3] for letter in letters], np.uint64
                 )
+        for name in _STRINGS:
+            writer.strings(name, state[name])
         for name in _JSON_LISTS:
             tables[name] = list(state[name])
         for name in _JSON_DICTS_OF_LISTS + _JSON_DICTS_OF_TUPLES:
@@ -310,8 +332,9 @@ def load(
         if _file_digest(path / name) != digest:
             raise CacheMiss(f"{path / name} is not the file the cache was written with")
     try:
-        tables = json.loads((path / TABLES).read_text(encoding="utf-8"))
-        index = _restore(records, _Reader(path, tables))
+        with _no_collection():
+            tables = json.loads((path / TABLES).read_text(encoding="utf-8"))
+            index = _restore(records, _Reader(path, tables))
     except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
         raise CacheMiss(f"{path} cannot be read ({type(error).__name__}: {error})") from None
     # The commonness steps were worked out by the building scorer: they must be this one's.
@@ -345,17 +368,21 @@ def _restore(records: tuple[tuple[str, Entry], ...], reader: _Reader) -> Candida
         by_ends._lengths = (int(low), int(high))
         for side in ("first", "last"):
             letters = tables[f"{name}.{side}.letters"]
-            texts = tables[f"{name}.{side}.texts"]
+            every = reader.strings(f"{name}.{side}.texts")
+            ends = list(itertools.accumulate(tables[f"{name}.{side}.counts"]))
+            texts = [every[start:end] for start, end in zip([0, *ends], ends, strict=False)]
             signatures = reader.ragged(f"{name}.{side}.signatures")
             numbers = reader.ragged(f"{name}.{side}.numbers")
             buckets = {
-                letter: ([len(text) for text in each], signature, each, number)
+                letter: (list(map(len, each)), signature, each, number)
                 for letter, each, signature, number in zip(
                     letters, texts, signatures, numbers, strict=True
                 )
             }
             setattr(by_ends, f"_by_{side}", buckets)
         state[name] = by_ends
+    for name in _STRINGS:
+        state[name] = reader.strings(name)
     for name in _JSON_LISTS:
         state[name] = tables[name]
     for name in _JSON_DICTS_OF_LISTS:
@@ -377,6 +404,20 @@ def _restore(records: tuple[tuple[str, Entry], ...], reader: _Reader) -> Candida
     index.__dict__.update(state)
     index._restore_derived()
     return index
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """The garbage collector paused: a load makes hundreds of thousands of lists and strings,
+    none of them garbage, and each collection they would set off walks every object of the
+    process (in a worker process, the whole screener): half of a load on the full lists."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _file_digest(path: Path) -> str:
