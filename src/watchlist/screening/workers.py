@@ -11,12 +11,15 @@ are memory-mapped, so the workers share their pages. A worker that cannot use th
 
 from __future__ import annotations
 
+import atexit
+import gc
 import io
 import logging
 import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -130,6 +133,22 @@ def _start_worker(pickled_screener: str, options: _ScreenOptions, parent: int) -
     _die_with_parent(parent)
     with open(pickled_screener, "rb") as file:
         _worker_run = options.bind(pickle.load(file))
+    # The screener's millions of objects live as long as the process: the collector need not
+    # walk them again, and at exit nothing need free them one by one (a second or two, which
+    # the parent's pool.shutdown waits for).
+    gc.freeze()
+    atexit.register(_exit_at_once)
+
+
+def _exit_at_once() -> None:
+    """The last exit handler of a worker process (atexit runs the latest registered first),
+    after the pool's worker loop has returned and multiprocessing has cleaned up: end the
+    process without the interpreter's teardown, whose collections and deallocation of the
+    screener are all it would do. Its exit status is always 0, which the pool does not read
+    (a worker that ends before its work is done breaks the pool, whatever its status)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _die_with_parent(parent: int) -> None:
