@@ -131,12 +131,15 @@ def _start_worker(pickled_screener: str, options: _ScreenOptions, parent: int) -
     # Started with Ctrl-C blocked (see _submit): one that came while it started is dropped.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with_parent(parent)
+    # The screener's million objects live as long as the process: no collection while they
+    # are made (each would walk all those made so far: half the time of unpickling them),
+    # none that walks them afterwards (frozen), and at exit nothing frees them one by one (a
+    # second or two, which the parent's pool.shutdown waits for).
+    gc.disable()
     with open(pickled_screener, "rb") as file:
         _worker_run = options.bind(pickle.load(file))
-    # The screener's millions of objects live as long as the process: the collector need not
-    # walk them again, and at exit nothing need free them one by one (a second or two, which
-    # the parent's pool.shutdown waits for).
     gc.freeze()
+    gc.enable()
     atexit.register(_exit_at_once)
 
 
