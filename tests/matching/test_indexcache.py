@@ -96,3 +96,22 @@ def test_lists_of_strings_are_stored_as_text_and_ends(tmp_path: Path) -> None:
     reader = _indexcache._Reader(tmp_path, {})
     assert reader.strings("values") == values
     assert reader.strings("none") == []
+
+
+def test_a_directory_keeps_the_caches_used_last(tmp_path: Path) -> None:
+    def cache_of(number: int) -> Path:
+        index = index_in(tmp_path, RECORDS, (("x", (f"{number:064d}",)),))
+        assert index.cached is not None
+        return Path(index.cached.path)
+
+    first = cache_of(0)
+    others = [cache_of(number) for number in range(1, _indexcache.KEEP)]
+    os.utime(first, (1, 1))  # long unused, but loaded again now: marked used
+    assert cache_of(0) == first
+    abandoned = tmp_path / ".tmp-index-abandoned"
+    abandoned.mkdir()
+    os.utime(abandoned, (1, 1))
+    newest = cache_of(_indexcache.KEEP)
+    kept = {first, *others[1:], newest}
+    assert len(kept) == _indexcache.KEEP
+    assert set(tmp_path.iterdir()) == kept

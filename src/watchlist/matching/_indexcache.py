@@ -25,7 +25,9 @@ list id with the digests of its versions, in order), the package version, the ca
 and a digest of the matching code and data files (normalisation, names, phonetic keys,
 word alignment, the index itself; terms and variants), so that a change of any of them finds
 no cache rather than a stale one. It is written into a temporary directory beside it and
-renamed into place whole, so a reader sees a complete cache or none.
+renamed into place whole, so a reader sees a complete cache or none. Each list update makes a
+new key, so a directory keeps only the ``KEEP`` caches used last (a load marks its cache used)
+and removes the others when it writes one.
 
 **Fail closed**: on load, the manifest must be present and of this format and key, every
 file's digest must match it, the fingerprint of the records must be that of the records the
@@ -50,6 +52,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +72,11 @@ TABLES = "tables.json"
 ARRAYS = "arrays"
 PREFIX = "index-"
 _TEMP_PREFIX = ".tmp-index-"
+#: Caches kept in one directory: enough for the few sets of lists one account screens
+#: against (and the previous versions, which a run that started before an update may load).
+KEEP = 4
+#: A temporary directory older than this is a write that never finished (its process died).
+_ABANDONED_SECONDS = 24 * 3600
 #: The files of the package whose content the index is derived from: a change to any of them
 #: (a development install, the same version number) finds no cache.
 _SOURCES = (
@@ -288,7 +296,25 @@ def save(index: CandidateIndex, directory: Path, key: str, fingerprint: str) -> 
     finally:
         if temporary.exists():
             _remove(temporary)
+    _prune(directory, target)
     return target
+
+
+def _prune(directory: Path, written: Path) -> None:
+    """Remove the caches of ``directory`` but the ``KEEP`` used last (``written`` among
+    them), and abandoned temporary directories."""
+    caches, now = [], time.time()
+    for each in directory.iterdir():
+        try:
+            used = each.lstat().st_mtime
+        except OSError:
+            continue
+        if each.name.startswith(PREFIX) and each != written:
+            caches.append((used, each))
+        elif each.name.startswith(_TEMP_PREFIX) and now - used > _ABANDONED_SECONDS:
+            _remove(each)
+    for _, each in sorted(caches, reverse=True)[KEEP - 1 :]:
+        _remove(each)
 
 
 def load(
@@ -344,6 +370,10 @@ def load(
         expected = min(COMMONNESS_STEPS, max(0, math.floor(share * COMMONNESS_STEPS)))
         if expected != step:
             raise CacheMiss(f"{path} weighs the words' commonness otherwise than this scorer")
+    # Marked used, for _prune (nothing in a cache changes after it is written, so its
+    # directory's time is free for this); a cache on a read-only disk is simply not marked.
+    with contextlib.suppress(OSError):
+        os.utime(path)
     return index
 
 
