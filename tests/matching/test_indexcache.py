@@ -92,10 +92,15 @@ def test_lists_of_strings_are_stored_as_text_and_ends(tmp_path: Path) -> None:
     values = ["", "Талибан", "a\0b", "𝔘𝔫𝔦", "", "北京", "x"]
     writer = _indexcache._Writer(tmp_path)
     writer.strings("values", values)
+    plain = [value for value in values if "\0" not in value]
+    writer.strings("plain", plain)
     writer.strings("none", [])
+    writer.strings("empty", [""])
     reader = _indexcache._Reader(tmp_path, {})
     assert reader.strings("values") == values
+    assert reader.strings("plain") == plain
     assert reader.strings("none") == []
+    assert reader.strings("empty") == [""]
 
 
 def test_a_directory_keeps_the_caches_used_last(tmp_path: Path) -> None:

@@ -70,6 +70,7 @@ FORMAT = "watchlist-index-cache/2"
 MANIFEST = "manifest.json"
 TABLES = "tables.json"
 ARRAYS = "arrays"
+_SEPARATOR = "\0"
 PREFIX = "index-"
 _TEMP_PREFIX = ".tmp-index-"
 #: Caches kept in one directory: enough for the few sets of lists one account screens
@@ -185,8 +186,12 @@ class _Writer:
         self.array(f"{name}.values", values.astype(dtype, copy=False))
 
     def strings(self, name: str, values: Sequence[str]) -> None:
-        self.array(f"{name}.text", np.frombuffer("".join(values).encode(), np.uint8))
-        self.array(f"{name}.ends", np.cumsum([len(value) for value in values], dtype=np.int64))
+        # Separated by NULs, so that most are read back by one split; each string's end (in
+        # characters, separators included) gives the others, whatever they hold.
+        text = _SEPARATOR.join(values)
+        self.array(f"{name}.text", np.frombuffer(text.encode(), np.uint8))
+        ends = np.cumsum([len(value) + 1 for value in values], dtype=np.int64) - 1
+        self.array(f"{name}.ends", ends)
 
 
 class _Reader:
@@ -209,7 +214,12 @@ class _Reader:
     def strings(self, name: str) -> list[str]:
         text = self.array(f"{name}.text").tobytes().decode()
         ends = self.array(f"{name}.ends").tolist()
-        return [text[start:end] for start, end in zip([0, *ends], ends, strict=False)]
+        values = text.split(_SEPARATOR) if ends else []
+        if len(values) == len(ends):
+            return values
+        # Some string holds a NUL itself.
+        starts = [0, *(end + 1 for end in ends[:-1])]
+        return [text[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 def save(index: CandidateIndex, directory: Path, key: str, fingerprint: str) -> Path:
