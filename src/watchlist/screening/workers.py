@@ -121,8 +121,8 @@ PARENT_CHECK_SECONDS = 0.5
 
 def _start_worker(pickled_screener: str, options: _ScreenOptions, parent: int) -> None:
     # One screener per worker process, set when the process starts, read from the file the
-    # parent wrote: the pickle of a screener over the official lists weighs about a hundred
-    # megabytes, which neither process then holds in memory as bytes.
+    # parent wrote: the pickle of a screener over the official lists weighs megabytes even
+    # without its index, which neither process then holds in memory as bytes.
     global _worker_run
     # Ctrl-C reaches every process of the terminal's process group: the parent handles it
     # (stopping the pool, removing unfinished output), so a worker ignores it rather than
