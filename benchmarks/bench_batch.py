@@ -1,7 +1,7 @@
 """Batch screening: ``watchlist screen`` on a generated file of a million rows.
 
 Run: ``.venv/bin/python benchmarks/bench_batch.py [--rows 1000000] [--real-rows N]
-[--workers N] [--baseline-rows 2000] [--jurisdiction US --as-of 2026-06-01]``
+[--workers N] [--baseline-rows 2000] [--jurisdiction US --as-of 2026-06-01] [--lists full]``
 
 Generates a CSV of ``--rows`` rows in a temporary directory: ordinary names (first names and
 surnames as banks see them, in Latin and Cyrillic script, and company names) with, one row in
@@ -12,7 +12,7 @@ side by side:
   ``--baseline-rows`` rows, in this process (what a user would write without the batch module);
 - ``watchlist screen`` (the real command, in a subprocess) on the first ``--real-rows`` rows
   (default: all), with one worker and with ``--workers`` workers, in rows per second and as a
-  ratio to the baseline, with peak memory;
+  ratio to the baseline, with peak memory and the CPU seconds of all its processes;
 - the batch machinery alone on the whole file and on its first tenth: ``screen_file`` (what the
   command runs) with a scorer that matches nothing at no cost, so that reading, accounting and
   writing are measured, not name matching (the index does not serve that scorer, so each row
@@ -21,6 +21,13 @@ side by side:
   whole file to a tenth, shows whether memory grows with the input (flat: about 1).
 
 Each run's rows are checked against its audit record: every row read and screened.
+
+``--lists full`` screens against the full OFAC SDN (the complete CSV set of 2021-07 in
+``../shared/data``) and the UN consolidated list of 2026-02-27 instead of the shipped lists:
+both are added to a version store in the temporary directory, applied by a jurisdictions file
+there (``-j US``, stale lists accepted), and the command runs with that store and an index
+cache written once before the timed runs (``--index-cache``), as a nightly run finds it. With
+them, the listed names in the file are theirs, and the baseline screens against them too.
 
 The real command's memory grows a little with the number of distinct names it has seen: the
 matcher keeps bounded caches (``functools.lru_cache``) of normalised names and tokens, which
@@ -47,9 +54,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from watchlist import Entry, Match, Name, Party, Screener
+from watchlist import Entry, Match, Name, Party, Screener, Store
 from watchlist.batch.columns import ColumnMap
 from watchlist.batch.run import screen_file, sidecar_paths
+from watchlist.lists.loading import shipped_lists_dir
 
 FIRST_NAMES = (
     "John", "Mary", "James", "Anna", "Maria", "Ivan", "Olga", "Sergei", "Elena", "Dmitry",
@@ -72,6 +80,22 @@ COMPANY_WORDS = (
 )  # fmt: skip
 LEGAL_FORMS = ("LLC", "Ltd", "GmbH", "JSC", "ТОО", "ООО", "S.A.", "Inc")
 LISTED_SHARE = 0.05
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+#: The jurisdiction of ``--lists full``: the full SDN and UN lists, as a bank may apply them.
+FULL_JURISDICTIONS = """\
+[jurisdictions.US]
+name = "The full SDN and UN lists"
+  [[jurisdictions.US.lists]]
+  list = "us-ofac-sdn"
+  start = 2000-01-01
+  basis = "bench"
+  source = "bench"
+  [[jurisdictions.US.lists]]
+  list = "un-sc-consolidated"
+  start = 2000-01-01
+  basis = "bench"
+  source = "bench"
+"""
 
 
 def ordinary_name(rng: random.Random) -> tuple[str, str]:
@@ -115,12 +139,14 @@ def generate(path: Path, rows: int, screener: Screener, seed: int = 2026) -> Non
 
 
 #: Run in a fresh process: runs the command given as arguments and prints the peak resident
-#: memory (kB on Linux) of the largest process it waited for, the command included.
+#: memory (kB on Linux) of the largest process it waited for, the command included, and the
+#: CPU seconds of all of them (the command and its workers).
 _MEASURE = """
 import resource, subprocess, sys
 completed = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 sys.stderr.write(completed.stderr.decode()[-2000:] if completed.returncode not in (0, 1) else "")
-print(completed.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(completed.returncode, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
 """
 
 
@@ -135,17 +161,18 @@ class NeverMatches:
         return self._nothing
 
 
-def _measured(command: list[str]) -> tuple[float, float]:
-    """Seconds and peak resident memory in MB of ``command``, run in a fresh process."""
+def _measured(command: list[str]) -> tuple[float, float, float]:
+    """Seconds, peak resident memory in MB and CPU seconds of ``command``, run in a fresh
+    process."""
     started = time.perf_counter()
     measured = subprocess.run(
         [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True
     )
     seconds = time.perf_counter() - started
-    code, peak_kb = measured.stdout.split()
+    code, peak_kb, cpu = measured.stdout.split()
     if code not in {"0", "1"}:
         sys.exit(f"{' '.join(command[:5])} failed ({code}): {measured.stderr}")
-    return seconds, int(peak_kb) / 1024
+    return seconds, int(peak_kb) / 1024, float(cpu)
 
 
 def _check_screened(output: Path, rows: int) -> None:
@@ -156,18 +183,38 @@ def _check_screened(output: Path, rows: int) -> None:
 
 
 def run_command(
-    source: Path, output: Path, args: argparse.Namespace, workers: int
-) -> tuple[float, float]:
-    """Seconds and peak resident memory in MB of ``watchlist screen`` on ``source``."""
+    source: Path, output: Path, args: argparse.Namespace, workers: int, lists: list[str]
+) -> tuple[float, float, float]:
+    """Seconds, peak resident memory in MB and CPU seconds of ``watchlist screen`` on
+    ``source``, with the list options ``lists``."""
     return _measured([
         sys.executable, "-m", "watchlist", "screen", str(source), "-o", str(output),
         "-j", args.jurisdiction, "--as-of", args.as_of, "--id-column", "id",
-        "--kind-column", "kind", "--workers", str(workers), "--quiet",
+        "--kind-column", "kind", "--workers", str(workers), "--quiet", *lists,
     ])  # fmt: skip
 
 
-def run_machinery(source: Path, output: Path, args: argparse.Namespace) -> tuple[float, float]:
-    """Seconds and peak memory of ``screen_file`` on ``source`` with :class:`NeverMatches`."""
+def full_lists(folder: Path) -> tuple[Screener, list[str]]:
+    """A store in ``folder`` with the full SDN and UN lists, a jurisdictions file applying
+    them, their index cached: the screener over them, and the command's options for them."""
+    store = Store(folder / "store")
+    store.add("us-ofac-sdn", DATA / "ofac_sdn" / "2021-07" / "sdn.csv", "2021-07-01")
+    store.add("un-sc-consolidated", DATA / "un_sc" / "consolidated_2026-02-27.xml")
+    jurisdictions = folder / "jurisdictions.toml"
+    jurisdictions.write_text(FULL_JURISDICTIONS, encoding="utf-8")
+    cache = folder / "index-cache"
+    screener = Screener.from_directory(
+        shipped_lists_dir(), store=store, jurisdictions=jurisdictions, index_cache=cache
+    )
+    options = ["--store", str(store.path), "--jurisdictions", str(jurisdictions)]
+    return screener, [*options, "--index-cache", str(cache), "--accept-stale"]
+
+
+def run_machinery(
+    source: Path, output: Path, args: argparse.Namespace
+) -> tuple[float, float, float]:
+    """Seconds, peak memory and CPU seconds of ``screen_file`` on ``source`` with
+    :class:`NeverMatches`."""
     return _measured([
         sys.executable, __file__, "--machinery", str(source), str(output),
         "--jurisdiction", args.jurisdiction, "--as-of", args.as_of,
@@ -196,7 +243,7 @@ def run_baseline(source: Path, rows: int, screener: Screener, args: argparse.Nam
     as_of = dt.date.fromisoformat(args.as_of)
     started = time.perf_counter()
     for name in names:
-        screener.screen(name, jurisdiction=args.jurisdiction, as_of=as_of)
+        screener.screen(name, jurisdiction=args.jurisdiction, as_of=as_of, accept_stale=True)
     return len(names) / (time.perf_counter() - started)
 
 
@@ -214,16 +261,19 @@ def main() -> None:
     parser.add_argument("--baseline-rows", type=int, default=2000)
     parser.add_argument("--jurisdiction", default="US")
     parser.add_argument("--as-of", default="2026-06-01")
+    parser.add_argument("--lists", choices=("shipped", "full"), default="shipped")
     parser.add_argument("--machinery", nargs=2, metavar=("INPUT", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.machinery:
         machinery(Path(args.machinery[0]), Path(args.machinery[1]), args)
         return
 
-    screener = Screener.default()
     real_rows = min(args.real_rows or args.rows, args.rows)
     with tempfile.TemporaryDirectory(prefix="bench_batch.") as directory:
         folder = Path(directory)
+        screener, lists = Screener.default(), []
+        if args.lists == "full":
+            screener, lists = full_lists(folder)
         source = folder / "input.csv"
         started = time.perf_counter()
         generate(source, args.rows, screener)
@@ -235,7 +285,8 @@ def main() -> None:
         )
         baseline_rows = min(args.baseline_rows, args.rows)
         baseline = run_baseline(source, baseline_rows, screener, args)
-        print(f"{'run':<44} {'rows':>10} {'seconds':>9} {'rows/s':>9} {'x base':>7} {'peak MB':>8}")
+        print(f"{'run':<44} {'rows':>10} {'seconds':>9} {'rows/s':>9} {'x base':>7} {'peak MB':>8} "
+              f"{'CPU s':>7}")  # fmt: skip
         print(f"{'baseline: Screener.screen loop':<44} {baseline_rows:>10,} "
               f"{'':>9} {baseline:>9,.0f} {1.0:>7.2f} {'':>8}")  # fmt: skip
         real = source
@@ -246,28 +297,39 @@ def main() -> None:
         _head(source, tenth, args.rows // 10)
         output = folder / "out.csv"
         peaks = {}
-        runs: list[tuple[str, int, Callable[[], tuple[float, float]]]] = [
+        runs: list[tuple[str, int, Callable[[], tuple[float, float, float]]]] = [
             ("watchlist screen, 1 worker", real_rows,
-             lambda: run_command(real, output, args, 1)),
+             lambda: run_command(real, output, args, 1, lists)),
             (f"watchlist screen, {args.workers} workers", real_rows,
-             lambda: run_command(real, output, args, args.workers)),
+             lambda: run_command(real, output, args, args.workers, lists)),
             ("machinery (scorer stubbed), whole file", args.rows,
              lambda: run_machinery(source, output, args)),
             ("machinery (scorer stubbed), first tenth", args.rows // 10,
              lambda: run_machinery(tenth, output, args)),
         ]  # fmt: skip
+        seconds_of = {}
         for label, rows, measure in runs:
-            seconds, peak = measure()
+            seconds, peak, cpu = measure()
             _check_screened(output, rows)
             peaks[label] = peak
+            seconds_of[label] = seconds
             rate = rows / seconds
             print(f"{label:<44} {rows:>10,} {seconds:>9.1f} {rate:>9,.0f} "
-                  f"{rate / baseline:>7.2f} {peak:>8.1f}")  # fmt: skip
+                  f"{rate / baseline:>7.2f} {peak:>8.1f} {cpu:>7.1f}")  # fmt: skip
         ratio = (
             peaks["machinery (scorer stubbed), whole file"]
             / peaks["machinery (scorer stubbed), first tenth"]
         )
         print(f"machinery peak memory, whole file / first tenth: {ratio:.2f} (flat: about 1)")
+        speedup = (
+            seconds_of["watchlist screen, 1 worker"]
+            / seconds_of[f"watchlist screen, {args.workers} workers"]
+        )
+        print(
+            f"watchlist screen, {args.workers} workers / 1 worker: {speedup:.2f}x (CPU seconds "
+            "of all its processes beside the wall time: on a machine others share, the wall "
+            "time of several workers depends on the cores left to them)"
+        )
         print("(rates include starting Python and loading the lists, about a second per run)")
 
 

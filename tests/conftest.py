@@ -38,3 +38,12 @@ def publisher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Publisher]:
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.delenv("WATCHLIST_SOURCES", raising=False)
     yield from serving()
+
+
+@pytest.fixture(autouse=True)
+def index_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The per-user index cache (the command's default) in a temporary directory, never the
+    user's own, for every test; shared by the tests of one process, as a user's is."""
+    directory = tmp_path_factory.getbasetemp() / "index-cache"
+    monkeypatch.setenv("WATCHLIST_INDEX_CACHE", str(directory))
+    return directory

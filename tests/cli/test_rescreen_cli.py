@@ -170,3 +170,13 @@ def test_errors_exit_2_and_write_nothing(
     assert result.stderr.startswith("watchlist: error:")
     assert message in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_index_cache_flags(tmp_path: Path) -> None:
+    args = ("rescreen", CUSTOMERS, "-j", "KZ", "--from", "2023-12-01", "--to", "2024-01-31")
+    for flags in (["--index-cache", "mine"], ["--index-cache", "mine"], ["--no-index-cache"]):
+        result = run_watchlist(*args, *COLUMNS, *flags, "-o", f"{flags[0][2:]}.csv", cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+    assert [each.name.startswith("index-") for each in (tmp_path / "mine").iterdir()] == [True]
+    cached, uncached = tmp_path / "index-cache.csv", tmp_path / "no-index-cache.csv"
+    assert cached.read_bytes() == uncached.read_bytes()

@@ -247,3 +247,24 @@ def test_progress_bar_rendering() -> None:
     drawn = stream.getvalue()
     assert drawn.startswith("\r[########################] 100%  10 rows")
     assert drawn.endswith("\r\x1b[K")
+
+
+def test_index_cache_flags(tmp_path: Path, index_cache: Path) -> None:
+    """The index is kept in --index-cache DIR, by default in the per-user cache (here the
+    tests' own, $WATCHLIST_INDEX_CACHE), and nowhere with --no-index-cache: the same output."""
+    args = ("screen", COUNTERPARTIES, "-j", "KZ", "--as-of", "2024-06-01", "--id-column", "id")
+    outputs: dict[str, bytes] = {}
+    for flags in (["--no-index-cache"], ["--index-cache", "mine"], ["--index-cache", "mine"], []):
+        output = f"out-{len(outputs)}.csv"
+        result = run_watchlist(*args, *flags, "--workers", "2", "-o", output, cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert "not used" not in result.stderr
+        outputs[output] = (tmp_path / output).read_bytes()
+    assert len(set(outputs.values())) == 1
+    assert [each.name.startswith("index-") for each in (tmp_path / "mine").iterdir()] == [True]
+    assert any(each.name.startswith("index-") for each in index_cache.iterdir())
+    both = run_watchlist(
+        *args, "--index-cache", "x", "--no-index-cache", "-o", "o.csv", cwd=tmp_path
+    )
+    assert both.returncode == 2
+    assert "not allowed with argument" in both.stderr

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from tests.conftest import LISTS
 from tests.strategies import names
 from watchlist.lists.formats import curated
-from watchlist.matching import FeatureScorer
+from watchlist.matching import FeatureScorer, _indexcache
 from watchlist.matching.retrieval import CandidateIndex, IndexCache, cached_index
 from watchlist.model import Entry, Party
 
@@ -86,3 +86,37 @@ def test_a_cache_for_other_lists_is_not_used(tmp_path: Path) -> None:
     other_lists = index_in(tmp_path, fewer, (("x", ("0" * 64,)),))
     assert len(other_lists.records) == len(fewer)
     assert len(list(tmp_path.glob("index-*"))) == 2
+
+
+def test_lists_of_strings_are_stored_as_text_and_ends(tmp_path: Path) -> None:
+    values = ["", "Талибан", "a\0b", "𝔘𝔫𝔦", "", "北京", "x"]
+    writer = _indexcache._Writer(tmp_path)
+    writer.strings("values", values)
+    plain = [value for value in values if "\0" not in value]
+    writer.strings("plain", plain)
+    writer.strings("none", [])
+    writer.strings("empty", [""])
+    reader = _indexcache._Reader(tmp_path, {})
+    assert reader.strings("values") == values
+    assert reader.strings("plain") == plain
+    assert reader.strings("none") == []
+    assert reader.strings("empty") == [""]
+
+
+def test_a_directory_keeps_the_caches_used_last(tmp_path: Path) -> None:
+    def cache_of(number: int) -> Path:
+        index = index_in(tmp_path, RECORDS, (("x", (f"{number:064d}",)),))
+        assert index.cached is not None
+        return Path(index.cached.path)
+
+    first = cache_of(0)
+    others = [cache_of(number) for number in range(1, _indexcache.KEEP)]
+    os.utime(first, (1, 1))  # long unused, but loaded again now: marked used
+    assert cache_of(0) == first
+    abandoned = tmp_path / ".tmp-index-abandoned"
+    abandoned.mkdir()
+    os.utime(abandoned, (1, 1))
+    newest = cache_of(_indexcache.KEEP)
+    kept = {first, *others[1:], newest}
+    assert len(kept) == _indexcache.KEEP
+    assert set(tmp_path.iterdir()) == kept

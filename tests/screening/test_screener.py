@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+import shutil
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.scorers import ScoresEveryRecord
 from tests.strategies import days, entries, names
 from watchlist import (
     AppliedList,
@@ -18,10 +23,13 @@ from watchlist import (
     NoCoverageError,
     Party,
     Screener,
+    ScreeningResult,
     StaleListError,
     UnknownJurisdictionError,
 )
 from watchlist.lists.timeline import Timeline
+from watchlist.matching.retrieval import CachedIndex, IndexedRetrieval
+from watchlist.screening.screener import default_index_cache_path
 
 LISTED_QUERIES = ("Taliban", "Haqqani Network", "Amir Khan Muttaqi", "Sirajuddin Haqqani")
 
@@ -209,3 +217,126 @@ def test_lists_for_checks_up_front(screener: Screener) -> None:
     assert {use.list_id for use in uses} == {"kz-terrorist-organisations", "un-sc-excerpt"}
     with pytest.raises(UnknownJurisdictionError):
         screener.lists_for("XX", "2024-06-01")
+
+
+# -- the candidate index's cache on disk (issue 15) -------------------------------------------
+
+SETTINGS = [("KZ", "2023-06-01"), ("KZ", "2024-06-01"), ("RU", "2025-06-01"), ("US", "2026-01-15")]
+QUERIES = (*LISTED_QUERIES, "Талибан", "Ivan Petrov", "Haqani Network", "Mohammad Omar")
+
+
+def outcomes(screener: Screener) -> list[ScreeningResult]:
+    return [
+        screener.screen(query, jurisdiction=jurisdiction, as_of=as_of)
+        for jurisdiction, as_of in SETTINGS
+        for query in QUERIES
+    ]
+
+
+def cached(screener: Screener) -> CachedIndex | None:
+    retrieval = screener._retrieval
+    assert isinstance(retrieval, IndexedRetrieval)
+    return retrieval.index.cached
+
+
+def test_an_index_cache_gives_the_hits_of_no_cache(screener: Screener, tmp_path: Path) -> None:
+    expected = outcomes(screener)
+    assert any(result.is_hit for result in expected)
+    built = Screener.default(index_cache=tmp_path / "cache")
+    loaded = Screener.default(index_cache=tmp_path / "cache")
+    assert cached(screener) is None
+    assert cached(built) is not None
+    assert cached(loaded) == cached(built)
+    assert [each.name for each in (tmp_path / "cache").iterdir()] == [
+        Path(cached(built).path).name  # type: ignore[union-attr]
+    ]
+    assert outcomes(built) == expected
+    assert outcomes(loaded) == expected
+
+
+def test_a_corrupt_index_cache_is_built_again_with_a_warning(
+    screener: Screener, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    built = cached(Screener.default(index_cache=tmp_path))
+    assert built is not None
+    array = next(Path(built.path, "arrays").glob("*.npy"))
+    os.chmod(array, 0o600)
+    array.write_bytes(array.read_bytes()[:-1] + b"\x01")
+    with caplog.at_level(logging.WARNING, logger="watchlist.index"):
+        again = Screener.default(index_cache=tmp_path)
+    assert "not used, the index is built again" in caplog.text
+    assert outcomes(again) == outcomes(screener)
+    # And written anew, whole: the next screener loads it.
+    assert cached(again) == built
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="watchlist.index"):
+        Screener.default(index_cache=tmp_path)
+    assert caplog.text == ""
+
+
+def test_the_index_cache_of_other_lists_is_not_used(
+    screener: Screener, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A cache put where another screener's would be (the other lists' index) is refused."""
+    other = cached(Screener.default(index_cache=tmp_path / "other"))
+    assert other is not None
+    entry = screener.screen("Taliban", jurisdiction="RU", as_of="2024-06-01").hits[0].entry
+    small = screener_over(entry)
+    expected = [small.screen(q, jurisdiction="XX", as_of="2024-06-01").hits for q in QUERIES]
+    assert any(expected)
+    path = cached(Screener.from_versions(*_versions_of(small), index_cache=tmp_path / "mine"))
+    assert path is not None
+    shutil.rmtree(path.path)
+    shutil.copytree(other.path, path.path)
+    with caplog.at_level(logging.WARNING, logger="watchlist.index"):
+        foreign = Screener.from_versions(*_versions_of(small), index_cache=tmp_path / "mine")
+    assert "is the cache of other lists" in caplog.text
+    assert [foreign.screen(q, jurisdiction="XX", as_of="2024-06-01").hits for q in QUERIES] == (
+        expected
+    )
+
+
+def _versions_of(screener: Screener) -> tuple[list[ListVersion], dict[str, Jurisdiction]]:
+    versions = [v for timeline in screener.timelines.values() for v in timeline.versions]
+    return versions, dict(screener.jurisdictions)
+
+
+def test_an_index_cache_others_can_write_is_not_used(
+    screener: Screener, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    with caplog.at_level(logging.WARNING, logger="watchlist.index"):
+        unkept = Screener.default(index_cache=shared)
+    assert "writable by its group or by others" in caplog.text
+    assert cached(unkept) is None
+    assert list(shared.iterdir()) == []
+    # Nor a cache whose own directory is: whoever can write it could hide hits.
+    kept = cached(Screener.default(index_cache=tmp_path / "private"))
+    assert kept is not None
+    os.chmod(kept.path, 0o777)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="watchlist.index"):
+        again = Screener.default(index_cache=tmp_path / "private")
+    assert "writable by its group or by others" in caplog.text
+    assert outcomes(again) == outcomes(screener)
+
+
+def test_a_scorer_with_its_own_retrieval_is_not_cached(tmp_path: Path) -> None:
+    every = Screener.default(scorer=ScoresEveryRecord(), index_cache=tmp_path)
+    assert not isinstance(every._retrieval, IndexedRetrieval)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_default_index_cache_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WATCHLIST_INDEX_CACHE", str(tmp_path / "configured"))
+    assert default_index_cache_path() == tmp_path / "configured"
+    monkeypatch.delenv("WATCHLIST_INDEX_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_index_cache_path() == tmp_path / "xdg" / "watchlist" / "index"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_index_cache_path() == tmp_path / "home" / ".cache" / "watchlist" / "index"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import os
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,8 @@ from watchlist import (
     ScreeningResult,
     UnknownJurisdictionError,
 )
+from watchlist.matching.retrieval import IndexedRetrieval
+from watchlist.screening.workers import pickled
 
 COUNTERPARTIES = PROJECT_ROOT / "lists" / "examples" / "counterparties.csv"
 #: (jurisdiction, as of) pairs the shipped lists cover, before and after the 2024-2025 changes.
@@ -101,9 +104,10 @@ def test_screen_many_in_processes_can_be_abandoned_early(
     parties = _parties() * 20
     results = screener.screen_many(parties, jurisdiction="KZ", as_of="2024-06-01", workers=2)
     first = list(itertools.islice(results, 5))
-    # The workers read the screener from a file in a private directory, there while they run.
+    # The workers read the screener, and the index's cache written for the run (this screener
+    # has none of its own), from a private directory, there while they run.
     (directory,) = tmp_path.iterdir()
-    assert [each.name for each in directory.iterdir()] == ["screener.pickle"]
+    assert sorted(each.name for each in directory.iterdir()) == ["index", "screener.pickle"]
     results.close()  # type: ignore[attr-defined]
     assert first == _one_by_one(screener, parties[:5], "KZ", "2024-06-01")
     assert list(tmp_path.iterdir()) == []
@@ -172,3 +176,40 @@ def test_one_screener_serves_many_threads_at_once() -> None:
     with ThreadPoolExecutor(max_workers=16) as pool:
         concurrent = list(pool.map(lambda task: _one_by_one(screener, *task), tasks))
     assert concurrent == sequential
+
+
+# -- the index from its cache on disk (issue 15) ----------------------------------------------
+
+
+def test_workers_load_the_index_from_the_cache_not_the_pickle(
+    screener: Screener, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cached = Screener.default(index_cache=tmp_path / "cache")
+    parties = _parties() * 20
+    sequential = list(screener.screen_many(parties, jurisdiction="KZ", as_of="2024-06-01"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    results = cached.screen_many(parties, jurisdiction="KZ", as_of="2024-06-01", workers=2)
+    first = next(results)
+    # The screener's own cache serves: none is written for the run, and its pickle is a
+    # fraction of the whole screener's.
+    (directory,) = (each for each in tmp_path.iterdir() if each.name != "cache")
+    assert [each.name for each in directory.iterdir()] == ["screener.pickle"]
+    assert (directory / "screener.pickle").stat().st_size < len(pickled(cached)) / 2
+    assert [first, *results] == sequential
+
+
+def test_a_worker_builds_the_index_again_when_its_cache_cannot_be_used(
+    screener: Screener, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    cached = Screener.default(index_cache=tmp_path)
+    retrieval = cached._retrieval
+    assert isinstance(retrieval, IndexedRetrieval)
+    assert retrieval.index.cached is not None
+    # Changed after the parent built its screener, before the workers load it.
+    array = next(Path(retrieval.index.cached.path, "arrays").glob("*.npy"))
+    os.chmod(array, 0o600)
+    array.write_bytes(array.read_bytes()[:-1] + b"\x01")
+    parties = _parties() * 20
+    parallel = list(cached.screen_many(parties, jurisdiction="RU", as_of="2024-06-01", workers=2))
+    assert parallel == list(screener.screen_many(parties, jurisdiction="RU", as_of="2024-06-01"))
+    assert "the index cache is not used, the index is built again" in capfd.readouterr().err

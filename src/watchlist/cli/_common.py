@@ -16,7 +16,7 @@ from watchlist.errors import InputError
 from watchlist.lists.loading import shipped_lists_dir
 from watchlist.lists.store import Store
 from watchlist.model import ListUse
-from watchlist.screening.screener import Screener
+from watchlist.screening.screener import Screener, default_index_cache_path
 
 
 def add_screening_options(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +32,7 @@ def add_screening_options(parser: argparse.ArgumentParser) -> None:
         "default: today)",
     )
     add_list_options(parser)
+    add_index_cache_options(parser)
     parser.add_argument(
         "--threshold",
         type=float,
@@ -69,6 +70,24 @@ def add_list_options(parser: argparse.ArgumentParser, *, store_default: str = "n
     )
 
 
+def add_index_cache_options(parser: argparse.ArgumentParser) -> None:
+    """``--index-cache DIR`` and ``--no-index-cache``: where the candidate index is kept."""
+    cache = parser.add_mutually_exclusive_group()
+    cache.add_argument(
+        "--index-cache",
+        metavar="DIR",
+        default=None,
+        help="keep the candidate index in DIR between runs, verified when loaded and built "
+        "again when it cannot be used (default: $WATCHLIST_INDEX_CACHE, else "
+        "$XDG_CACHE_HOME/watchlist/index, else ~/.cache/watchlist/index)",
+    )
+    cache.add_argument(
+        "--no-index-cache",
+        action="store_true",
+        help="build the candidate index in memory, reading and writing no cache",
+    )
+
+
 def parse_date(text: str) -> object:
     """An argparse ``type`` for dates: a bad date is a usage error."""
     try:
@@ -82,14 +101,23 @@ def load_screener(args: argparse.Namespace, *, store: Store | None = None) -> Sc
     if args.store is not None:
         store = Store(args.store)
     threshold = getattr(args, "threshold", None)
-    if args.lists is None and store is None and args.jurisdictions is None:
-        return Screener.default(threshold=threshold)
     return Screener.from_directory(
         shipped_lists_dir() if args.lists is None else args.lists,
         threshold=threshold,
         store=store,
         jurisdictions=args.jurisdictions,
+        index_cache=_index_cache(args),
     )
+
+
+def _index_cache(args: argparse.Namespace) -> Path | None:
+    """The index cache the options name: by default the per-user one (a command without
+    the options, none)."""
+    if not hasattr(args, "no_index_cache") or args.no_index_cache:
+        return None
+    if args.index_cache is not None:
+        return Path(args.index_cache)
+    return default_index_cache_path()
 
 
 def describe_lists(lists_used: Iterable[ListUse]) -> list[str]:

@@ -10,7 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from watchlist.cli._common import add_list_options, load_screener, parse_date
+from watchlist.cli._common import (
+    add_index_cache_options,
+    add_list_options,
+    load_screener,
+    parse_date,
+)
 from watchlist.lists.diff import diff
 from watchlist.lists.store import Store, default_store_path
 
@@ -63,6 +68,7 @@ def register(commands: Any, _epilog: str) -> None:
         help="compare even when a date is past a list's maximum age",
     )
     add_list_options(parser, store_default=f"the per-user store, {default_store_path()}")
+    add_index_cache_options(parser)
     parser.set_defaults(run=run)
 
 

@@ -15,6 +15,7 @@ from watchlist.batch.rescreen import RescreenSummary, rescreen_file
 from watchlist.batch.schema import CHANGE_COLUMNS
 from watchlist.cli._common import (
     add_decisions_option,
+    add_index_cache_options,
     add_input_options,
     add_list_options,
     column_map,
@@ -104,6 +105,7 @@ def register(commands: Any, _epilog: str) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_decisions_option(parser)
     add_list_options(parser)
+    add_index_cache_options(parser)
     parser.set_defaults(run=run)
 
 

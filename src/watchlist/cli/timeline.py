@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from watchlist._rules import today
-from watchlist.cli._common import add_list_options, load_screener, parse_date
+from watchlist.cli._common import (
+    add_index_cache_options,
+    add_list_options,
+    load_screener,
+    parse_date,
+)
 from watchlist.errors import InputError
 from watchlist.screening.status import StatusTimeline
 from watchlist.screening.status_svg import render_svg
@@ -82,6 +87,7 @@ def register(commands: Any, _epilog: str) -> None:
         help="go on even when a list is older than its maximum age at the end of the range",
     )
     add_list_options(parser)
+    add_index_cache_options(parser)
     parser.set_defaults(run=run)
 
 

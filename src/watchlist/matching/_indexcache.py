@@ -4,15 +4,19 @@ A :class:`~watchlist.matching.retrieval.CandidateIndex` over the full SDN and UN
 seconds to build; from this cache it loads in a fraction of one. Its arrays are ``.npy`` files
 opened with ``mmap_mode="r"`` (``allow_pickle=False``), so every process that loads the same
 cache (the worker processes of ``screen_many``) shares their pages through the page cache
-instead of holding a copy each; its strings and dictionaries are one JSON document. Neither
-can run code when read (see :mod:`watchlist.lists._cachefile`, the precedent: watchlist 0.1's
-pickled list cache could, issue 17).
+instead of holding a copy each. Its long lists of strings (the words, the names, the joined
+pairs of words) are arrays too: their UTF-8 text end to end and where each string ends, read
+back with one decode and slicing, not a JSON parse of a million tokens; the rest (dictionaries
+of small lists) is one JSON document. Neither can run code when read (see
+:mod:`watchlist.lists._cachefile`, the precedent: watchlist 0.1's pickled list cache could,
+issue 17).
 
 A cache is a directory::
 
     index-<watchlist version>-<key>/
-      arrays/<name>.npy       the index's arrays, each its own file
-      tables.json             its strings, dictionaries and lists of numbers
+      arrays/<name>.npy       the index's arrays, each its own file; a list of strings as
+                              <name>.text.npy (UTF-8) and <name>.ends.npy (character offsets)
+      tables.json             its dictionaries and short lists
       manifest.json           written last: the format, the key, a fingerprint of the
                               records indexed and the SHA-256 of every other file
 
@@ -21,7 +25,9 @@ list id with the digests of its versions, in order), the package version, the ca
 and a digest of the matching code and data files (normalisation, names, phonetic keys,
 word alignment, the index itself; terms and variants), so that a change of any of them finds
 no cache rather than a stale one. It is written into a temporary directory beside it and
-renamed into place whole, so a reader sees a complete cache or none.
+renamed into place whole, so a reader sees a complete cache or none. Each list update makes a
+new key, so a directory keeps only the ``KEEP`` caches used last (a load marks its cache used)
+and removes the others when it writes one.
 
 **Fail closed**: on load, the manifest must be present and of this format and key, every
 file's digest must match it, the fingerprint of the records must be that of the records the
@@ -34,6 +40,7 @@ hide candidates (hence hits).
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import importlib.metadata
 import importlib.resources
@@ -45,7 +52,8 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,12 +66,18 @@ from watchlist.model import Entry
 if TYPE_CHECKING:
     from watchlist.matching.retrieval import CandidateIndex
 
-FORMAT = "watchlist-index-cache/1"
+FORMAT = "watchlist-index-cache/2"
 MANIFEST = "manifest.json"
 TABLES = "tables.json"
 ARRAYS = "arrays"
+_SEPARATOR = "\0"
 PREFIX = "index-"
 _TEMP_PREFIX = ".tmp-index-"
+#: Caches kept in one directory: enough for the few sets of lists one account screens
+#: against (and the previous versions, which a run that started before an update may load).
+KEEP = 4
+#: A temporary directory older than this is a write that never finished (its process died).
+_ABANDONED_SECONDS = 24 * 3600
 #: The files of the package whose content the index is derived from: a change to any of them
 #: (a development install, the same version number) finds no cache.
 _SOURCES = (
@@ -138,8 +152,8 @@ _TABLES = ("_postings", "_pair_postings", "_pair_keys", "_abjad_pairs", "_by_fir
            "_deletions")  # fmt: skip
 _BY_ENDS = ("_joined_pairs", "_long_words_by_ends")
 #: JSON values: lists of strings or numbers, dictionaries of lists.
-_JSON_LISTS = ("_words", "_name_values", "_long_words", "_long_ids", "_long_lengths",
-               "_long_readings")  # fmt: skip
+_STRINGS = ("_words", "_name_values", "_long_words", "_long_readings")
+_JSON_LISTS = ("_long_ids", "_long_lengths")
 _JSON_DICTS_OF_LISTS = ("_by_canonical", "_by_key", "_by_initials", "_by_single_word")
 _JSON_DICTS_OF_TUPLES = ("_abjad_keys", "_by_identifier")
 _REBUILT = (
@@ -150,8 +164,8 @@ _REBUILT = (
 _OTHER = ("_name_records", "_record_name_ids", "_unbounded_names", "_legal_forms",
           "_by_bigram", "_word_steps")  # fmt: skip
 STORED = frozenset(
-    _ARRAYS + _TABLES + _BY_ENDS + _JSON_LISTS + _JSON_DICTS_OF_LISTS + _JSON_DICTS_OF_TUPLES
-    + _OTHER
+    _ARRAYS + _TABLES + _BY_ENDS + _STRINGS + _JSON_LISTS + _JSON_DICTS_OF_LISTS
+    + _JSON_DICTS_OF_TUPLES + _OTHER
 )  # fmt: skip
 KNOWN = STORED | frozenset(_REBUILT)
 
@@ -171,6 +185,14 @@ class _Writer:
         values = np.concatenate(parts) if parts else np.zeros(0, dtype)
         self.array(f"{name}.values", values.astype(dtype, copy=False))
 
+    def strings(self, name: str, values: Sequence[str]) -> None:
+        # Separated by NULs, so that most are read back by one split; each string's end (in
+        # characters, separators included) gives the others, whatever they hold.
+        text = _SEPARATOR.join(values)
+        self.array(f"{name}.text", np.frombuffer(text.encode(), np.uint8))
+        ends = np.cumsum([len(value) + 1 for value in values], dtype=np.int64) - 1
+        self.array(f"{name}.ends", ends)
+
 
 class _Reader:
     def __init__(self, directory: Path, tables: dict[str, Any]) -> None:
@@ -180,12 +202,24 @@ class _Reader:
     def array(self, name: str) -> npt.NDArray[Any]:
         path = self.directory / ARRAYS / f"{name}.npy"
         loaded: npt.NDArray[Any] = np.load(path, mmap_mode="r", allow_pickle=False)
-        return loaded
+        # A plain array over the same mapping: a slice of an np.memmap is another memmap,
+        # made through Python code (__array_finalize__), which the lookups would pay for.
+        return loaded.view(np.ndarray)
 
     def ragged(self, name: str) -> list[npt.NDArray[Any]]:
         offsets = self.array(f"{name}.offsets").tolist()
         values = self.array(f"{name}.values")
         return [values[start:end] for start, end in itertools.pairwise(offsets)]
+
+    def strings(self, name: str) -> list[str]:
+        text = self.array(f"{name}.text").tobytes().decode()
+        ends = self.array(f"{name}.ends").tolist()
+        values = text.split(_SEPARATOR) if ends else []
+        if len(values) == len(ends):
+            return values
+        # Some string holds a NUL itself.
+        starts = [0, *(end + 1 for end in ends[:-1])]
+        return [text[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 def save(index: CandidateIndex, directory: Path, key: str, fingerprint: str) -> Path:
@@ -220,7 +254,11 @@ def save(index: CandidateIndex, directory: Path, key: str, fingerprint: str) -> 
             for side, buckets in (("first", by_ends._by_first), ("last", by_ends._by_last)):
                 letters = list(buckets)
                 tables[f"{name}.{side}.letters"] = letters
-                tables[f"{name}.{side}.texts"] = [buckets[letter][2] for letter in letters]
+                tables[f"{name}.{side}.counts"] = [len(buckets[letter][2]) for letter in letters]
+                writer.strings(
+                    f"{name}.{side}.texts",
+                    [text for letter in letters for text in buckets[letter][2]],
+                )
                 writer.ragged(
                     f"{name}.{side}.signatures",
                     [buckets[letter][1] for letter in letters],
@@ -229,6 +267,8 @@ def save(index: CandidateIndex, directory: Path, key: str, fingerprint: str) -> 
                 writer.ragged(
                     f"{name}.{side}.numbers", [buckets[letter][3] for letter in letters], np.uint64
                 )
+        for name in _STRINGS:
+            writer.strings(name, state[name])
         for name in _JSON_LISTS:
             tables[name] = list(state[name])
         for name in _JSON_DICTS_OF_LISTS + _JSON_DICTS_OF_TUPLES:
@@ -266,7 +306,25 @@ def save(index: CandidateIndex, directory: Path, key: str, fingerprint: str) -> 
     finally:
         if temporary.exists():
             _remove(temporary)
+    _prune(directory, target)
     return target
+
+
+def _prune(directory: Path, written: Path) -> None:
+    """Remove the caches of ``directory`` but the ``KEEP`` used last (``written`` among
+    them), and abandoned temporary directories."""
+    caches, now = [], time.time()
+    for each in directory.iterdir():
+        try:
+            used = each.lstat().st_mtime
+        except OSError:
+            continue
+        if each.name.startswith(PREFIX) and each != written:
+            caches.append((used, each))
+        elif each.name.startswith(_TEMP_PREFIX) and now - used > _ABANDONED_SECONDS:
+            _remove(each)
+    for _, each in sorted(caches, reverse=True)[KEEP - 1 :]:
+        _remove(each)
 
 
 def load(
@@ -310,8 +368,9 @@ def load(
         if _file_digest(path / name) != digest:
             raise CacheMiss(f"{path / name} is not the file the cache was written with")
     try:
-        tables = json.loads((path / TABLES).read_text(encoding="utf-8"))
-        index = _restore(records, _Reader(path, tables))
+        with _no_collection():
+            tables = json.loads((path / TABLES).read_text(encoding="utf-8"))
+            index = _restore(records, _Reader(path, tables))
     except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
         raise CacheMiss(f"{path} cannot be read ({type(error).__name__}: {error})") from None
     # The commonness steps were worked out by the building scorer: they must be this one's.
@@ -321,6 +380,10 @@ def load(
         expected = min(COMMONNESS_STEPS, max(0, math.floor(share * COMMONNESS_STEPS)))
         if expected != step:
             raise CacheMiss(f"{path} weighs the words' commonness otherwise than this scorer")
+    # Marked used, for _prune (nothing in a cache changes after it is written, so its
+    # directory's time is free for this); a cache on a read-only disk is simply not marked.
+    with contextlib.suppress(OSError):
+        os.utime(path)
     return index
 
 
@@ -345,17 +408,21 @@ def _restore(records: tuple[tuple[str, Entry], ...], reader: _Reader) -> Candida
         by_ends._lengths = (int(low), int(high))
         for side in ("first", "last"):
             letters = tables[f"{name}.{side}.letters"]
-            texts = tables[f"{name}.{side}.texts"]
+            every = reader.strings(f"{name}.{side}.texts")
+            ends = list(itertools.accumulate(tables[f"{name}.{side}.counts"]))
+            texts = [every[start:end] for start, end in zip([0, *ends], ends, strict=False)]
             signatures = reader.ragged(f"{name}.{side}.signatures")
             numbers = reader.ragged(f"{name}.{side}.numbers")
             buckets = {
-                letter: ([len(text) for text in each], signature, each, number)
+                letter: (list(map(len, each)), signature, each, number)
                 for letter, each, signature, number in zip(
                     letters, texts, signatures, numbers, strict=True
                 )
             }
             setattr(by_ends, f"_by_{side}", buckets)
         state[name] = by_ends
+    for name in _STRINGS:
+        state[name] = reader.strings(name)
     for name in _JSON_LISTS:
         state[name] = tables[name]
     for name in _JSON_DICTS_OF_LISTS:
@@ -377,6 +444,20 @@ def _restore(records: tuple[tuple[str, Entry], ...], reader: _Reader) -> Candida
     index.__dict__.update(state)
     index._restore_derived()
     return index
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """The garbage collector paused: a load makes hundreds of thousands of lists and strings,
+    none of them garbage, and each collection they would set off walks every object of the
+    process (in a worker process, the whole screener): half of a load on the full lists."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _file_digest(path: Path) -> str:

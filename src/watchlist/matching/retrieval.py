@@ -100,7 +100,7 @@ import math
 import zlib
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 import attrs
 import numpy as np
@@ -369,6 +369,19 @@ class _ByEnds:
         return found
 
 
+class _LoadedTokens(dict[int, Token]):
+    """The Tokens of a loaded index's listed words, by word id, each made when first read."""
+
+    def __init__(self, words: list[str], abjad: list[bool]) -> None:
+        super().__init__()
+        self._words = words
+        self._abjad = abjad
+
+    def __missing__(self, word_id: int) -> Token:
+        token = self[word_id] = word_token(self._words[word_id], self._abjad[word_id])
+        return token
+
+
 class CandidateIndex:
     """Every entry record of some lists, indexed by what a query must share with a hit.
 
@@ -435,13 +448,13 @@ class CandidateIndex:
         )
 
     def _restore_derived(self) -> None:
-        """What a loaded index (unpickled, or from its cache) makes again: the word ids, the
-        listed words' Tokens, the caches; organisations' names are prepared when a query
-        first needs them."""
+        """What a loaded index (unpickled, or from its cache) makes again: the word ids and
+        the caches; the listed words' Tokens and organisations' names are made when a query
+        first needs them (all the Tokens at once cost a new process more than the rest of
+        loading the index: their phonetic keys)."""
         self._word_ids = {word: word_id for word_id, word in enumerate(self._words)}
-        self._tokens = [
-            word_token(*each) for each in zip(self._words, self._abjad_words.tolist(), strict=True)
-        ]
+        # Read by word id only, as a list is, once the index is built.
+        self._tokens = cast("list[Token]", _LoadedTokens(self._words, self._abjad_words.tolist()))
         self._organisations = {}
         self._cached = None
         self._start_caches()

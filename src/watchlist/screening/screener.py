@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -22,8 +23,8 @@ from watchlist.lists.loading import is_official, load_directory, missing_list, s
 from watchlist.lists.store import Store
 from watchlist.lists.timeline import Timeline
 from watchlist.matching import FeatureScorer, Retrieval, Scorer
-from watchlist.matching.protocols import Candidates
-from watchlist.matching.retrieval import retrieval_for
+from watchlist.matching.protocols import Candidates, Records
+from watchlist.matching.retrieval import IndexCache, IndexedRetrieval, cached_index, retrieval_for
 from watchlist.model import (
     Designation,
     Entry,
@@ -47,6 +48,20 @@ def _jurisdictions(items: Mapping[str, Jurisdiction]) -> Mapping[str, Jurisdicti
     return MappingProxyType(dict(items))
 
 
+def _optional_path(value: Path | str | None) -> Path | None:
+    return None if value is None else Path(value).expanduser()
+
+
+def default_index_cache_path() -> Path:
+    """The per-user cache of candidate indexes: ``$WATCHLIST_INDEX_CACHE``, else
+    ``$XDG_CACHE_HOME/watchlist/index``, else ``~/.cache/watchlist/index`` (as the version
+    store's default, :func:`~watchlist.lists.store.default_store_path`, for data)."""
+    if configured := os.environ.get("WATCHLIST_INDEX_CACHE"):
+        return Path(configured).expanduser()
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache_home).expanduser() / "watchlist" / "index"
+
+
 @attrs.frozen
 class Screener:
     """Screens parties against the lists a jurisdiction applies, as they stood on a date.
@@ -59,6 +74,13 @@ class Screener:
     scorer: Scorer = attrs.field(factory=FeatureScorer)
     threshold: float = attrs.field(
         default=attrs.Factory(lambda self: self.scorer.default_threshold, takes_self=True)
+    )
+    #: Where the default scorer's candidate index is kept on disk between runs (see
+    #: :mod:`watchlist.matching._indexcache`), or ``None``: built each time. A cache is
+    #: verified whenever it is loaded, and one that cannot be used is built again: with or
+    #: without it, the same hits.
+    index_cache: Path | None = attrs.field(
+        default=None, converter=_optional_path, kw_only=True, eq=False
     )
     #: The scorer's retrieval over every record of every timeline (see
     #: :mod:`watchlist.matching.protocols`): for the default scorer, a candidate index; even
@@ -84,14 +106,30 @@ class Screener:
         ]
         # Built once, here, so that the screener stays immutable and shareable; the scorer
         # it holds is the one prepared for these lists, whose scores every result reports.
-        retrieval = retrieval_for(self.scorer, records)
+        cache = None
+        if self.index_cache is not None:
+            # Keyed by every version of every list, in the order of the records.
+            versions = tuple(
+                (list_id, tuple(version.digest for version in timeline.versions))
+                for list_id, timeline in self.timelines.items()
+            )
+            cache = IndexCache(self.index_cache, versions)
+        retrieval = _retrieval(self.scorer, records, cache)
         object.__setattr__(self, "_retrieval", retrieval)
         object.__setattr__(self, "scorer", retrieval.scorer)
 
     @classmethod
-    def default(cls, *, scorer: Scorer | None = None, threshold: float | None = None) -> Screener:
+    def default(
+        cls,
+        *,
+        scorer: Scorer | None = None,
+        threshold: float | None = None,
+        index_cache: Path | str | None = None,
+    ) -> Screener:
         """A screener over the curated lists shipped with watchlist."""
-        return cls.from_directory(shipped_lists_dir(), scorer=scorer, threshold=threshold)
+        return cls.from_directory(
+            shipped_lists_dir(), scorer=scorer, threshold=threshold, index_cache=index_cache
+        )
 
     @classmethod
     def from_directory(
@@ -102,6 +140,7 @@ class Screener:
         threshold: float | None = None,
         store: Store | Path | str | None = None,
         jurisdictions: Path | str | None = None,
+        index_cache: Path | str | None = None,
     ) -> Screener:
         """A screener over every ``*.toml`` list in ``path`` and its ``jurisdictions.toml``.
 
@@ -109,9 +148,13 @@ class Screener:
         version recorded there, such as the official lists' history. ``jurisdictions`` reads
         the jurisdictions from another file instead, say a bank's own, naming official list ids
         such as ``us-ofac-sdn``. See :func:`watchlist.lists.loading.load_directory`.
+        ``index_cache`` is a directory to keep the candidate index in between runs (say
+        :func:`default_index_cache_path`); see :attr:`index_cache`.
         """
         versions, loaded = load_directory(path, store=store, jurisdictions=jurisdictions)
-        return cls.from_versions(versions, loaded, scorer=scorer, threshold=threshold)
+        return cls.from_versions(
+            versions, loaded, scorer=scorer, threshold=threshold, index_cache=index_cache
+        )
 
     @classmethod
     def from_versions(
@@ -121,6 +164,7 @@ class Screener:
         *,
         scorer: Scorer | None = None,
         threshold: float | None = None,
+        index_cache: Path | str | None = None,
     ) -> Screener:
         """A screener over list versions of any format; versions of one list form its history."""
         by_list: dict[str, list[ListVersion]] = {}
@@ -133,6 +177,7 @@ class Screener:
             jurisdictions=jurisdictions,
             scorer=scorer,
             threshold=scorer.default_threshold if threshold is None else threshold,
+            index_cache=index_cache,
         )
 
     def screen(
@@ -286,6 +331,27 @@ class Screener:
         for timeline in timelines:
             timeline.check_covers(day, accept_stale=accept_stale)
         return timelines
+
+
+def _retrieval(scorer: Scorer, records: Records, cache: IndexCache | None) -> Retrieval:
+    """The retrieval ``scorer`` owns over ``records``; for the default scorer's own (not a
+    subclass's), with its candidate index read from ``cache`` where it holds a usable one."""
+    if (
+        cache is None
+        or not isinstance(scorer, FeatureScorer)
+        or type(scorer).retrieval is not FeatureScorer.retrieval
+    ):
+        return retrieval_for(scorer, records)
+    # What FeatureScorer.retrieval builds, the index from the cache (a test holds the two
+    # to the same hits).
+    prepared = scorer.for_records(records)
+    index = cached_index(
+        records,
+        cache,
+        commonness=prepared.frequencies.commonness,
+        calibration=prepared.calibration.to_json(),
+    )
+    return IndexedRetrieval(prepared, index)
 
 
 def as_query(party: object) -> Party:

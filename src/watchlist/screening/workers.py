@@ -1,13 +1,25 @@
 """``Screener.screen_many`` across worker processes: each gets the screener once, when it
-starts, and chunks of rows; it dies with its parent, however the parent ends."""
+starts, and chunks of rows; it dies with its parent, however the parent ends.
+
+A worker does not get the default scorer's candidate index in the pickle (89 MB for the full
+SDN and UN lists, seconds to pickle and to unpickle): it loads it from the index's cache on
+disk (:mod:`watchlist.matching._indexcache`), which the parent makes sure exists (the
+screener's own, or one written for the run in its temporary directory). The cache's arrays
+are memory-mapped, so the workers share their pages. A worker that cannot use the cache
+(changed or removed meanwhile) builds the index again, with a warning: never another index.
+"""
 
 from __future__ import annotations
 
+import atexit
+import gc
 import io
+import logging
 import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -19,6 +31,14 @@ from types import MappingProxyType
 from typing import Any, BinaryIO
 
 from watchlist.errors import InputError
+from watchlist.matching import FeatureScorer
+from watchlist.matching.protocols import Records
+from watchlist.matching.retrieval import (
+    CachedIndex,
+    CandidateIndex,
+    IndexCacheMiss,
+    IndexedRetrieval,
+)
 from watchlist.model import Party, ScreeningResult
 from watchlist.screening.screener import Screener, _Run, _ScreenOptions, as_query
 
@@ -28,6 +48,8 @@ CHUNK_SIZE = 256
 #: Chunks in flight per worker: enough to keep every worker busy while results are consumed,
 #: few enough that memory stays flat however long the input.
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
+#: The key of the index cache written for one run, in its temporary directory.
+RUN_KEY = "run"
 
 
 class _ScreenerPickler(pickle.Pickler):
@@ -41,6 +63,41 @@ class _ScreenerPickler(pickle.Pickler):
 
 def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     return MappingProxyType(items)
+
+
+class _WorkerPickler(_ScreenerPickler):
+    """Pickles a Screener for a worker process: its candidate index as where it is cached."""
+
+    def __init__(self, file: BinaryIO, retrieval: IndexedRetrieval, cached: CachedIndex) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.retrieval = retrieval
+        self.cached = cached
+
+    def reducer_override(self, obj: object) -> Any:
+        if obj is self.retrieval:
+            return _cached_retrieval, (self.retrieval.scorer, self.retrieval.records, self.cached)
+        return super().reducer_override(obj)
+
+
+_log = logging.getLogger("watchlist.index")
+
+
+def _cached_retrieval(
+    scorer: FeatureScorer, records: Records, cached: CachedIndex
+) -> IndexedRetrieval:
+    """In a worker process: the retrieval with its index loaded from ``cached``, or built
+    again if that cache cannot be used."""
+    commonness = scorer.frequencies.commonness
+    try:
+        index = CandidateIndex.from_cache(records, cached, commonness=commonness)
+    except IndexCacheMiss as miss:
+        _log.warning(
+            "worker process %d: the index cache is not used, the index is built again: %s",
+            os.getpid(),
+            miss,
+        )
+        index = CandidateIndex(records, commonness=commonness)
+    return IndexedRetrieval(scorer, index)
 
 
 def _pickle_to(screener: Screener, file: BinaryIO) -> None:
@@ -64,8 +121,8 @@ PARENT_CHECK_SECONDS = 0.5
 
 def _start_worker(pickled_screener: str, options: _ScreenOptions, parent: int) -> None:
     # One screener per worker process, set when the process starts, read from the file the
-    # parent wrote: the pickle of a screener over the official lists weighs about a hundred
-    # megabytes, which neither process then holds in memory as bytes.
+    # parent wrote: the pickle of a screener over the official lists weighs megabytes even
+    # without its index, which neither process then holds in memory as bytes.
     global _worker_run
     # Ctrl-C reaches every process of the terminal's process group: the parent handles it
     # (stopping the pool, removing unfinished output), so a worker ignores it rather than
@@ -74,8 +131,27 @@ def _start_worker(pickled_screener: str, options: _ScreenOptions, parent: int) -
     # Started with Ctrl-C blocked (see _submit): one that came while it started is dropped.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with_parent(parent)
+    # The screener's million objects live as long as the process: no collection while they
+    # are made (each would walk all those made so far: half the time of unpickling them),
+    # none that walks them afterwards (frozen), and at exit nothing frees them one by one (a
+    # second or two, which the parent's pool.shutdown waits for).
+    gc.disable()
     with open(pickled_screener, "rb") as file:
         _worker_run = options.bind(pickle.load(file))
+    gc.freeze()
+    gc.enable()
+    atexit.register(_exit_at_once)
+
+
+def _exit_at_once() -> None:
+    """The last exit handler of a worker process (atexit runs the latest registered first),
+    after the pool's worker loop has returned and multiprocessing has cleaned up: end the
+    process without the interpreter's teardown, whose collections and deallocation of the
+    screener are all it would do. Its exit status is always 0, which the pool does not read
+    (a worker that ends before its work is done breaks the pool, whatever its status)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -108,8 +184,18 @@ def screen_in_processes(
 ) -> Iterator[ScreeningResult]:
     with tempfile.TemporaryDirectory(prefix="watchlist-") as directory:
         pickled = Path(directory) / "screener.pickle"
+        retrieval = screener._retrieval
         with pickled.open("wb") as file:
-            _pickle_to(screener, file)
+            if isinstance(retrieval, IndexedRetrieval):
+                cached = retrieval.index.cached
+                if cached is None or not Path(cached.path).is_dir():
+                    # No cache of the screener's own (or it went): one for this run, written
+                    # in a second, where pickling the index would take as long and each
+                    # worker twice as long to unpickle it.
+                    cached = retrieval.index.save_cache(Path(directory) / "index", RUN_KEY)
+                _WorkerPickler(file, retrieval, cached).dump(screener)
+            else:
+                _pickle_to(screener, file)
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
