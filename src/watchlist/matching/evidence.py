@@ -148,22 +148,13 @@ def first_name_missing(pair: NamePair) -> float:
     paired_listed = {j for _, j, _ in pair.pairs}
     missing_query = _unpaired_names(pair.query_words, paired_query)
     missing_listed = _unpaired_names(pair.listed_words, paired_listed)
-    if missing_query and not missing_listed:
-        longer, words, missing, shorter = (
-            pair.query,
-            pair.query_words,
-            missing_query,
-            pair.listed_words,
-        )
-    elif missing_listed and not missing_query:
-        longer, words, missing, shorter = (
-            pair.listed,
-            pair.listed_words,
-            missing_listed,
-            pair.query_words,
-        )
-    else:
+    if bool(missing_query) == bool(missing_listed):
         return 0.0
+    longer, words, missing, shorter = (
+        (pair.query, pair.query_words, missing_query, pair.listed_words)
+        if missing_query
+        else (pair.listed, pair.listed_words, missing_listed, pair.query_words)
+    )
     # "SURNAME, Given names" does not start with the given name.
     if len(missing) != 1 or "," in longer.value or sum(t.identifies for t in shorter) < 2:
         return 0.0

@@ -24,7 +24,13 @@ from watchlist.matching.features import (
 from watchlist.matching.frequency import WordFrequencies
 from watchlist.matching.normalize import name_tokens
 from watchlist.matching.protocols import Records, Retrieval
-from watchlist.matching.retrieval import COMMONNESS_STEPS, CandidateIndex, IndexedRetrieval
+from watchlist.matching.retrieval import (
+    COMMONNESS_STEPS,
+    CandidateIndex,
+    IndexCache,
+    IndexedRetrieval,
+    cached_index,
+)
 from watchlist.model import EntityKind, Entry, FeatureScore, Match, Name, Party
 
 #: Two words closer than this (normalised Levenshtein similarity) count as a misspelling of
@@ -188,8 +194,26 @@ class FeatureScorer:
     def retrieval(self, records: Records) -> Retrieval:
         """The candidate index over ``records`` (:mod:`watchlist.matching.retrieval`), with
         this scorer prepared for them (:meth:`for_records`)."""
+        return self._indexed(records, None)
+
+    def cached_retrieval(self, records: Records, cache: IndexCache) -> Retrieval:
+        """:meth:`retrieval`, with the candidate index read from ``cache`` where it holds a
+        usable one, else built and saved there (the Screener's ``index_cache``)."""
+        return self._indexed(records, cache)
+
+    def _indexed(self, records: Records, cache: IndexCache | None) -> Retrieval:
         prepared = self.for_records(records)
-        index = CandidateIndex(records, commonness=prepared.frequencies.commonness)
+        commonness = prepared.frequencies.commonness
+        index = (
+            CandidateIndex(records, commonness=commonness)
+            if cache is None
+            else cached_index(
+                records,
+                cache,
+                commonness=commonness,
+                calibration=prepared.calibration.to_json(),
+            )
+        )
         return IndexedRetrieval(prepared, index)
 
     def name_floors(self, threshold: float, query: Party) -> tuple[float, float]:

@@ -24,7 +24,7 @@ from watchlist.lists.store import Store
 from watchlist.lists.timeline import Timeline
 from watchlist.matching import FeatureScorer, Retrieval, Scorer
 from watchlist.matching.protocols import Candidates, Records
-from watchlist.matching.retrieval import IndexCache, IndexedRetrieval, cached_index, retrieval_for
+from watchlist.matching.retrieval import IndexCache, retrieval_for
 from watchlist.model import (
     Designation,
     Entry,
@@ -342,16 +342,7 @@ def _retrieval(scorer: Scorer, records: Records, cache: IndexCache | None) -> Re
         or type(scorer).retrieval is not FeatureScorer.retrieval
     ):
         return retrieval_for(scorer, records)
-    # What FeatureScorer.retrieval builds, the index from the cache (a test holds the two
-    # to the same hits).
-    prepared = scorer.for_records(records)
-    index = cached_index(
-        records,
-        cache,
-        commonness=prepared.frequencies.commonness,
-        calibration=prepared.calibration.to_json(),
-    )
-    return IndexedRetrieval(prepared, index)
+    return scorer.cached_retrieval(records, cache)
 
 
 def as_query(party: object) -> Party:
