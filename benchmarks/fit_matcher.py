@@ -253,9 +253,9 @@ def main() -> None:
     # and unrelated names) say nothing about where a threshold should fall, and would pull
     # the name weight towards 0: the model is fitted where decisions are made.
     fitted = x_fit[:, 0] >= MIN_NAME_SCORE
+    shipped = Calibration.from_json(json.loads(CALIBRATION.read_text(encoding="utf-8")))
     held: dict[str, float] = {}
     if args.only:
-        shipped = Calibration.from_json(json.loads(CALIBRATION.read_text(encoding="utf-8")))
         held = {"intercept": shipped.intercept, "name": shipped.name_weight, **shipped.weights}
         held = {name: weight for name, weight in held.items() if name not in args.only}
     intercept, weights = fit(x_fit[fitted], y_fit[fitted], held)
@@ -279,9 +279,7 @@ def main() -> None:
         lowest = round(lowest + 0.01, 2)
     threshold = lowest
     if args.keep_threshold:
-        threshold = Calibration.from_json(
-            json.loads(CALIBRATION.read_text(encoding="utf-8"))
-        ).threshold
+        threshold = shipped.threshold
         print(f"lowest threshold with dev precision {args.precision}: {lowest}; kept {threshold}")
         if threshold < lowest:
             sys.exit(f"the shipped threshold {threshold} no longer reaches that precision")
