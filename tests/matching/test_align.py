@@ -70,6 +70,19 @@ def test_word_similarity_examples() -> None:
     assert similarity("iran", "iraq") == 0.0
     assert similarity("northern", "southern") == 0.0
     assert similarity("iran", "iranian") > 0.0  # one country
+    # Two transliterations of one Cyrillic spelling are as good as a variant spelling.
+    assert similarity("pyotr", "petr") >= 0.95
+    assert similarity("kowaltschuk", "kovalchuk") >= 0.95
+    assert similarity("petrov", "petrova") < 0.95
+
+
+def test_a_word_paired_with_part_of_two_words_is_paired_with_both_run_together() -> None:
+    # "qiang" alone is close to "keqiang" (0.86), but "ke qiang" run together is the word.
+    score, pairs = align(
+        prepare("li ke qiang").spellings[0], prepare("li keqiang").spellings[0], person=True
+    )
+    assert score > 0.95
+    assert {(i, j) for i, j, _ in pairs} == {(0, 0), (1, 1), (2, 1)}
 
 
 def test_align_of_nothing_is_zero() -> None:

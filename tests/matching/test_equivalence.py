@@ -22,6 +22,7 @@ from watchlist.matching.align import (
     INITIAL_SIMILARITY,
     LEGAL_FORMS_SIMILARITY,
     SIMILARITY_FLOOR,
+    TRANSLITERATION_SIMILARITY,
     VARIANT_SIMILARITY,
     align,
     clear_caches,
@@ -76,6 +77,8 @@ def plain_word_similarity(a: Token, b: Token) -> float:
         else:
             similarity = (1.0 + similarity) / 2
     if similarity >= SIMILARITY_FLOOR:
+        if not (a.abjad or b.abjad) and a.fold == b.fold:
+            return max(similarity, TRANSLITERATION_SIMILARITY)
         return similarity
     both_legal_forms = a.role is Role.LEGAL_FORM and b.role is Role.LEGAL_FORM
     return LEGAL_FORMS_SIMILARITY if both_legal_forms else 0.0

@@ -12,6 +12,7 @@ from watchlist.matching.phonetic import (
     korean_syllable,
     phonetic_key,
     phonetic_keys,
+    transliteration_fold,
 )
 from watchlist.testing import made_up_words
 
@@ -205,3 +206,21 @@ def test_belarusian_spellings_meet_the_russian_ones() -> None:
 def test_a_country_and_its_people_are_one_word() -> None:
     assert canonical_spelling("iranian") == canonical_spelling("iran") == "country:IR"
     assert canonical_spelling("iraq") != canonical_spelling("iran")
+
+
+def test_transliterations_of_one_cyrillic_spelling_fold_to_one_word() -> None:
+    for spellings in [
+        ("pyotr", "piotr", "petr"),
+        ("semyon", "semen"),
+        ("yuri", "yury", "iurii", "yuriy", "jurij"),
+        ("natalya", "nataliya", "natalia"),
+        ("solovyov", "soloviev", "solovev", "solowjow"),
+        ("kiriyenko", "kirienko"),
+        ("yegor", "egor"),
+        ("vassily", "vasily", "vasiliy"),
+        ("khodorkovsky", "hodorkovskiy", "chodorkowski"),
+        ("alexei", "aleksey"),
+    ]:
+        assert len({transliteration_fold(spelling) for spelling in spellings}) == 1, spellings
+    assert transliteration_fold("petrov") != transliteration_fold("popov")
+    assert transliteration_fold("ivanov") != transliteration_fold("ivanova")

@@ -68,6 +68,13 @@ def test_arabic_script_keeps_its_alef() -> None:
     assert normalize_name("امیر خان متقی").split()[0] == "amyr"
 
 
+def test_hebrew_letters_are_read_as_names_romanise_them() -> None:
+    # bet b, vav the vowel letter w, shin sh, alef a, a final he a vowel.
+    assert normalize_name("בנימין נתניהו") == "bnymyn ntnyhw"
+    assert normalize_name("משה שרון") == "msha shrwn"
+    assert normalize_name("אריאל") == "aryal"
+
+
 def test_script_of() -> None:
     assert script_of("Талибан") == "Cyrl"
     assert script_of("شبکه حقانی") == "Arab"

@@ -392,7 +392,22 @@ def test_hangul_meets_its_romanisations() -> None:
 
 def test_han_characters_are_read_a_syllable_at_a_time() -> None:
     assert compare("习近平", "Xi Jinping").score >= DEFAULT_THRESHOLD
+    assert compare("李克强", "Li Keqiang").score >= 0.9
     assert compare("习近平", "Li Keqiang").score < DEFAULT_THRESHOLD
+
+
+def test_hebrew_meets_its_romanisations() -> None:
+    assert compare("בנימין נתניהו", "Binyamin Netanyahu").score >= 0.9
+    assert compare("משה דיין", "Moshe Dayan").score >= 0.9
+    assert compare("שמעון פרס", "Shimon Peres").score >= 0.9
+    assert compare("שמעון פרס", "Shimon Dayan").score < DEFAULT_THRESHOLD
+
+
+def test_russian_names_meet_in_any_transliteration() -> None:
+    assert compare("Yury Kovalchuk", "Jurij Kowaltschuk").score >= 0.9
+    assert compare("Pyotr Aven", "Petr Aven").score >= 0.9
+    assert compare("Vladimir Solovyov", "Wladimir Solowjow").score >= 0.9
+    assert compare("Dmitry Medvedev", "Sergei Medvedev").score < DEFAULT_THRESHOLD
 
 
 def test_arabic_script_readings_are_not_capped_below_a_strict_threshold() -> None:

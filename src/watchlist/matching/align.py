@@ -14,7 +14,10 @@ Word similarity (:func:`token_similarity`), in this order:
    if either word comes from a script written without short vowels (the Arabic ``hqna`` has
    nothing else to agree on), and half-way to 1 otherwise (``haqqani``/``hakkani`` 0.71 to
    0.86); where a side is from such a script, its ``y`` and ``w`` may also be read as the
-   long vowels ``i`` and ``u`` they write (ضیا, ``zya``, is Zia);
+   long vowels ``i`` and ``u`` they write (ضیا, ``zya``, is Zia); two words so similar that
+   are equal once the choices of Cyrillic transliteration schemes are written one way
+   (:func:`~watchlist.matching.phonetic.transliteration_fold`: Pyotr and Petr, Yuri and
+   Iurii, Solovyov and Solowjow) are two spellings of one word: 0.95;
 4. a similarity under 0.65 counts as 0: different words, not a misspelling; except that two
    different legal forms (Ltd, LLC) count 0.5.
 
@@ -55,6 +58,8 @@ LEGAL_FORMS_SIMILARITY = 0.5
 INITIAL_SIMILARITY = 0.9
 #: Shared consonant skeleton, where a side was written without short vowels.
 ABJAD_KEY_SIMILARITY = 0.95
+#: Two spellings of one word under different Cyrillic transliteration schemes (Pyotr, Petr).
+TRANSLITERATION_SIMILARITY = 0.95
 #: How much an unpaired word of a person's name counts, once two name words pair.
 PERSON_UNPAIRED_FACTOR = 0.5
 #: A person's names that agree on one name word only ("Abu Ali" and "Abou Ali", "Talha" and
@@ -158,6 +163,8 @@ def _similarity(a: Token, b: Token, abjad: bool) -> float:
             similarity = max(similarity, ABJAD_KEY_SIMILARITY) if abjad else (1.0 + similarity) / 2
             break
     if similarity >= SIMILARITY_FLOOR:
+        if not abjad and a.fold == b.fold:
+            return max(similarity, TRANSLITERATION_SIMILARITY)
         return similarity
     # Two different legal forms still say the same thing: this is a company.
     return LEGAL_FORMS_SIMILARITY if a_role is b_role is _LEGAL_FORM else 0.0
@@ -244,6 +251,9 @@ def _greedy_edges(edges: list[Edge]) -> tuple[float, tuple[Edge, ...]]:
 
 #: A word against two words of the other name run together ("Abbasali" and "Abbas Ali").
 MERGE_FLOOR = 0.85
+#: A pair of words this similar is not undone for a merge; a weaker one is, where the merge
+#: scores better: "Keqiang" pairs with "qiang" at 0.86, and with 李克强's "ke qiang" at 1.
+STRONG_PAIR = 0.95
 _MERGE_LIMIT = 6
 
 
@@ -259,17 +269,23 @@ def _with_merges(
     """``edges`` with words run together where that pairs them better, and the new total
     worth and paired weight; ``None`` if no words run together pair better.
 
-    A word left unpaired, or paired with a similarity under :data:`MERGE_FLOOR`, is tried
+    A word left unpaired, or paired with a similarity under :data:`STRONG_PAIR`, is tried
     against every two such words of the other name run together, in either order (so word
     order does not matter); best merges first. A merged word pairs with each of the two,
-    sharing its weight between them.
+    sharing its weight between them. A word paired at :data:`MERGE_FLOOR` or more is not
+    merged with a particle: the spellings with particles joined meet it ("Alnaser" and
+    "Al Naser").
     """
-    # Bit masks of the words already paired well enough that no merge can do better.
-    strong_query = strong_listed = 0
+    # Bit masks of the words already paired well enough that no merge can do better, and of
+    # those paired well enough to keep unless a merge without a particle does better.
+    strong_query = strong_listed = settled_query = settled_listed = 0
     for e in edges:
         if e[3] >= MERGE_FLOOR:
-            strong_query |= 1 << e[0]
-            strong_listed |= 1 << e[1]
+            settled_query |= 1 << e[0]
+            settled_listed |= 1 << e[1]
+            if e[3] >= STRONG_PAIR:
+                strong_query |= 1 << e[0]
+                strong_listed |= 1 << e[1]
     open_query = [(i, t.text) for i, t in enumerate(query) if not strong_query >> i & 1]
     open_listed = [(j, t.text) for j, t in enumerate(listed) if not strong_listed >> j & 1]
     # A word from a script without short vowels is shorter than its romanisation, and meets
@@ -285,7 +301,10 @@ def _with_merges(
             continue
         lengths = sorted([len(text) for _, text in doubles])
         shortest_join = lengths[0] + lengths[1]
+        settled = settled_listed if flipped else settled_query
+        double_tokens = query if flipped else listed
         for u, text in singles:
+            particle_free = bool(settled >> u & 1)
             # The similarity floor bounds the lengths of the joined words.
             size = len(text)
             high = size / floor
@@ -306,6 +325,8 @@ def _with_merges(
                 first_size = len(first)
                 for y, second in seconds:
                     if x == y or not low <= first_size + len(second) <= high:
+                        continue
+                    if particle_free and (double_tokens[x].joins or double_tokens[y].joins):
                         continue
                     similarity = _levenshtein_similarity(text, first + second)
                     if abjad and not keys.isdisjoint(phonetic_keys(first + second)):
@@ -418,20 +439,68 @@ def align(
         # A merge needs a word left open on one side and two on the other.
         strong = 0
         for edge in edges:
-            if edge[3] >= MERGE_FLOOR:
+            if edge[3] >= STRONG_PAIR:
                 strong += 1
         open_query, open_listed = len(query) - strong, len(listed) - strong
         if min(open_query, open_listed) >= 1 and max(open_query, open_listed) >= 2:
             merged = _with_merges(query, listed, edges)
             if merged is not None:
-                edges, total, paired_weight = merged
-                paired_names = sum(
-                    query[i].identifies and listed[j].identifies for i, j, _, _ in edges
+                if total_weight is None:
+                    total_weight = sum(t.weight for t in query) + sum(t.weight for t in listed)
+                unmerged = _scored(
+                    query,
+                    listed,
+                    edges,
+                    total,
+                    paired_weight,
+                    paired_names,
+                    person=person,
+                    total_weight=total_weight,
                 )
-    if not edges:
-        return 0.0, ()
+                merged_edges, merged_total, merged_weight = merged
+                merged_names = sum(
+                    query[i].identifies and listed[j].identifies for i, j, _, _ in merged_edges
+                )
+                scored = _scored(
+                    query,
+                    listed,
+                    merged_edges,
+                    merged_total,
+                    merged_weight,
+                    merged_names,
+                    person=person,
+                    total_weight=total_weight,
+                )
+                return scored if scored[0] > unmerged[0] else unmerged
     if total_weight is None:
         total_weight = sum(t.weight for t in query) + sum(t.weight for t in listed)
+    return _scored(
+        query,
+        listed,
+        edges,
+        total,
+        paired_weight,
+        paired_names,
+        person=person,
+        total_weight=total_weight,
+    )
+
+
+def _scored(
+    query: tuple[Token, ...],
+    listed: tuple[Token, ...],
+    edges: list[Edge],
+    total: float,
+    paired_weight: float,
+    paired_names: int,
+    *,
+    person: bool,
+    total_weight: float,
+) -> tuple[float, tuple[Pair, ...]]:
+    """The name score of the pairing ``edges`` (of worth ``total`` and weight
+    ``paired_weight``, ``paired_names`` of them two name words), and its pairs."""
+    if not edges:
+        return 0.0, ()
     unpaired = total_weight - paired_weight
     factor = 1.0
     if person and paired_names >= 2 and not _both_sides_unpaired(query, listed, edges):

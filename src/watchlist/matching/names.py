@@ -32,7 +32,7 @@ import attrs
 
 from watchlist.countries import country_code
 from watchlist.matching.normalize import normalize_name, spellings
-from watchlist.matching.phonetic import phonetic_keys
+from watchlist.matching.phonetic import phonetic_keys, transliteration_fold
 from watchlist.model import script_of
 
 
@@ -75,6 +75,9 @@ class Token:
     canonical: str
     #: The consonant skeletons of :func:`~watchlist.matching.phonetic.phonetic_keys`.
     keys: tuple[str, ...]
+    #: The word with the choices of Cyrillic transliteration schemes written one way
+    #: (:func:`~watchlist.matching.phonetic.transliteration_fold`).
+    fold: str
     #: Whether the word comes from a script written without short vowels (Arabic, Hebrew).
     abjad: bool
     #: How explanations show the word: ``mullah (honorific)``, or a name word as it is.
@@ -306,6 +309,7 @@ def word_token(text: str, abjad: bool) -> Token:
         weight=weight,
         canonical=canonical_spelling(text),
         keys=phonetic_keys(text),
+        fold=transliteration_fold(text),
         abjad=abjad,
         label=text if role is Role.NAME else f"{text} ({role.value})",
         identifies=role is Role.NAME or role is Role.PATRONYMIC,

@@ -7,7 +7,9 @@ stripped, or ``й`` would lose its breve and become ``и``):
 2. case folding;
 3. Cyrillic to Latin, by the table below (close to ICAO Doc 9303 and BGN/PCGN), and the
    Arabic-script alef forms, ta marbuta and ayn to ``a`` and the word الله to ``allah``
-   (anyascii drops a bare alef, which would turn امیر, Amir, into ``myr``);
+   (anyascii drops a bare alef, which would turn امیر, Amir, into ``myr``); the Hebrew letters
+   anyascii reads otherwise than names romanise them (bet ``b``, vav ``w``, a final he ``a``:
+   נתניהו is ``ntnyhw``, Netanyahu, where anyascii writes ``ntnyhv``);
 4. combining marks stripped (``é`` to ``e``, Arabic vowel signs dropped);
 5. every other script to Latin, with anyascii (ISC licence), a Hangul syllable or Han character
    at a time: each is one syllable of a name, so 김정은 is ``gim jeong eun`` (Revised
@@ -74,8 +76,24 @@ _CYRILLIC = {
 _ARABIC_VOWEL_LETTERS = {
     "ا": "a", "آ": "a", "أ": "a", "إ": "i", "ٱ": "a", "ة": "a", "ع": "a", "الله": "allah",
 }  # fmt: skip
+# Hebrew letters as names romanise them, where anyascii reads them otherwise: bet b (anyascii:
+# v), vav w (the vowel letter of o and u, which matching reads as a vowel; anyascii: v), pe p,
+# shin sh (anyascii: s; names with sin, Yisrael, are fewer), alef and ayin a (as the Arabic
+# alef and ayn); a he ending a word writes a final vowel (משה, Moshe). A letter with a geresh
+# writes a sound Hebrew lacks: ג׳ j, ז׳ zh, צ׳ ch.
+_HEBREW = {
+    "א": "a", "ב": "b", "ו": "w", "פ": "p", "ע": "a", "ש": "sh",
+    "ג׳": "j", "ז׳": "zh", "צ׳": "ch", "ג'": "j", "ז'": "zh", "צ'": "ch",
+}  # fmt: skip
+_HEBREW_LETTER = re.compile("[\u05d0-\u05ea]")
+_HEBREW_WITH_GERESH = re.compile("[גזצ][׳']")
+_HEBREW_FINAL_HE = re.compile("ה(?![\u0590-\u05ff])")
 _CYRILLIC_TABLE = str.maketrans(
-    {**_CYRILLIC, **{k: v for k, v in _ARABIC_VOWEL_LETTERS.items() if len(k) == 1}}
+    {
+        **_CYRILLIC,
+        **{k: v for k, v in _ARABIC_VOWEL_LETTERS.items() if len(k) == 1},
+        **{k: v for k, v in _HEBREW.items() if len(k) == 1},
+    }
 )
 _ALLAH = "الله"
 
@@ -125,6 +143,9 @@ def _romanised(text: str) -> str:
     text = unicodedata.normalize("NFKC", _visible(text)).casefold()
     if _ALLAH in text:
         text = text.replace(_ALLAH, "allah")
+    if not text.isascii() and _HEBREW_LETTER.search(text):
+        text = _HEBREW_WITH_GERESH.sub(lambda match: _HEBREW[match.group(0)], text)
+        text = _HEBREW_FINAL_HE.sub("a", text)
     text = text.translate(_CYRILLIC_TABLE)
     if _SYLLABIC.search(text):
         text = _SYLLABIC.sub(_syllables, text)

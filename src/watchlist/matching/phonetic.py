@@ -128,6 +128,29 @@ def east_slavic_reading(token: str) -> str:
     return token
 
 
+# The letters and pairs transliterations of one Cyrillic letter write differently: "kh" and
+# "h" (х), "x" and "ks", "y", "j" and "i" (й, and the я, ю, ё they begin), a doubled letter,
+# and the е or ё written with its iotation ("ie" or "io" once "y" is "i": Yegor, Fyodor).
+_FOLD_LETTERS = str.maketrans({"y": "i", "j": "i"})
+_FOLD_IOTATED = re.compile(r"i[eo]")
+_FOLD_DOUBLED = re.compile(r"(.)\1+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def transliteration_fold(token: str) -> str:
+    """``token`` with the choices that schemes transliterating one Cyrillic spelling make
+    differently written one way, so that two transliterations of one name are equal: the
+    German, Polish or Czech spelling read as the English one (:func:`central_european_reading`),
+    ``kh`` as ``h``, ``x`` as ``ks``, ``y`` and ``j`` as ``i``, doubled letters single, and ``ie``
+    or ``io`` (е and ё with their iotation) as ``e``. Pyotr, Piotr and Petr are ``petr``;
+    Semyon and Semen ``semen``; Yuri, Yury, Iurii and Jurij ``iuri``; Natalya and Nataliya
+    ``natalia``; Solovyov, Soloviev and Solowjow ``solovev``; Kiriyenko and Kirienko
+    ``kirenko``."""
+    text = central_european_reading(token).replace("kh", "h").replace("x", "ks")
+    text = _FOLD_DOUBLED.sub(r"\1", text.translate(_FOLD_LETTERS))
+    return _FOLD_DOUBLED.sub(r"\1", _FOLD_IOTATED.sub("e", text))
+
+
 # A "c" that is not part of "ch" or "ck": "ts" where Slavic Latin alphabets and loanwords from
 # Latin write it (Cvetkov, Procenko, cement: Tsvetkov, Protsenko, tsement).
 _TS_C = re.compile(r"c(?![hk])")
