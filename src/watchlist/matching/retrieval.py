@@ -493,6 +493,14 @@ class CandidateIndex:
         self._start_caches()
 
     def _start_caches(self) -> None:
+        #: The positions of the long words whose long-vowel reading is another string.
+        self._long_read_differently = [
+            k
+            for k, (word, reading) in enumerate(
+                zip(self._long_words, self._long_readings, strict=True)
+            )
+            if word != reading
+        ]
         words = functools.lru_cache(maxsize=WORD_CACHE_SIZE)
         self._edge_words = words(self._find_edge_words)
         self._merges = words(self._find_merges)
@@ -522,7 +530,7 @@ class CandidateIndex:
         state = dict(self.__dict__)
         for derived in (
             "_edge_words", "_merges", "_concat_postings", "_word_postings", "_tokens",
-            "_organisations", "_word_ids", "_cached",
+            "_organisations", "_word_ids", "_cached", "_long_read_differently",
         ):  # fmt: skip
             del state[derived]
         return state
@@ -758,7 +766,10 @@ class CandidateIndex:
         if len(text) - budget > DELETION_LIMIT:
             return set()
         # Sorted, the hashes are looked up in the order they are stored: fewer cache misses.
-        (words,) = self._deletions.rows(sorted(map(_text_hash, deletions(text, budget))))
+        crc32 = zlib.crc32
+        (words,) = self._deletions.rows(
+            sorted([crc32(variant.encode()) for variant in deletions(text, budget)])
+        )
         return set(words.tolist())
 
     def _similar_words(self, text: str) -> set[int]:
@@ -785,21 +796,38 @@ class CandidateIndex:
                 self._long_lengths, math.ceil(len(text) * SIMILARITY_FLOOR - _EPSILON)
             )
             end = bisect.bisect_right(self._long_lengths, longest)
-            for query, listed in ((text, self._long_words), (reading, self._long_readings)):
-                for _, _, index in process.extract_iter(
-                    query, listed[start:end], scorer=_osa_similarity, score_cutoff=cutoff
-                ):
-                    found.add(self._long_ids[start + index])
+            long_ids = self._long_ids
+            for _, _, index in process.extract_iter(
+                text, self._long_words[start:end], scorer=_osa_similarity, score_cutoff=cutoff
+            ):
+                found.add(long_ids[start + index])
+            # The readings: where neither word has a y or w to read, the comparison above.
+            positions: Sequence[int] = range(start, end)
+            if reading == text:
+                differing = self._long_read_differently
+                positions = differing[
+                    bisect.bisect_left(differing, start) : bisect.bisect_left(differing, end)
+                ]
+            readings = self._long_readings
+            for _, _, index in process.extract_iter(
+                reading,
+                [readings[k] for k in positions],
+                scorer=_osa_similarity,
+                score_cutoff=cutoff,
+            ):
+                found.add(long_ids[positions[index]])
         return found
 
-    def _find_edge_words(self, token: Token) -> tuple[int, ...]:
+    def _find_edge_words(self, token: Token) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Listed words the query word ``token`` pairs with at a similarity above 0 (other
-        than a legal form against another): found by the lookups, then kept if the scorer's
-        own word similarity says so."""
+        than a legal form against another), in order: found by the lookups, then kept if the
+        scorer's own word similarity says so; and the similarity step of each
+        (:func:`_similarity_step`)."""
         text = token.text
         found = self._similar_words(text)
         found.update(self._by_canonical.get(canonical_spelling(text), ()))
-        for key in phonetic_keys(text):
+        # The token's keys are phonetic_keys(text) (word_token makes them so).
+        for key in token.keys:
             if len(key) >= 2:
                 found.update(self._by_key.get(key, ()))
         # A listed initial pairs with any word starting with its letter.
@@ -807,16 +835,34 @@ class CandidateIndex:
         if initial is not None:
             found.add(initial)
         tokens = self._tokens
-        return tuple(sorted(w for w in found if token_similarity(token, tokens[w]) > 0))
+        similar = {}
+        for w in found:
+            similarity = token_similarity(token, tokens[w])
+            if similarity > 0:
+                similar[w] = similarity
+        words = sorted(similar)
+        # The bound's similarity of each: a listed word is one Token in the index (the one
+        # from a script without short vowels, if it is listed so anywhere), but the scorer
+        # compares the Token of each spelling: for a word also listed from such a script,
+        # the larger of its two Tokens' similarities.
+        abjad, texts = self._abjad_words, self._words
+        steps = []
+        for w in words:
+            similarity = similar[w]
+            if abjad[w]:
+                similarity = max(similarity, token_similarity(token, word_token(texts[w], False)))
+            steps.append(_similarity_step(similarity))
+        return tuple(words), tuple(steps)
 
-    def _find_merges(self, text: str, abjad: bool) -> tuple[int, ...]:
+    def _find_merges(self, token: Token) -> tuple[int, ...]:
         """Pairs of listed words (first, second; see ``_build_spellings``) that, run
-        together, ``text`` merges with."""
+        together, the query word ``token`` merges with."""
+        text, abjad = token.text, token.abjad
         merges = self._joined_pairs.similar(text)
         # Listed names in Arabic script also merge by a shared consonant skeleton.
         by_key = self._pair_keys if abjad else self._abjad_pairs
         # A hash shared by another key only brings pairs the bound then weighs.
-        (pairs,) = by_key.rows([_text_hash(key) for key in phonetic_keys(text)])
+        (pairs,) = by_key.rows([_text_hash(key) for key in token.keys])
         merges.update(pairs.tolist())
         return tuple(sorted(merges))
 
@@ -860,27 +906,15 @@ class CandidateIndex:
             parts = (
                 [_unknown_similarity(self._legal_forms)] if token.role is Role.LEGAL_FORM else []
             )
-            parts.append(self._similar_postings(token, self._edge_words(token)))
-        parts.append(
-            _unknown_similarity(self._pair_postings.postings(self._merges(token.text, token.abjad)))
-        )
+            parts.append(self._similar_postings(*self._edge_words(token)))
+        parts.append(_unknown_similarity(self._pair_postings.postings(self._merges(token))))
         return _merged(parts)
 
-    def _similar_postings(self, token: Token, words: Sequence[int]) -> _Reach:
-        """The postings of ``words`` (sorted), each spelling with the most similar its words
-        among them are to the query word ``token``. A listed word is one Token in the index
-        (the one from a script without short vowels, if it is listed so anywhere), but the
-        scorer compares the Token of each spelling: for a word also listed from such a
-        script, the similarity is the larger of its two Tokens'."""
+    def _similar_postings(self, words: Sequence[int], steps: Sequence[int]) -> _Reach:
+        """The postings of ``words`` (sorted), each spelling with the most of the similarity
+        ``steps`` of its words among them."""
         if not words:
             return _NO_REACH
-        tokens, abjad, texts = self._tokens, self._abjad_words, self._words
-        steps = []
-        for w in words:
-            similarity = token_similarity(token, tokens[w])
-            if abjad[w]:
-                similarity = max(similarity, token_similarity(token, word_token(texts[w], False)))
-            steps.append(_similarity_step(similarity))
         (spellings, masks), keys = self._postings.rows_by_key(words)
         return spellings.astype(np.intp), masks, np.array(steps, np.uint8)[keys]
 
@@ -1045,12 +1079,7 @@ class CandidateIndex:
         # they may pair with: one a query word, or two through a merge, of weight <= 1.
         query_paired, most_listed = _sums_over_bits(
             reached,
-            np.array(
-                [
-                    (token.weight, 2.0 if self._merges(token.text, token.abjad) else 1.0)
-                    for token in tokens
-                ]
-            ),
+            np.array([(token.weight, 2.0 if self._merges(token) else 1.0) for token in tokens]),
         ).T
         query_total = sum(token.weight for token in tokens)
         totals = query_total + self._spelling_totals[spellings]
