@@ -22,11 +22,15 @@ from watchlist.lists.jurisdictions import AppliedList, Jurisdiction
 from watchlist.matching import FeatureScorer
 from watchlist.matching.align import MERGE_FLOOR
 from watchlist.matching.retrieval import (
+    _STEP_SIMILARITIES,
+    SIMILARITY_STEPS,
     CandidateIndex,
     IndexedRetrieval,
     _ByEnds,
     _letter_signature,
+    _similarity_step,
     _sums_over_bits,
+    _Table,
     deletions,
 )
 from watchlist.model import EntityKind, Entry, Party
@@ -309,6 +313,38 @@ def test_sums_over_bits_add_the_values_of_each_bit_set(
     ]
     sums = _sums_over_bits(np.array(masks, np.uint64), np.array(values).reshape(-1, 2))
     assert sums.tolist() == [pytest.approx(row) for row in naive]
+
+
+@given(similarity=st.floats(0, 1, allow_nan=False))
+def test_a_similarity_step_is_never_below_the_similarity(similarity: float) -> None:
+    step = _similarity_step(similarity)
+    assert 0 <= step <= SIMILARITY_STEPS
+    assert _STEP_SIMILARITIES[step] >= similarity
+    # Rounded up by at most one step (the bound stays tight).
+    assert _STEP_SIMILARITIES[step] <= similarity + 1 / SIMILARITY_STEPS + 1e-6
+
+
+def test_a_similarity_of_1_is_the_last_step_exactly() -> None:
+    assert _similarity_step(1.0) == SIMILARITY_STEPS
+    assert _STEP_SIMILARITIES[SIMILARITY_STEPS] == 1.0
+
+
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 1000)), max_size=40),
+    keys=st.lists(st.integers(0, 25), unique=True, max_size=10),
+)
+def test_rows_by_key_say_which_key_each_row_is_of(
+    rows: list[tuple[int, int]], keys: list[int]
+) -> None:
+    table = _Table(1)
+    for key, value in rows:
+        table.add(key, value)
+    table.build()
+    (values,), positions = table.rows_by_key(keys)
+    (plain,) = table.rows(keys)
+    assert values.tolist() == plain.tolist()
+    naive = [(k, value) for k, key in enumerate(keys) for row_key, value in rows if row_key == key]
+    assert sorted(zip(positions.tolist(), values.tolist(), strict=True)) == sorted(naive)
 
 
 @given(a=close_strings, b=close_strings)

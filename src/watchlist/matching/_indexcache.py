@@ -159,7 +159,7 @@ _JSON_DICTS_OF_TUPLES = ("_abjad_keys", "_by_identifier")
 _REBUILT = (
     # From the records given on load, from the words, or the caches of a new index.
     "records", "_word_ids", "_tokens", "_organisations", "_edge_words", "_merges",
-    "_concat_postings", "_word_postings", "_cached",
+    "_concat_postings", "_word_postings", "_cached", "_long_read_differently",
 )  # fmt: skip
 _OTHER = ("_name_records", "_record_name_ids", "_unbounded_names", "_legal_forms",
           "_by_bigram", "_word_steps")  # fmt: skip

@@ -64,7 +64,14 @@ necessary condition the index checks exactly:
    it scores 0. A spelling a lookup reaches is a candidate when its bound reaches ``s``,
    with ``A`` the weight of the query words some lookup pairs with it and of the words of
    its own the lookups reach, but at most the weight of one listed word per query word (two
-   through a merge; a word weighs at most 1). The bound is evaluated for every spelling
+   through a merge; a word weighs at most 1). Each pair is worth its weight times its
+   similarity, so ``T <= m P`` where ``m`` is the most similar any query word is to any word
+   of the spelling, and ``score <= m A / (A + f * (W - A))``: the lookups keep, for each
+   spelling, the scorer's own ``token_similarity`` of each query word with the words it
+   reaches, rounded up to a 255th (a word listed both from a script without short vowels and
+   not is compared by both its Tokens, the larger kept), and take ``m = 1`` wherever a
+   spelling is reached otherwise (an initial, a legal form, a merge, two query words run
+   together). The bound is evaluated for every spelling
    reached, all at once, over arrays (numpy). The words of a spelling are the bits of a
    64-bit mask: a listed spelling of more words is a candidate of every query, and a query
    spelling of more words is brute-forced.
@@ -156,6 +163,17 @@ _Masks: TypeAlias = npt.NDArray[np.uint64]
 #: Spellings are kept as numpy's index type: arrays index faster by it than by uint64.
 _Postings: TypeAlias = tuple[npt.NDArray[np.intp], _Masks]
 _NO_POSTINGS: _Postings = (np.zeros(0, np.intp), np.zeros(0, np.uint64))
+#: Postings of a query word's lookup, with, for each spelling, the most similar a word of it
+#: can be to the query word (see :data:`SIMILARITY_STEPS`).
+_Reach: TypeAlias = tuple[npt.NDArray[np.intp], _Masks, npt.NDArray[np.uint8]]
+_NO_REACH: _Reach = (np.zeros(0, np.intp), np.zeros(0, np.uint64), np.zeros(0, np.uint8))
+#: How finely the bound tells word similarities apart: in steps of 1 / 255, each rounded up
+#: (kept in a byte per spelling reached; 255 is a similarity of 1, or one not known).
+SIMILARITY_STEPS = 255
+#: Room for floating-point error where a similarity is rounded up to its step.
+_STEP_MARGIN = 1e-6
+#: The similarity of each step (the last exactly 1).
+_STEP_SIMILARITIES = np.arange(SIMILARITY_STEPS + 1, dtype=np.float64) / SIMILARITY_STEPS
 _osa_similarity = OSA.normalized_similarity
 _levenshtein_similarity = Levenshtein.normalized_similarity
 _BITS = np.left_shift(np.uint64(1), np.arange(MASK_WORDS, dtype=np.uint64))
@@ -243,6 +261,24 @@ class _Table:
         )
         return [column[rows] for column in self._columns]
 
+    def rows_by_key(self, keys: Sequence[int]) -> tuple[list[_Column], npt.NDArray[np.intp]]:
+        """:meth:`rows`, and for each row the position in ``keys`` of its key."""
+        if not keys or not self.keys.size:
+            return [column[:0] for column in self._columns], np.zeros(0, np.intp)
+        wanted = np.fromiter(keys, self.keys.dtype, len(keys))
+        found = np.searchsorted(self.keys, wanted)
+        present = self.keys.take(found, mode="clip") == wanted
+        positions = np.flatnonzero(present)
+        found = found[present]
+        if not found.size:
+            return [column[:0] for column in self._columns], np.zeros(0, np.intp)
+        starts = self._starts[found]
+        lengths = self._starts[found + 1] - starts
+        rows = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(
+            lengths.sum()
+        )
+        return [column[rows] for column in self._columns], np.repeat(positions, lengths)
+
     def postings(self, keys: Collection[int]) -> _Postings:
         """The rows of ``keys`` of a table of postings: spellings and masks, a spelling once
         per key."""
@@ -250,17 +286,34 @@ class _Table:
         return spellings.astype(np.intp), masks
 
 
-def _merged(parts: Sequence[_Postings]) -> _Postings:
-    """Postings of several lookups as one, each spelling once with its masks joined."""
+def _merged(parts: Sequence[_Reach]) -> _Reach:
+    """Postings of several lookups as one, each spelling once with its masks joined and the
+    most of its similarities."""
     parts = [part for part in parts if part[0].size]
     if not parts:
-        return _NO_POSTINGS
+        return _NO_REACH
     ids = np.concatenate([part[0] for part in parts])
     masks = np.concatenate([part[1] for part in parts])
+    steps = np.concatenate([part[2] for part in parts])
     order = np.argsort(ids, kind="stable")
-    ids, masks = ids[order], masks[order]
+    ids, masks, steps = ids[order], masks[order], steps[order]
     starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
-    return ids[starts], np.bitwise_or.reduceat(masks, starts)
+    return (
+        ids[starts],
+        np.bitwise_or.reduceat(masks, starts),
+        np.maximum.reduceat(steps, starts),
+    )
+
+
+def _unknown_similarity(postings: _Postings) -> _Reach:
+    """``postings`` as reached by words of any similarity (at most 1)."""
+    ids, masks = postings
+    return ids, masks, np.full(len(ids), SIMILARITY_STEPS, np.uint8)
+
+
+def _similarity_step(similarity: float) -> int:
+    """``similarity`` (in [0, 1]) rounded up to a step of :data:`SIMILARITY_STEPS`."""
+    return min(SIMILARITY_STEPS, math.ceil(similarity * SIMILARITY_STEPS + _STEP_MARGIN))
 
 
 def _may_reach(
@@ -268,11 +321,13 @@ def _may_reach(
     total: npt.NDArray[np.float64],
     floor: float | npt.NDArray[np.float64],
     unpaired_factor: npt.NDArray[np.float64],
+    most_similar: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.bool_]:
-    """Whether words of total weight ``paired``, of ``total``, could give a name score of
-    ``floor``: whether ``A / (A + f (W - A)) >= floor`` (1 for a spelling paired whole),
-    multiplied out, with ``f`` the least factor an unpaired word can count by."""
-    return paired * (1.0 - floor) >= (floor * unpaired_factor) * (total - paired)
+    """Whether words of total weight ``paired``, of ``total``, paired at a similarity of at
+    most ``most_similar``, could give a name score of ``floor``: whether
+    ``m A / (A + f (W - A)) >= floor`` (``m`` for a spelling paired whole), multiplied out,
+    with ``f`` the least factor an unpaired word can count by."""
+    return paired * (most_similar - floor) >= (floor * unpaired_factor) * (total - paired)
 
 
 #: The bits of each byte: row ``b`` holds the eight bits of ``b``, lowest first (as floats, the
@@ -438,6 +493,14 @@ class CandidateIndex:
         self._start_caches()
 
     def _start_caches(self) -> None:
+        #: The positions of the long words whose long-vowel reading is another string.
+        self._long_read_differently = [
+            k
+            for k, (word, reading) in enumerate(
+                zip(self._long_words, self._long_readings, strict=True)
+            )
+            if word != reading
+        ]
         words = functools.lru_cache(maxsize=WORD_CACHE_SIZE)
         self._edge_words = words(self._find_edge_words)
         self._merges = words(self._find_merges)
@@ -467,7 +530,7 @@ class CandidateIndex:
         state = dict(self.__dict__)
         for derived in (
             "_edge_words", "_merges", "_concat_postings", "_word_postings", "_tokens",
-            "_organisations", "_word_ids", "_cached",
+            "_organisations", "_word_ids", "_cached", "_long_read_differently",
         ):  # fmt: skip
             del state[derived]
         return state
@@ -703,7 +766,10 @@ class CandidateIndex:
         if len(text) - budget > DELETION_LIMIT:
             return set()
         # Sorted, the hashes are looked up in the order they are stored: fewer cache misses.
-        (words,) = self._deletions.rows(sorted(map(_text_hash, deletions(text, budget))))
+        crc32 = zlib.crc32
+        (words,) = self._deletions.rows(
+            sorted([crc32(variant.encode()) for variant in deletions(text, budget)])
+        )
         return set(words.tolist())
 
     def _similar_words(self, text: str) -> set[int]:
@@ -730,21 +796,38 @@ class CandidateIndex:
                 self._long_lengths, math.ceil(len(text) * SIMILARITY_FLOOR - _EPSILON)
             )
             end = bisect.bisect_right(self._long_lengths, longest)
-            for query, listed in ((text, self._long_words), (reading, self._long_readings)):
-                for _, _, index in process.extract_iter(
-                    query, listed[start:end], scorer=_osa_similarity, score_cutoff=cutoff
-                ):
-                    found.add(self._long_ids[start + index])
+            long_ids = self._long_ids
+            for _, _, index in process.extract_iter(
+                text, self._long_words[start:end], scorer=_osa_similarity, score_cutoff=cutoff
+            ):
+                found.add(long_ids[start + index])
+            # The readings: where neither word has a y or w to read, the comparison above.
+            positions: Sequence[int] = range(start, end)
+            if reading == text:
+                differing = self._long_read_differently
+                positions = differing[
+                    bisect.bisect_left(differing, start) : bisect.bisect_left(differing, end)
+                ]
+            readings = self._long_readings
+            for _, _, index in process.extract_iter(
+                reading,
+                [readings[k] for k in positions],
+                scorer=_osa_similarity,
+                score_cutoff=cutoff,
+            ):
+                found.add(long_ids[positions[index]])
         return found
 
-    def _find_edge_words(self, token: Token) -> tuple[int, ...]:
+    def _find_edge_words(self, token: Token) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Listed words the query word ``token`` pairs with at a similarity above 0 (other
-        than a legal form against another): found by the lookups, then kept if the scorer's
-        own word similarity says so."""
+        than a legal form against another), in order: found by the lookups, then kept if the
+        scorer's own word similarity says so; and the similarity step of each
+        (:func:`_similarity_step`)."""
         text = token.text
         found = self._similar_words(text)
         found.update(self._by_canonical.get(canonical_spelling(text), ()))
-        for key in phonetic_keys(text):
+        # The token's keys are phonetic_keys(text) (word_token makes them so).
+        for key in token.keys:
             if len(key) >= 2:
                 found.update(self._by_key.get(key, ()))
         # A listed initial pairs with any word starting with its letter.
@@ -752,16 +835,34 @@ class CandidateIndex:
         if initial is not None:
             found.add(initial)
         tokens = self._tokens
-        return tuple(sorted(w for w in found if token_similarity(token, tokens[w]) > 0))
+        similar = {}
+        for w in found:
+            similarity = token_similarity(token, tokens[w])
+            if similarity > 0:
+                similar[w] = similarity
+        words = sorted(similar)
+        # The bound's similarity of each: a listed word is one Token in the index (the one
+        # from a script without short vowels, if it is listed so anywhere), but the scorer
+        # compares the Token of each spelling: for a word also listed from such a script,
+        # the larger of its two Tokens' similarities.
+        abjad, texts = self._abjad_words, self._words
+        steps = []
+        for w in words:
+            similarity = similar[w]
+            if abjad[w]:
+                similarity = max(similarity, token_similarity(token, word_token(texts[w], False)))
+            steps.append(_similarity_step(similarity))
+        return tuple(words), tuple(steps)
 
-    def _find_merges(self, text: str, abjad: bool) -> tuple[int, ...]:
+    def _find_merges(self, token: Token) -> tuple[int, ...]:
         """Pairs of listed words (first, second; see ``_build_spellings``) that, run
-        together, ``text`` merges with."""
+        together, the query word ``token`` merges with."""
+        text, abjad = token.text, token.abjad
         merges = self._joined_pairs.similar(text)
         # Listed names in Arabic script also merge by a shared consonant skeleton.
         by_key = self._pair_keys if abjad else self._abjad_pairs
         # A hash shared by another key only brings pairs the bound then weighs.
-        (pairs,) = by_key.rows([_text_hash(key) for key in phonetic_keys(text)])
+        (pairs,) = by_key.rows([_text_hash(key) for key in token.keys])
         merges.update(pairs.tolist())
         return tuple(sorted(merges))
 
@@ -790,24 +891,38 @@ class CandidateIndex:
             found.update(by_key.get(key, ()))
         return found
 
-    def _find_word_postings(self, token: Token) -> _Postings:
+    def _find_word_postings(self, token: Token) -> _Reach:
         """The spellings the query word ``token`` pairs with a word of, directly or through
-        a merge, and the positions of those words."""
+        a merge, the positions of those words, and the most similar (as the scorer's
+        ``token_similarity`` says) a word of each spelling is to ``token`` (taken as 1
+        through an initial, a legal form or a merge)."""
         if token.role is Role.INITIAL:
             # An initial pairs with the words starting with its letter, and with its own
             # variant group.
             words: Collection[int] = self._by_canonical.get(canonical_spelling(token.text), ())
-            parts = [self._by_first_letter.postings((ord(token.text[0]),))]
+            parts = [_unknown_similarity(self._by_first_letter.postings((ord(token.text[0]),)))]
+            parts.append(_unknown_similarity(self._postings.postings(words)))
         else:
-            words = self._edge_words(token)
-            parts = [self._legal_forms] if token.role is Role.LEGAL_FORM else []
-        parts.append(self._postings.postings(words))
-        parts.append(self._pair_postings.postings(self._merges(token.text, token.abjad)))
+            parts = (
+                [_unknown_similarity(self._legal_forms)] if token.role is Role.LEGAL_FORM else []
+            )
+            parts.append(self._similar_postings(*self._edge_words(token)))
+        parts.append(_unknown_similarity(self._pair_postings.postings(self._merges(token))))
         return _merged(parts)
 
-    def _find_concat_postings(self, text: str, abjad: bool) -> _Postings:
+    def _similar_postings(self, words: Sequence[int], steps: Sequence[int]) -> _Reach:
+        """The postings of ``words`` (sorted), each spelling with the most of the similarity
+        ``steps`` of its words among them."""
+        if not words:
+            return _NO_REACH
+        (spellings, masks), keys = self._postings.rows_by_key(words)
+        return spellings.astype(np.intp), masks, np.array(steps, np.uint8)[keys]
+
+    def _find_concat_postings(self, text: str, abjad: bool) -> _Reach:
         """The spellings with a word two query words run together (``text``) merge with."""
-        return _merged([self._postings.postings(self._concat_words(text, abjad))])
+        return _merged(
+            [_unknown_similarity(self._postings.postings(self._concat_words(text, abjad)))]
+        )
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -943,28 +1058,28 @@ class CandidateIndex:
         spellings: npt.NDArray[np.intp]
         if len(reaches) == 1:
             # One lookup reached anything (most names): its spellings, each once, as they are.
-            (spellings, listed_bits), bits = reaches[0]
+            (spellings, listed_bits, steps), bits = reaches[0]
             reached = np.full(len(spellings), bits, np.uint64)
         else:
             reached = np.zeros(len(self._spelling_names), np.uint64)
             listed = np.zeros(len(self._spelling_names), np.uint64)
-            for (ids, masks), bits in reaches:
+            most = np.zeros(len(self._spelling_names), np.uint8)
+            for (ids, masks, similar), bits in reaches:
                 # Each spelling appears once in ``ids``, so the updates do not collide.
                 reached[ids] |= np.uint64(bits)
                 listed[ids] |= masks
+                most[ids] = np.maximum(most[ids], similar)
             # Compared first: numpy finds the nonzero of 64-bit numbers eight times slower.
             spellings = np.flatnonzero(reached != 0)
-            reached, listed_bits = reached[spellings], listed[spellings]
+            reached, listed_bits, steps = reached[spellings], listed[spellings], most[spellings]
+        # The most similar any pair of words can be: every pair's worth is at most that
+        # share of its weight (see the module documentation).
+        most_similar = _STEP_SIMILARITIES[steps]
         # For each spelling, the weight of the query words reached, and how many listed words
         # they may pair with: one a query word, or two through a merge, of weight <= 1.
         query_paired, most_listed = _sums_over_bits(
             reached,
-            np.array(
-                [
-                    (token.weight, 2.0 if self._merges(token.text, token.abjad) else 1.0)
-                    for token in tokens
-                ]
-            ),
+            np.array([(token.weight, 2.0 if self._merges(token) else 1.0) for token in tokens]),
         ).T
         query_total = sum(token.weight for token in tokens)
         totals = query_total + self._spelling_totals[spellings]
@@ -973,8 +1088,9 @@ class CandidateIndex:
         # Unpaired words count half only once two name words pair: two pairs at least.
         factors = np.where(most_listed >= 2.0, PERSON_UNPAIRED_FACTOR, 1.0)
         upper = query_paired + np.minimum(np.bitwise_count(listed_bits), most_listed)
-        kept = _may_reach(upper, totals, floor, factors)
+        kept = _may_reach(upper, totals, floor, factors, most_similar)
         spellings, listed_bits, factors = spellings[kept], listed_bits[kept], factors[kept]
+        most_similar = most_similar[kept]
         if not spellings.size:
             return True
         # Up to the last listed word reached, not every spelling's width.
@@ -993,7 +1109,7 @@ class CandidateIndex:
                 COMMONNESS_STEPS,
             ).min(axis=1)
             floors = by_commonness[least]
-        reaching = _may_reach(paired, totals[kept], floors, factors)
+        reaching = _may_reach(paired, totals[kept], floors, factors, most_similar)
         names.update(self._spelling_names[spellings[reaching]].tolist())
         return True
 
