@@ -434,6 +434,9 @@ def align(
             paired_weight += q.weight + w.weight
             paired_names += q.identifies and w.identifies
         edges = list(chosen)
+    if total_weight is None:
+        total_weight = sum(t.weight for t in query) + sum(t.weight for t in listed)
+    best = _scored(query, listed, edges, total, paired_weight, paired_names, person, total_weight)
     # Words run together only where one name has more words than the other.
     if may_merge and len(query) != len(listed):
         # A merge needs a word left open on one side and two on the other.
@@ -445,45 +448,23 @@ def align(
         if min(open_query, open_listed) >= 1 and max(open_query, open_listed) >= 2:
             merged = _with_merges(query, listed, edges)
             if merged is not None:
-                if total_weight is None:
-                    total_weight = sum(t.weight for t in query) + sum(t.weight for t in listed)
-                unmerged = _scored(
-                    query,
-                    listed,
-                    edges,
-                    total,
-                    paired_weight,
-                    paired_names,
-                    person=person,
-                    total_weight=total_weight,
-                )
                 merged_edges, merged_total, merged_weight = merged
                 merged_names = sum(
                     query[i].identifies and listed[j].identifies for i, j, _, _ in merged_edges
                 )
-                scored = _scored(
+                with_merges = _scored(
                     query,
                     listed,
                     merged_edges,
                     merged_total,
                     merged_weight,
                     merged_names,
-                    person=person,
-                    total_weight=total_weight,
+                    person,
+                    total_weight,
                 )
-                return scored if scored[0] > unmerged[0] else unmerged
-    if total_weight is None:
-        total_weight = sum(t.weight for t in query) + sum(t.weight for t in listed)
-    return _scored(
-        query,
-        listed,
-        edges,
-        total,
-        paired_weight,
-        paired_names,
-        person=person,
-        total_weight=total_weight,
-    )
+                if with_merges[0] > best[0]:
+                    return with_merges
+    return best
 
 
 def _scored(
@@ -493,7 +474,6 @@ def _scored(
     total: float,
     paired_weight: float,
     paired_names: int,
-    *,
     person: bool,
     total_weight: float,
 ) -> tuple[float, tuple[Pair, ...]]:
