@@ -28,3 +28,9 @@ def test_without_lists_every_word_is_assumed_of_average_frequency() -> None:
     assumed = WordFrequencies.unknown(0.2)
     assert assumed.commonness("anything") == assumed.commonness("muhammad") == 0.2
     assert not assumed.enough
+
+
+def test_a_compound_name_in_al_din_is_counted_as_one_word_too() -> None:
+    frequencies = WordFrequencies.from_names(["Nur al-Din Hassan", "Nureddine Omar", "Ali Khan"])
+    assert frequencies.share("nuruddin") == 2 / 3
+    assert frequencies.share("din") == 1 / 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from watchlist.matching.names import Role, canonical_spelling, prepare, role_of
+from watchlist.matching.names import Role, canonical_spelling, din_compounds, prepare, role_of
 from watchlist.matching.phonetic import (
     central_european_reading,
     east_slavic_reading,
@@ -224,3 +224,33 @@ def test_transliterations_of_one_cyrillic_spelling_fold_to_one_word() -> None:
         assert len({transliteration_fold(spelling) for spelling in spellings}) == 1, spellings
     assert transliteration_fold("petrov") != transliteration_fold("popov")
     assert transliteration_fold("ivanov") != transliteration_fold("ivanova")
+
+
+def test_compound_names_in_al_din_are_written_one_way() -> None:
+    for written in (
+        "nur al din", "nur ad din", "nur ud din", "nur u din", "nur din", "nur eddine",
+        "nureddine", "nuruddin", "nuraldin", "nurudeen",
+    ):  # fmt: skip
+        assert din_compounds(written.split()) == ["nuruddin"], written
+    assert din_compounds(["taj", "al", "din", "husayn"]) == ["tajuddin", "husayn"]
+    assert din_compounds(["tajideen"]) == din_compounds(["tajidine"]) == ["tajuddin"]
+    assert din_compounds(["safieddine"]) == din_compounds(["safi", "a", "din"]) == ["safiuddin"]
+    # An Arabic-script word, without its short vowels (نورالدین).
+    assert din_compounds(["nwraldyn"]) == ["nwruddin"]
+
+
+def test_names_that_only_end_like_al_din_are_left_alone() -> None:
+    for words in (["borodin"], ["yudin"], ["ivan", "borodin"], ["al", "din"], ["eddine"]):
+        assert din_compounds(words) == words
+
+
+@given(st.lists(st.sampled_from(["nur", "al", "ud", "din", "eddine", "safi", "borodin"])))
+def test_writing_compounds_one_way_is_idempotent(words: list[str]) -> None:
+    once = din_compounds(words)
+    assert din_compounds(once) == once
+
+
+def test_a_compound_name_is_also_read_written_one_way() -> None:
+    spellings = {" ".join(t.text for t in s) for s in prepare("Nur al-Din Hassan").spellings}
+    assert "nuruddin hassan" in spellings
+    assert "nur al din hassan" in spellings

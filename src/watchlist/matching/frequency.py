@@ -4,7 +4,8 @@
 The frequencies are counted when the lists load (:meth:`WordFrequencies.from_names`), over the
 distinct listed names, each word of a name's normalised form counted once per name by its
 variant group (:attr:`~watchlist.matching.names.Token.canonical`), so that Mohammed and
-Muhammad are one word.
+Muhammad are one word; a compound name in al-Din is counted as written and as one word
+(:func:`~watchlist.matching.names.din_compounds`).
 No word list is shipped with the package: the lists a Screener loads are the only source, and
 so the same lists give the same frequencies.
 """
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from watchlist.matching.names import canonical_spelling
+from watchlist.matching.names import canonical_spelling, din_compounds
 from watchlist.matching.normalize import normalize_name
 
 #: Fewer names than this say little of how common a word is (in the curated lists of a few
@@ -57,7 +58,9 @@ class WordFrequencies:
         counts: Counter[str] = Counter()
         distinct = set(names)
         for name in distinct:
-            counts.update({canonical_spelling(word) for word in normalize_name(name).split()})
+            words = normalize_name(name).split()
+            # A compound name in al-Din is one word of its own as well (Nureddine, Nur al-Din).
+            counts.update({canonical_spelling(word) for word in (*words, *din_compounds(words))})
         return cls(counts=dict(counts), names=len(distinct))
 
     def share(self, canonical: str) -> float:

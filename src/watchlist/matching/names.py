@@ -240,11 +240,56 @@ def _abbreviate(words: list[str], phrases: _Phrases) -> list[str]:
 
 def _readings(spelling: str) -> list[tuple[str, ...]]:
     """The words of a spelling with its legal forms abbreviated, and, if it names a kind of
-    body written out, also with that abbreviated."""
+    body written out, also with that abbreviated; and, if it holds an Arabic compound name
+    in ``al-Din``, also with that written one way (:func:`din_compounds`)."""
     vocabulary = _vocabulary()
     words = _abbreviate(spelling.split(), vocabulary.phrases)
     kinds = _abbreviate(words, vocabulary.kinds)
-    return [tuple(words)] if kinds == words else [tuple(words), tuple(kinds)]
+    found = [tuple(words)] if kinds == words else [tuple(words), tuple(kinds)]
+    compounds = din_compounds(words)
+    if compounds != words:
+        found.append(tuple(compounds))
+    return found
+
+
+#: The article of an Arabic compound name in ``al-Din`` ("of the faith") as lists write it
+#: apart: al and el, assimilated to the d (ad, ed, ud, od), or a bare vowel (Shahab-u-Din).
+_DIN_ARTICLES = frozenset({"al", "el", "ul", "ad", "ed", "ud", "od", "a", "e", "u", "o", "i"})
+#: ``din`` itself, alone or with its article run into it: din, deen, dine, eddine, uddin,
+#: aldin (y for the long i of a word in Arabic script: الدين is aldyn).
+_DIN_WORD = re.compile(r"(?:[aeiou]?[ld])?d(?:i|ee|y)ne?")
+#: A word ending in ``al-Din`` run together, with at least three letters before it (Nureddine,
+#: Safieddine, Jalaluddin, Tajideen, Tajidine, نورالدین as nwraldyn); the single-d endings
+#: need a long vowel or a final e, so that Russian surnames (Borodin, Yudin) are left alone.
+_DIN_ENDING = re.compile(r"(?P<stem>[a-z]{3,}?)[aeiou]?(?:(?:dd|ld)(?:i|ee|y)ne?|d(?:ee|y)n|dine)")
+
+
+def din_compounds(words: list[str]) -> list[str]:
+    """``words`` with each Arabic compound name in ``al-Din`` written one way, its first half
+    and ``uddin``: Nur al-Din, Nur ad-Din, Nur ud Din, Nureddine and Nuruddin are all
+    ``nuruddin``, Taj al-Din and Tajideen ``tajuddin``, Safi a-Din and Safieddine
+    ``safiuddin``. Lists write these names apart, hyphenated or run together, with the
+    article as written (al) or as said (ad, ed, ud), and no spelling of one is close enough to
+    another's for word similarity alone."""
+    written: list[str] = []
+    position = 0
+    while position < len(words):
+        word = words[position]
+        rest = words[position + 1 : position + 3]
+        ending = _DIN_ENDING.fullmatch(word)
+        # A word already in al-Din is not the first half of another (Nuruddin Din).
+        if ending is None and len(word) >= 2 and role_of(word)[0] is Role.NAME and rest:
+            if _DIN_WORD.fullmatch(rest[0]):
+                written.append(word + "uddin")
+                position += 2
+                continue
+            if len(rest) == 2 and rest[0] in _DIN_ARTICLES and _DIN_WORD.fullmatch(rest[1]):
+                written.append(word + "uddin")
+                position += 3
+                continue
+        written.append(word if ending is None else ending["stem"] + "uddin")
+        position += 1
+    return written
 
 
 def role_of(word: str) -> tuple[Role, float]:
