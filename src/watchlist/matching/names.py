@@ -9,7 +9,9 @@ A prepared name holds one or more *spellings*, each a tuple of :class:`Token`:
   readings (:func:`~watchlist.matching.normalize.spellings`);
 - for a spelling with Arabic particles (``al``, ``bin``, ``abu``, ``abdul`` ...), the same words
   with each particle joined to the word after it, so that "Abd al-Rahman" meets "Abdalrahman"
-  and "Al Qaida" meets "Alqaida".
+  and "Al Qaida" meets "Alqaida";
+- for a spelling with an Arabic compound name in ``al-Din``, the same words with that name
+  written one way (:func:`din_compounds`: Nur al-Din and Nureddine are both ``nuruddin``).
 
 Legal forms written out in words ("joint stock company") are first read as their abbreviation
 ("jsc"). Each word has a role from ``terms.toml`` (honorific, legal form, generic organisation word,
