@@ -73,6 +73,9 @@ def test_word_similarity_examples() -> None:
     # Two transliterations of one Cyrillic spelling are as good as a variant spelling.
     assert similarity("pyotr", "petr") >= 0.95
     assert similarity("kowaltschuk", "kovalchuk") >= 0.95
+    # However far apart their letters are (Pjotr and Petr are 0.6 alike letter for letter).
+    assert similarity("pjotr", "petr") >= 0.95
+    assert similarity("aleksandr", "alexandr") >= 0.95
     assert similarity("petrov", "petrova") < 0.95
 
 
@@ -83,6 +86,27 @@ def test_a_word_paired_with_part_of_two_words_is_paired_with_both_run_together()
     )
     assert score > 0.95
     assert {(i, j) for i, j, _ in pairs} == {(0, 0), (1, 1), (2, 1)}
+
+
+def test_a_word_paired_with_two_words_run_together_may_differ_as_transliterations() -> None:
+    # "mozafariniya" and "mozaffarinia" are 0.83 alike letter for letter, one once folded.
+    score, pairs = align(
+        prepare("mozaffarinia reza").spellings[0],
+        prepare("mozafari niya reza").spellings[0],
+        person=True,
+    )
+    assert score > 0.9
+    assert {(i, j) for i, j, _ in pairs} == {(0, 0), (0, 1), (1, 2)}
+
+
+def test_words_run_together_pair_whether_or_not_the_names_have_as_many_words() -> None:
+    # "aryasasol" is "arya sasol"; "company" alone on one side evens the count of words.
+    score, _ = align(
+        prepare("aryasasol polymer company").spellings[0],
+        prepare("arya sasol polymer").spellings[0],
+        person=False,
+    )
+    assert score > 0.8
 
 
 def test_align_of_nothing_is_zero() -> None:

@@ -183,9 +183,11 @@ def test_words_of_more_than_one_syllable_have_no_korean_reading() -> None:
         assert korean_syllable(word) == ""
 
 
-def test_initials_leave_out_legal_forms_and_the_kind_of_body_that_ends_a_name() -> None:
+def test_initials_leave_out_legal_forms_and_the_kinds_of_body_that_end_a_name() -> None:
     initials = prepare("MYANMA FIVE STAR LINE COMPANY LIMITED").initials
-    assert initials == {"mfslcl", "mfsl"}  # "company limited" is read as "co ltd"
+    assert initials == {"mfslcl", "mfslc", "mfsl"}  # "company limited" is read as "co ltd"
+    # What ends the name is left out one word at a time: CSSC is a shipbuilding corporation.
+    assert "cssc" in prepare("CHINA STATE SHIPBUILDING CORPORATION LIMITED").initials
     assert prepare("JSC KMZ").single_word == "kmz"
     assert prepare("KMZ").initials == frozenset()
 

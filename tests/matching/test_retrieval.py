@@ -222,6 +222,34 @@ def test_a_word_met_through_its_long_vowel_reading_is_found() -> None:
     assert index.candidates(query, *SCORER.name_floors(score, query)) == [0]
 
 
+def test_a_word_met_through_its_transliteration_fold_is_found() -> None:
+    """ "pjotr" and "petr" are one transliterated word but 0.6 alike letter for letter, below
+    what the edit lookups reach: the index must look words up by their fold too."""
+    entry = Entry(id="e", kind=EntityKind.PERSON, names=["AVEN, Petr Olegovich"])
+    index = CandidateIndex([("list", entry)])
+    query = Party(name="Pjotr Aven")
+    score = SCORER.compare(query, entry).score
+    assert score > 0.5
+    assert index.candidates(query, *SCORER.name_floors(score, query)) == [0]
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [("MOZAFFARINIA, Reza", "Reza Mozafari Niya"), ("MOZAFARI NIYA, Reza", "Reza Mozaffarinia")],
+)
+def test_words_run_together_met_through_their_transliteration_folds_are_found(
+    listed: str, query: str
+) -> None:
+    """A word against two run together that are one transliteration (0.83 alike letter for
+    letter, under the merge floor), either way round: found by the pairs' and words' folds."""
+    entry = Entry(id="e", kind=EntityKind.PERSON, names=[listed])
+    index = CandidateIndex([("list", entry)])
+    party = Party(name=query)
+    score = SCORER.compare(party, entry).score
+    assert score > 0.8
+    assert index.candidates(party, *SCORER.name_floors(score, party)) == [0]
+
+
 def test_an_identifier_alone_brings_its_record(
     full_lists: tuple[Records, IndexedRetrieval, list[str]],
 ) -> None:

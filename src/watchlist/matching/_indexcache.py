@@ -148,13 +148,13 @@ _ARRAYS = (
     "_joined_lengths", "_spelling_names", "_spelling_weights", "_spelling_totals",
     "_spelling_commonness", "_organisation_ids", "_abjad_words",
 )  # fmt: skip
-_TABLES = ("_postings", "_pair_postings", "_pair_keys", "_abjad_pairs", "_by_first_letter",
-           "_deletions")  # fmt: skip
+_TABLES = ("_postings", "_pair_postings", "_pair_keys", "_abjad_pairs", "_pair_folds",
+           "_by_first_letter", "_deletions")  # fmt: skip
 _BY_ENDS = ("_joined_pairs", "_long_words_by_ends")
 #: JSON values: lists of strings or numbers, dictionaries of lists.
 _STRINGS = ("_words", "_name_values", "_long_words", "_long_readings")
 _JSON_LISTS = ("_long_ids", "_long_lengths")
-_JSON_DICTS_OF_LISTS = ("_by_canonical", "_by_key", "_by_initials", "_by_single_word")
+_JSON_DICTS_OF_LISTS = ("_by_canonical", "_by_fold", "_by_key", "_by_initials", "_by_single_word")
 _JSON_DICTS_OF_TUPLES = ("_abjad_keys", "_by_identifier")
 _REBUILT = (
     # From the records given on load, from the words, or the caches of a new index.

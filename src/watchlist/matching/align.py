@@ -14,10 +14,11 @@ Word similarity (:func:`token_similarity`), in this order:
    if either word comes from a script written without short vowels (the Arabic ``hqna`` has
    nothing else to agree on), and half-way to 1 otherwise (``haqqani``/``hakkani`` 0.71 to
    0.86); where a side is from such a script, its ``y`` and ``w`` may also be read as the
-   long vowels ``i`` and ``u`` they write (ضیا, ``zya``, is Zia); two words so similar that
-   are equal once the choices of Cyrillic transliteration schemes are written one way
-   (:func:`~watchlist.matching.phonetic.transliteration_fold`: Pyotr and Petr, Yuri and
-   Iurii, Solovyov and Solowjow) are two spellings of one word: 0.95;
+   long vowels ``i`` and ``u`` they write (ضیا, ``zya``, is Zia); two words equal once the
+   choices of Cyrillic transliteration schemes are written one way
+   (:func:`~watchlist.matching.phonetic.transliteration_fold`: Pyotr, Pjotr and Petr, Yuri
+   and Iurii, Solovyov and Solowjow) are two spellings of one word, however far apart
+   their letters: 0.95;
 4. a similarity under 0.65 counts as 0: different words, not a misspelling; except that two
    different legal forms (Ltd, LLC) count 0.5.
 
@@ -34,8 +35,9 @@ way round; but a different given name on each side is a different person), and `
 otherwise: for organisations every word counts, since "Pakistani" is what tells "Pakistani
 Taliban" from "Taliban". A person's names that agree on fewer than two name words score 0.9
 times that, unless they agree entirely. A word may also pair with two words of the other name
-run together ("Abbasali" and "Abbas Ali"). The score is symmetric: swapping the two names does
-not change it.
+run together ("Abbasali" and "Abbas Ali"; "Mozaffarinia" and "Mozafari Niya", equal once
+transliteration-folded), whether or not the names have as many words. The score is symmetric:
+swapping the two names does not change it.
 """
 
 from __future__ import annotations
@@ -162,9 +164,11 @@ def _similarity(a: Token, b: Token, abjad: bool) -> float:
         if len(key) >= 2 and key in b_keys:
             similarity = max(similarity, ABJAD_KEY_SIMILARITY) if abjad else (1.0 + similarity) / 2
             break
+    if not abjad and a.fold == b.fold:
+        # Two transliterations of one Cyrillic spelling, however far apart their letters
+        # (Pjotr and Petr, Aleksandr and Alexandr).
+        return max(similarity, TRANSLITERATION_SIMILARITY)
     if similarity >= SIMILARITY_FLOOR:
-        if not abjad and a.fold == b.fold:
-            return max(similarity, TRANSLITERATION_SIMILARITY)
         return similarity
     # Two different legal forms still say the same thing: this is a company.
     return LEGAL_FORMS_SIMILARITY if a_role is b_role is _LEGAL_FORM else 0.0
@@ -271,10 +275,11 @@ def _with_merges(
 
     A word left unpaired, or paired with a similarity under :data:`STRONG_PAIR`, is tried
     against every two such words of the other name run together, in either order (so word
-    order does not matter); best merges first. A merged word pairs with each of the two,
-    sharing its weight between them. A word paired at :data:`MERGE_FLOOR` or more is not
-    merged with a particle: the spellings with particles joined meet it ("Alnaser" and
-    "Al Naser").
+    order does not matter), by Levenshtein similarity, or as a transliteration (the word's
+    fold equal to the two folds run together); best merges first. A merged word pairs with
+    each of the two, sharing its weight between them. A word paired at :data:`MERGE_FLOOR`
+    or more is not merged with a particle: the spellings with particles joined meet it
+    ("Alnaser" and "Al Naser").
     """
     # Bit masks of the words already paired well enough that no merge can do better, and of
     # those paired well enough to keep unless a merge without a particle does better.
@@ -302,7 +307,7 @@ def _with_merges(
         lengths = sorted([len(text) for _, text in doubles])
         shortest_join = lengths[0] + lengths[1]
         settled = settled_listed if flipped else settled_query
-        double_tokens = query if flipped else listed
+        single_tokens, double_tokens = (listed, query) if flipped else (query, listed)
         for u, text in singles:
             particle_free = bool(settled >> u & 1)
             # The similarity floor bounds the lengths of the joined words.
@@ -313,6 +318,7 @@ def _with_merges(
             low = floor * size
             start, end = text[0], text[-1]
             keys = frozenset(phonetic_keys(text)) if abjad else frozenset()
+            fold = single_tokens[u].fold
             # The joined words must start or end as the word does.
             ending: list[tuple[int, str]] | None = None
             for x, first in doubles:
@@ -331,6 +337,8 @@ def _with_merges(
                     similarity = _levenshtein_similarity(text, first + second)
                     if abjad and not keys.isdisjoint(phonetic_keys(first + second)):
                         similarity = max(similarity, ABJAD_KEY_SIMILARITY)
+                    elif not abjad and fold == double_tokens[x].fold + double_tokens[y].fold:
+                        similarity = max(similarity, TRANSLITERATION_SIMILARITY)
                     if similarity >= MERGE_FLOOR:
                         candidates.append((similarity, flipped, u, x, y))
     if not candidates:
@@ -437,8 +445,7 @@ def align(
     if total_weight is None:
         total_weight = sum(t.weight for t in query) + sum(t.weight for t in listed)
     best = _scored(query, listed, edges, total, paired_weight, paired_names, person, total_weight)
-    # Words run together only where one name has more words than the other.
-    if may_merge and len(query) != len(listed):
+    if may_merge:
         # A merge needs a word left open on one side and two on the other.
         strong = 0
         for edge in edges:

@@ -457,15 +457,21 @@ _NOT_INITIALLED = (
 )
 
 
+_ENDING_ROLES = (Role.GENERIC, Role.LEGAL_FORM)
+
+
 def _initials(words: tuple[Token, ...]) -> frozenset[str]:
     if len(words) < 2:
         return frozenset()
     found = {
         "".join(t.text[0] for t in words if t.role not in skipped) for skipped in _NOT_INITIALLED
     }
-    # An acronym rarely spells the kind of body that ends the name (Company, Group).
-    initialled = [t for t in words if t.role not in _NOT_INITIALLED[-1]]
-    while initialled and initialled[-1].role is Role.GENERIC:
+    # An acronym may leave out what ends the name, the kind of body and the legal forms, one
+    # word at a time from the end: CSSC is China State Shipbuilding Corporation (Limited).
+    initialled = [t for t in words if t.role not in _NOT_INITIALLED[2]]
+    while initialled and initialled[0].role is Role.LEGAL_FORM:
+        del initialled[0]
+    while initialled and initialled[-1].role in _ENDING_ROLES:
         initialled.pop()
         found.add("".join(t.text[0] for t in initialled))
     return frozenset(letters for letters in found if len(letters) > 1)

@@ -19,62 +19,61 @@ pairs of a query name and a listed name, so it is enough to find every listed na
 score ``s`` against some query name. A name scores through one of three paths, each with a
 necessary condition the index checks exactly:
 
-1. **Words paired** (:func:`watchlist.matching.align.align`), over every pair of spellings.
-   The score is ``T / (P + f * U)`` where ``P`` is the weight of the paired words, ``U`` that of
-   the unpaired ones (``P + U`` is the total weight ``W`` of both spellings), ``T <= P``
+1. **Words paired** (:func:`watchlist.matching.align.align`), over every pair of spellings. The
+   score is ``T / (P + f * U)`` where ``P`` is the weight of the paired words, ``U`` that of the
+   unpaired ones (``P + U`` is the total weight ``W`` of both spellings), ``T <= P``
    (similarities are at most 1) and ``f >= 0.5``; the single-name factor only lowers it. So
    ``score <= A / (A + f * (W - A))`` where ``A`` is the weight of the words that *could* be
-   paired: this is increasing in ``A``, and ``P <= A``. ``f`` is 0.5 only where two name
-   words pair, so two pairs at least: where the query words reaching a spelling can make one
-   pair only (a query word pairs with one listed word, or two through a merge), ``f = 1``.
-   A word can be paired only through a pair of similarity above 0 or a merge. Word similarity
+   paired: this is increasing in ``A``, and ``P <= A``. ``f`` is 0.5 only where two name words
+   pair, so two pairs at least: where the query words reaching a spelling can make one pair only
+   (a query word pairs with one listed word, or two through a merge), ``f = 1``. A word can be
+   paired only through a pair of similarity above 0 or a merge. Word similarity
    (:func:`watchlist.matching.align.token_similarity`) is above 0 only for: the same text; the
-   same variant group (``Token.canonical``); an initial against a word starting with its
-   letter; a shared phonetic key of two letters or more; two legal forms; or optimal string
-   alignment (OSA) similarity ``1 - d / L >= 0.65`` (``L`` the longer length), of the words
-   or, where a side is from a script without short vowels, of their long-vowel readings
-   (:func:`~watchlist.matching.align.long_vowel_reading`, of the same lengths): every listed
-   word is indexed by both, and a query word looks up both. The index
-   finds listed words through dictionaries of text, canonical spelling, phonetic keys and
-   first letters (for listed initials), and, for the edit distance, symmetric deletion
+   same variant group (``Token.canonical``); the same transliteration fold (``Token.fold``); an
+   initial against a word starting with its letter; a shared phonetic key of two letters or
+   more; two legal forms; or optimal string alignment (OSA) similarity ``1 - d / L >= 0.65``
+   (``L`` the longer length), of the words or, where a side is from a script without short
+   vowels, of their long-vowel readings (:func:`~watchlist.matching.align.long_vowel_reading`,
+   of the same lengths): every listed word is indexed by both, and a query word looks up both.
+   The index finds listed words through dictionaries of text, canonical spelling, fold, phonetic
+   keys and first letters (for listed initials), and, for the edit distance, symmetric deletion
    neighbourhoods: a pair at OSA distance ``d`` becomes equal after at most ``d - (L - n)``
    deletions from the word of length ``n`` (one per substitution, per transposition, and per
-   letter the other lacks), and ``d <= floor(0.35 L)``, so at most ``floor(0.35 n)``
-   deletions from each side. Listed words longer than :data:`DELETION_LIMIT` letters are
-   compared by OSA directly instead. The words found are kept if the scorer's own
-   ``token_similarity`` is above 0. A query initial reaches every listed word starting with
-   its letter, and a query legal form every listed legal form, through postings by first
-   letter and of legal forms. A merge (one word against two run together,
-   :func:`watchlist.matching.align._with_merges`) needs ``x + y`` to start or end as the
-   word ``u`` does, and Levenshtein similarity ``>= 0.85`` between ``u`` and ``x + y`` (or,
-   with a side in Arabic script, a shared phonetic key: the pairs are also kept under the
-   keys of the two run together), so a length within the ratio 0.85. Every two words of a
-   listed spelling, run together in either order, are kept by first and by last letter and
-   sorted by length: a query word is compared (by Levenshtein) with those of its first or
-   last letter, a length within the ratio, and letters close enough: an edit adds at most
-   one letter and takes away at most one, so at distance ``d`` the sets of letters two
+   letter the other lacks), and ``d <= floor(0.35 L)``, so at most ``floor(0.35 n)`` deletions
+   from each side. Listed words longer than :data:`DELETION_LIMIT` letters are compared by OSA
+   directly instead. The words found are kept if the scorer's own ``token_similarity`` is above
+   0. A query initial reaches every listed word starting with its letter, and a query legal form
+   every listed legal form, through postings by first letter and of legal forms. A merge (one
+   word against two run together, :func:`watchlist.matching.align._with_merges`) needs ``x + y``
+   to start or end as the word ``u`` does, and Levenshtein similarity ``>= 0.85`` between ``u``
+   and ``x + y`` (or, with a side in Arabic script, a shared phonetic key: the pairs are also
+   kept under the keys of the two run together; or, with neither, the fold of ``u`` equal to the
+   folds of ``x`` and ``y`` run together: the pairs are also kept under those, and two query
+   words run together look up the listed words by fold), so a length within the ratio 0.85.
+   Every two words of a listed spelling, run together in either order, are kept by first and by
+   last letter and sorted by length: a query word is compared (by Levenshtein) with those of its
+   first or last letter, a length within the ratio, and letters close enough: an edit adds at
+   most one letter and takes away at most one, so at distance ``d`` the sets of letters two
    strings contain (as bits of a 64-bit mask) differ in at most ``2 d`` bits. Two query words
-   run together (``L`` letters) are compared with the listed words the same way where these
-   are longer than the deletion limit, and through the deletion neighbourhoods where not: a
-   listed word of ``n`` letters within the ratio is at distance at most
-   ``floor(0.15 max(L, n))`` with ``n <= min(DELETION_LIMIT, L / 0.85)``, that many
-   deletions from each side, within the word's own neighbourhood (``floor(0.35 n)``); the
-   words found are kept if they start or end as the joined words do and pass the scorer's
-   Levenshtein test. A spelling no lookup reaches has no pair:
-   it scores 0. A spelling a lookup reaches is a candidate when its bound reaches ``s``,
-   with ``A`` the weight of the query words some lookup pairs with it and of the words of
-   its own the lookups reach, but at most the weight of one listed word per query word (two
-   through a merge; a word weighs at most 1). Each pair is worth its weight times its
-   similarity, so ``T <= m P`` where ``m`` is the most similar any query word is to any word
-   of the spelling, and ``score <= m A / (A + f * (W - A))``: the lookups keep, for each
-   spelling, the scorer's own ``token_similarity`` of each query word with the words it
-   reaches, rounded up to a 255th (a word listed both from a script without short vowels and
-   not is compared by both its Tokens, the larger kept), and take ``m = 1`` wherever a
-   spelling is reached otherwise (an initial, a legal form, a merge, two query words run
-   together). The bound is evaluated for every spelling
-   reached, all at once, over arrays (numpy). The words of a spelling are the bits of a
-   64-bit mask: a listed spelling of more words is a candidate of every query, and a query
-   spelling of more words is brute-forced.
+   run together (``L`` letters) are compared with the listed words the same way where these are
+   longer than the deletion limit, and through the deletion neighbourhoods where not: a listed
+   word of ``n`` letters within the ratio is at distance at most ``floor(0.15 max(L, n))`` with
+   ``n <= min(DELETION_LIMIT, L / 0.85)``, that many deletions from each side, within the word's
+   own neighbourhood (``floor(0.35 n)``); the words found are kept if they start or end as the
+   joined words do and pass the scorer's Levenshtein test. A spelling no lookup reaches has no
+   pair: it scores 0. A spelling a lookup reaches is a candidate when its bound reaches ``s``,
+   with ``A`` the weight of the query words some lookup pairs with it and of the words of its
+   own the lookups reach, but at most the weight of one listed word per query word (two through
+   a merge; a word weighs at most 1). Each pair is worth its weight times its similarity, so
+   ``T <= m P`` where ``m`` is the most similar any query word is to any word of the spelling,
+   and ``score <= m A / (A + f * (W - A))``: the lookups keep, for each spelling, the scorer's
+   own ``token_similarity`` of each query word with the words it reaches, rounded up to a 255th
+   (a word listed both from a script without short vowels and not is compared by both its
+   Tokens, the larger kept), and take ``m = 1`` wherever a spelling is reached otherwise (an
+   initial, a legal form, a merge, two query words run together). The bound is evaluated for
+   every spelling reached, all at once, over arrays (numpy). The words of a spelling are the
+   bits of a 64-bit mask: a listed spelling of more words is a candidate of every query, and a
+   query spelling of more words is brute-forced.
 
 2. **Whole names** of organisations (:func:`~watchlist.matching.features.whole_name_similarity`),
    the product of two Levenshtein similarities, so the one of the joined names is at least
@@ -132,7 +131,7 @@ from watchlist.matching.names import (
     prepare,
     word_token,
 )
-from watchlist.matching.phonetic import phonetic_keys
+from watchlist.matching.phonetic import phonetic_keys, transliteration_fold
 from watchlist.matching.protocols import Candidates, IndexedScorer, Records, Retrieval, Scorer
 from watchlist.model import EntityKind, Entry, Match, Name, Party
 
@@ -606,6 +605,9 @@ class CandidateIndex:
         # with them by key); and the words of names in Arabic script by key.
         pair_keys = _Table(1)
         abjad_pairs = _Table(1)
+        # And pairs of words of names not in Arabic script by their transliteration folds run
+        # together (Mozaffari Nia meets Mozafariniya).
+        pair_folds = _Table(1)
         abjad_keys: dict[str, set[int]] = {}
         # What a query initial pairs with (a word starting with its letter), and a query
         # legal form (another legal form).
@@ -649,6 +651,8 @@ class CandidateIndex:
                             pair_keys.add(_text_hash(key), pair)
                             if abjad:
                                 abjad_pairs.add(_text_hash(key), pair)
+                        if not abjad:
+                            pair_folds.add(_text_hash(tokens[x].fold + tokens[y].fold), pair)
                 if abjad:
                     for token, word_id in zip(tokens, ids, strict=True):
                         for key in token.keys:
@@ -658,6 +662,7 @@ class CandidateIndex:
         self._pair_postings = pair_postings.build()
         self._pair_keys = pair_keys.build()
         self._abjad_pairs = abjad_pairs.build()
+        self._pair_folds = pair_folds.build()
         self._joined_pairs = _ByEnds(
             (self._words[pair >> 32] + self._words[pair & 0xFFFFFFFF], pair)
             for pair in self._pair_postings.keys.tolist()
@@ -693,6 +698,7 @@ class CandidateIndex:
     def _build_word_lookups(self) -> None:
         self._by_canonical: dict[str, list[int]] = {}
         self._by_key: dict[str, list[int]] = {}
+        self._by_fold: dict[str, list[int]] = {}
         # The deletion neighbourhoods are the largest part of the index (about a million
         # strings for the SDN and UN lists): kept as hashes.
         deletions_table = _Table(1, "I")
@@ -700,6 +706,7 @@ class CandidateIndex:
         self._long_ids: list[int] = []
         for word_id, word in enumerate(self._words):
             self._by_canonical.setdefault(canonical_spelling(word), []).append(word_id)
+            self._by_fold.setdefault(transliteration_fold(word), []).append(word_id)
             for key in phonetic_keys(word):
                 if len(key) >= 2:
                     self._by_key.setdefault(key, []).append(word_id)
@@ -826,6 +833,7 @@ class CandidateIndex:
         text = token.text
         found = self._similar_words(text)
         found.update(self._by_canonical.get(canonical_spelling(text), ()))
+        found.update(self._by_fold.get(token.fold, ()))
         # The token's keys are phonetic_keys(text) (word_token makes them so).
         for key in token.keys:
             if len(key) >= 2:
@@ -864,10 +872,14 @@ class CandidateIndex:
         # A hash shared by another key only brings pairs the bound then weighs.
         (pairs,) = by_key.rows([_text_hash(key) for key in token.keys])
         merges.update(pairs.tolist())
+        if not abjad:
+            (pairs,) = self._pair_folds.rows([_text_hash(token.fold)])
+            merges.update(pairs.tolist())
         return tuple(sorted(merges))
 
-    def _concat_words(self, text: str, abjad: bool) -> set[int]:
-        """Listed words two query words run together (``text``) could merge with."""
+    def _concat_words(self, text: str, abjad: bool, fold: str) -> set[int]:
+        """Listed words two query words run together (``text``, their transliteration folds
+        run together ``fold``) could merge with."""
         # Listed words within the deletion limit through their neighbourhoods (see the
         # module documentation), longer ones by first and last letter.
         found = self._long_words_by_ends.similar(text)
@@ -889,6 +901,8 @@ class CandidateIndex:
         )
         for key in phonetic_keys(text):
             found.update(by_key.get(key, ()))
+        if not abjad:
+            found.update(self._by_fold.get(fold, ()))
         return found
 
     def _find_word_postings(self, token: Token) -> _Reach:
@@ -918,10 +932,11 @@ class CandidateIndex:
         (spellings, masks), keys = self._postings.rows_by_key(words)
         return spellings.astype(np.intp), masks, np.array(steps, np.uint8)[keys]
 
-    def _find_concat_postings(self, text: str, abjad: bool) -> _Reach:
-        """The spellings with a word two query words run together (``text``) merge with."""
+    def _find_concat_postings(self, text: str, abjad: bool, fold: str) -> _Reach:
+        """The spellings with a word two query words run together (``text``; ``fold``, their
+        folds run together) merge with."""
         return _merged(
-            [_unknown_similarity(self._postings.postings(self._concat_words(text, abjad)))]
+            [_unknown_similarity(self._postings.postings(self._concat_words(text, abjad, fold)))]
         )
 
     # -- queries ---------------------------------------------------------------------------
@@ -1047,7 +1062,12 @@ class CandidateIndex:
         reaches = [(self._word_postings(token), 1 << i) for i, token in enumerate(tokens)]
         # Two query words run together may pair with one listed word.
         reaches.extend(
-            (self._concat_postings(first.text + second.text, first.abjad), 1 << i | 1 << j)
+            (
+                self._concat_postings(
+                    first.text + second.text, first.abjad, first.fold + second.fold
+                ),
+                1 << i | 1 << j,
+            )
             for i, first in enumerate(tokens)
             for j, second in enumerate(tokens)
             if i != j
