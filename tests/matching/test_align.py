@@ -63,6 +63,7 @@ def test_word_similarity_examples() -> None:
         return token_similarity(prepare(a).spellings[0][0], prepare(b).spellings[0][0])
 
     assert similarity("mohammed", "muhammad") > 0.95  # a variant spelling
+    assert similarity("zavod", "works") > 0.95  # one word translated
     assert similarity("haqqani", "hakkani") > 0.8  # same consonant skeleton
     assert similarity("m", "muhammad") > 0.8  # an initial
     assert similarity("taliban", "pakistani") == 0.0
