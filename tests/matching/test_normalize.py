@@ -23,10 +23,10 @@ def test_normalisation_is_idempotent_and_gives_ascii_words(text: str) -> None:
 
 @given(any_script_names())
 def test_every_spelling_is_already_normalised(name: str) -> None:
-    spellings = cyrillic_spellings(name)
-    assert spellings[0] == normalize_name(name)
-    assert all(normalize_name(spelling) == spelling for spelling in spellings)
-    assert len(set(spellings)) == len(spellings)
+    for found in (cyrillic_spellings(name), spellings(name)):
+        assert found[0] == normalize_name(name)
+        assert all(normalize_name(spelling) == spelling for spelling in found)
+        assert len(set(found)) == len(found)
 
 
 def test_case_accents_punctuation_and_apostrophes() -> None:
@@ -73,6 +73,20 @@ def test_hebrew_letters_are_read_as_names_romanise_them() -> None:
     assert normalize_name("בנימין נתניהו") == "bnymyn ntnyhw"
     assert normalize_name("משה שרון") == "msha shrwn"
     assert normalize_name("אריאל") == "aryal"
+
+
+def test_greek_digraphs_are_read_as_greek_passports_romanise_them() -> None:
+    assert normalize_name("Ευάγγελος Βενιζέλος") == "evangelos venizelos"
+    assert normalize_name("Ελευθέριος Παπανδρέου") == "eleftherios papandreou"
+    assert normalize_name("Ευφροσύνη") == "effrosyni"  # ευ before a voiceless consonant
+    assert normalize_name("Αϋπνία") == "aypnia"  # a diaeresis keeps the letters apart
+
+
+def test_greek_is_also_read_as_it_is_spoken() -> None:
+    assert spellings("Βλαντίμιρ Πούτιν") == ("vlantimir poutin", "vladimir putin")
+    assert spellings("Ντόρα Μπακογιάννη") == ("ntora mpakogianni", "dora bakoyanni")
+    assert spellings("Μπαράκ Ομπάμα")[1] == "barak obama"
+    assert spellings("Αϊδίνης") == ("aidinis",)
 
 
 def test_script_of() -> None:

@@ -424,9 +424,17 @@ def test_hebrew_meets_its_romanisations() -> None:
     assert compare("שמעון פרס", "Shimon Dayan").score < DEFAULT_THRESHOLD
 
 
+def test_greek_meets_its_romanisations() -> None:
+    assert compare("Ευάγγελος Βενιζέλος", "Evangelos Venizelos").score >= 0.9
+    assert compare("Βλαντίμιρ Πούτιν", "Vladimir Putin").score >= 0.9
+    assert compare("Ντόρα Μπακογιάννη", "Dora Bakoyanni").score >= 0.9
+    assert compare("Ντόρα Μπακογιάννη", "Dora Venizelou").score < DEFAULT_THRESHOLD
+
+
 def test_russian_names_meet_in_any_transliteration() -> None:
     assert compare("Yury Kovalchuk", "Jurij Kowaltschuk").score >= 0.9
     assert compare("Pyotr Aven", "Petr Aven").score >= 0.9
+    assert compare("Pjotr Aven", "Petr Aven").score >= 0.9
     assert compare("Vladimir Solovyov", "Wladimir Solowjow").score >= 0.9
     assert compare("Dmitry Medvedev", "Sergei Medvedev").score < DEFAULT_THRESHOLD
 

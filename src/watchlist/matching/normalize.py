@@ -10,7 +10,12 @@ stripped, or ``й`` would lose its breve and become ``и``):
    (anyascii drops a bare alef, which would turn امیر, Amir, into ``myr``); the Hebrew letters
    anyascii reads otherwise than names romanise them (bet ``b``, vav ``w``, a final he ``a``:
    נתניהו is ``ntnyhw``, Netanyahu, where anyascii writes ``ntnyhv``);
-4. combining marks stripped (``é`` to ``e``, Arabic vowel signs dropped);
+4. combining marks stripped (``é`` to ``e``, Arabic vowel signs dropped), once the Greek
+   digraphs are read as ELOT 743 (the romanisation of Greek passports) reads them: ``ου``
+   ``ou``, ``αυ``, ``ευ``, ``ηυ`` ``av``, ``ev``, ``iv`` (``af``, ``ef``, ``if`` before a
+   voiceless consonant), ``γ`` before ``γ``, ``ξ``, ``χ`` ``n`` (Ευάγγελος is ``evangelos``,
+   where a letter at a time gives ``eyaggelos``); :func:`spellings` also reads Greek as it is
+   spoken (``μπ`` b, ``ντ`` d, ``ου`` u: Βλαντίμιρ Πούτιν is also ``vladimir putin``);
 5. every other script to Latin, with anyascii (ISC licence), a Hangul syllable or Han character
    at a time: each is one syllable of a name, so 김정은 is ``gim jeong eun`` (Revised
    Romanization) and 习近平 ``xi jin ping`` (pinyin), whose words meet "Kim Jong Un" and
@@ -151,14 +156,61 @@ def _romanised(text: str) -> str:
         text = _SYLLABIC.sub(_syllables, text)
     # ASCII has no accents to take off, and nothing to transliterate (most names banks see).
     if not text.isascii():
-        text = "".join(
-            char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char)
-        )
+        text = unicodedata.normalize("NFD", text)
+        if _GREEK_LETTER.search(text):
+            text = _greek_digraphs(text)
+        text = "".join(char for char in text if not unicodedata.combining(char))
     if not text.isascii():
         text = anyascii(text).lower()
     text = text.translate(_APOSTROPHES)
     if "." in text:
         text = _INITIALISM.sub(lambda match: match.group(0).replace(".", ""), text)
+    return text
+
+
+_GREEK_LETTER = re.compile("[\u0370-\u03ff]")
+# A vowel letter then υ, read as one sound unless the υ carries a diaeresis (its accent, if
+# any, follows it in NFD): αυ, ευ and ηυ are av, ev and iv, or af, ef and if before a voiceless
+# consonant or at the end of the word; ου is ou. And γ before γ, ξ or χ is n (Ευάγγελος is
+# Evangelos).
+_GREEK_U_DIGRAPH = re.compile("([αεηο])υ(?!\u0308)(\u0301?)(?=([θκξπσςτφχψ])?)")
+_GREEK_NASAL_G = re.compile("γ(?=[γξχ])")
+_GREEK_DIGRAPH_VOWELS = {"α": "a", "ε": "e", "η": "i"}
+
+
+def _greek_u_digraph(match: re.Match[str]) -> str:
+    first, accent, voiceless = match.group(1), match.group(2), match.group(3)
+    if first == "ο":
+        return "ou" + accent
+    at_end = match.end() == len(match.string) or not match.string[match.end()].isalpha()
+    return _GREEK_DIGRAPH_VOWELS[first] + ("f" if voiceless or at_end else "v") + accent
+
+
+def _greek_digraphs(text: str) -> str:
+    """Greek ``text`` (NFD, lower case) with the digraphs of ELOT 743, the romanisation of
+    Greek passports, read as it reads them: anyascii reads them a letter at a time (Ευάγγελος
+    as eyaggelos, Παπανδρέου as papandreoy)."""
+    return _GREEK_NASAL_G.sub("n", _GREEK_U_DIGRAPH.sub(_greek_u_digraph, text))
+
+
+# How Greek says what ELOT 743 spells letter for letter, and how foreign names in Greek are
+# read back (Μπαράκ Ομπάμα, Barak Obama; Ντόναλντ, Donald): μπ b, ντ d, γκ g, γι before a
+# vowel y, ου u, αι e, ει, οι and υι i (a diaeresis on the second letter keeps the two apart).
+_GREEK_SPOKEN = (
+    (re.compile("μπ"), "b"),
+    (re.compile("ντ"), "d"),
+    (re.compile("γκ"), "g"),
+    (re.compile("γι(?=[αεηοωυ])"), "y"),
+    (re.compile("ου(?!\u0308)"), "u"),
+    (re.compile("αι(?!\u0308)"), "e"),
+    (re.compile("[εου]ι(?!\u0308)"), "i"),
+)
+
+
+def _greek_spoken(text: str) -> str:
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
+    for pattern, sound in _GREEK_SPOKEN:
+        text = pattern.sub(sound, text)
     return text
 
 
@@ -367,8 +419,11 @@ def _read_syllable(consonants: str, vowels: str, match: re.Match[str]) -> str:
 def spellings(text: str) -> tuple[str, ...]:
     """Every distinct normalised spelling of ``text``: :func:`cyrillic_spellings`; for a name
     in Arabic script with ض, ظ, ذ or ث also its Persian reading (z, z, z, s); for a name in
-    Hangul also its mixed and McCune-Reischauer readings."""
+    Greek also its spoken reading (Ντόρα Μπακογιάννη, Dora Bakoyanni, where ELOT 743 writes
+    Ntora Mpakogianni); for a name in Hangul also its mixed and McCune-Reischauer readings."""
     found = cyrillic_spellings(text)
+    if _GREEK_LETTER.search(text):
+        found = tuple(dict.fromkeys((*found, normalize_name(_greek_spoken(text)))))
     if _HANGUL.search(text):
         found = tuple(dict.fromkeys((*found, *map(normalize_name, _hangul_readings(text)))))
     persian = text.translate(_PERSIAN_READING)
