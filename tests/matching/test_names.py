@@ -53,6 +53,12 @@ def test_particles_are_also_joined_to_the_next_word() -> None:
 def test_legal_forms_written_out_are_abbreviated() -> None:
     words = [t.text for t in prepare("Joint Stock Company Sanatorium Miskhor").spellings[0]]
     assert words == ["jsc", "sanatorium", "miskhor"]
+    words = [t.text for t in prepare("Al-Ajnihah Private Joint Stock Corporation").spellings[0]]
+    assert words == ["al", "ajnihah", "pjsc"]
+    words = [
+        t.text for t in prepare("Cytrox Holdings Zartkoruen Mukodo Reszvenytarsasag").spellings[0]
+    ]
+    assert words == ["cytrox", "holdings", "zrt"]
 
 
 def test_legal_forms_are_found_in_any_transliteration() -> None:
